@@ -1,0 +1,71 @@
+import { type ChildProcessByStdio, spawn } from 'node:child_process';
+import { Duplex, type Readable, type Writable } from 'node:stream';
+import { LibvirtUriError, type LibvirtUri } from '../uri.js';
+
+/** How the far side is reached once ssh is in: libvirt's `proxy=` parameter. */
+export type SshProxyMode = 'auto' | 'native' | 'netcat';
+
+/** The program and argument vector for an ssh transport; built without any shell on our side. */
+export interface SshCommand {
+  file: string;
+  args: string[];
+}
+
+// Everything that ends up inside the remote shell command must match this: no quotes, spaces or
+// shell metacharacters, so single-quoting it is enough and nothing can break out.
+const REMOTE_SAFE = /^[A-Za-z0-9_./:+=?&%@,-]+$/;
+const HOST_SAFE = /^[A-Za-z0-9_.:%-]+$/;
+const USER_SAFE = /^[A-Za-z0-9_.-]+$/;
+
+/**
+ * Builds the ssh command line for a `+ssh` URI, as libvirt does: `ssh [-p port] [-l user] -T -e none
+ * [-i keyfile] [-o BatchMode=yes] -- host <remote command>`, where the remote command runs
+ * `virt-ssh-helper URI` (native), `nc -U SOCKET` (netcat), or tries the first then the second (auto).
+ */
+export function buildSshCommand(uri: LibvirtUri): SshCommand {
+  const host = uri.host;
+  if (!host || !HOST_SAFE.test(host) || host.startsWith('-')) throw new LibvirtUriError(`ssh host ${JSON.stringify(host)} is not a valid host name`);
+  if (uri.user !== undefined && !USER_SAFE.test(uri.user)) throw new LibvirtUriError(`ssh user ${JSON.stringify(uri.user)} is not a valid user name`);
+  const mode = (uri.params.proxy ?? (uri.params.netcat ? 'netcat' : 'auto')) as SshProxyMode;
+  if (!['auto', 'native', 'netcat'].includes(mode)) throw new LibvirtUriError(`proxy=${String(mode)} must be auto, native or netcat`);
+  const netcat = uri.params.netcat ?? 'nc';
+  for (const [what, value] of [['URI', uri.openName], ['socket', uri.socketPath], ['netcat', netcat]] as const) {
+    if (!REMOTE_SAFE.test(value)) throw new LibvirtUriError(`the ${what} ${JSON.stringify(value)} holds characters that cannot be passed safely over ssh`);
+  }
+
+  const args: string[] = [];
+  if (uri.port !== undefined) args.push('-p', String(uri.port));
+  if (uri.user !== undefined) args.push('-l', uri.user);
+  args.push('-T', '-e', 'none');
+  if (uri.params.keyfile) args.push('-i', uri.params.keyfile);
+  if (uri.params.no_tty === '1') args.push('-o', 'BatchMode=yes');
+  if (uri.params.known_hosts) args.push('-o', `UserKnownHostsFile=${uri.params.known_hosts}`);
+  const native = `virt-ssh-helper '${uri.openName}'`;
+  const viaNetcat = `'${netcat}' -U '${uri.socketPath}'`;
+  const remote =
+    mode === 'native'
+      ? native
+      : mode === 'netcat'
+        ? viaNetcat
+        : `sh -c 'if command -v virt-ssh-helper >/dev/null 2>&1; then exec virt-ssh-helper "$0"; else exec ${netcat} -U "$1"; fi' '${uri.openName}' '${uri.socketPath}'`;
+  args.push('--', host, remote);
+  return { file: uri.params.command ?? 'ssh', args };
+}
+
+/** Spawns ssh and presents its stdin/stdout as one byte stream; stderr is kept for error messages. */
+export function connectSsh(uri: LibvirtUri): Duplex {
+  const command = buildSshCommand(uri);
+  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command.file, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => {
+    stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+  });
+  const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
+  child.on('exit', (code, signal) => {
+    if (!stream.destroyed) stream.destroy(new Error(`ssh exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`));
+  });
+  stream.on('close', () => {
+    if (child.exitCode === null) child.kill('SIGTERM');
+  });
+  return stream;
+}
