@@ -123,6 +123,8 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
   private watchingEvents = false;
   private lifecycleCallbackId: number | undefined;
   private registering: Promise<void> | undefined;
+  /** A REGISTER_ANY call is in flight: events may be ours before we learn our callback ID. */
+  private awaitingCallbackId = false;
   private heldEvents: Packet[] = [];
   private updateOrderCorrect: boolean | undefined;
   private reconnectTimer: NodeJS.Timeout | undefined;
@@ -345,15 +347,22 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     this.lifecycleCallbackId = undefined;
     this.updateOrderCorrect = undefined;
     this.heldEvents = [];
+    this.awaitingCallbackId = false;
     connection.on('message', (packet) => this.onServerMessage(packet));
     connection.once('close', (error) => this.onConnectionClosed(connection, error));
   }
 
   private async registerLifecycle(connection: RpcConnection): Promise<void> {
-    const { callbackID } = await connection.call(Procedures.CONNECT_NETWORK_EVENT_REGISTER_ANY, {
-      eventID: NetworkEventId.LIFECYCLE,
-      net: null,
-    });
+    this.awaitingCallbackId = true;
+    let callbackID: number;
+    try {
+      ({ callbackID } = await connection.call(Procedures.CONNECT_NETWORK_EVENT_REGISTER_ANY, {
+        eventID: NetworkEventId.LIFECYCLE,
+        net: null,
+      }));
+    } finally {
+      if (connection === this.connection) this.awaitingCallbackId = false;
+    }
     if (connection !== this.connection) return;
     this.lifecycleCallbackId = callbackID;
     // Events that came in before this reply told us our callback ID.
@@ -372,7 +381,7 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     }
     if (this.lifecycleCallbackId === undefined) {
       // Registration in flight: the event may be ours; keep it (a copy — the payload buffer is reused) until we know.
-      if (this.registering) this.heldEvents.push({ header: packet.header, payload: Buffer.from(packet.payload) });
+      if (this.awaitingCallbackId) this.heldEvents.push({ header: packet.header, payload: Buffer.from(packet.payload) });
       return;
     }
     if (message.callbackID !== this.lifecycleCallbackId) return;

@@ -107,8 +107,8 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     return new Promise<R>((resolve, reject) => {
       const timeoutMs = options.timeoutMs ?? this.callTimeoutMs;
       const entry: PendingCall = {
-        procedure: procedure as Procedure<unknown, unknown>,
-        resolve: resolve as (value: unknown) => void,
+        procedure,
+        resolve,
         reject,
         timer: undefined,
       };

@@ -4,6 +4,7 @@ import { LibvirtProtocolError } from '../../../src/libvirt/errors.js';
 import { Procedures } from '../../../src/libvirt/protocol/procedures.js';
 import { remoteError } from '../../../src/libvirt/protocol/remote-types.js';
 import {
+  type Codec,
   decodeValue,
   encodeValue,
   xdrArray,
@@ -77,7 +78,7 @@ describe('XDR reader on hostile input', () => {
   });
 
   it('never throws anything but a protocol error on random bytes, whatever the type', () => {
-    const codecs = [
+    const codecs: Codec<unknown>[] = [
       remoteError,
       Procedures.CONNECT_LIST_ALL_NETWORKS.reply,
       Procedures.NETWORK_GET_DHCP_LEASES.reply,
