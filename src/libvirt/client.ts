@@ -439,7 +439,7 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
  */
 async function openSession(uri: LibvirtUri, options: LibvirtClient['options']): Promise<RpcConnection> {
   const stream = await openTransport(uri, { connectTimeoutMs: options.connectTimeoutMs, tls: options.tls });
-  const connection = new RpcConnection(stream, { callTimeoutMs: options.callTimeoutMs });
+  const connection = new RpcConnection(stream, { callTimeoutMs: options.callTimeoutMs, oneMessagePerWrite: uri.transport === 'tls' });
   const timeout = { timeoutMs: options.connectTimeoutMs };
   try {
     // AUTH_LIST comes first even for root: the daemon only waves uid 0 through inside this call.

@@ -28,6 +28,13 @@ export interface KeepaliveOptions {
 export interface RpcConnectionOptions {
   /** A call with no reply after this long fails with reason `call-timeout`. Default 30000 ms. */
   callTimeoutMs?: number;
+  /**
+   * Hand the stream one message at a time, the next only once the previous was written. Needed on
+   * TLS: Node coalesces queued writes into one TLS record, and libvirtd (GnuTLS) then decrypts
+   * several calls at once but handles only the first until more bytes arrive on the socket — the
+   * rest stall. One record per message keeps calls pipelined without that stall. Default false.
+   */
+  oneMessagePerWrite?: boolean;
 }
 
 interface PendingCall {
@@ -62,6 +69,9 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   private lastReceivedAt = Date.now();
   private keepaliveTimer: NodeJS.Timeout | undefined;
   private unansweredPings = 0;
+  private readonly oneMessagePerWrite: boolean;
+  private readonly outbox: Buffer[] = [];
+  private writing = false;
 
   constructor(
     private readonly stream: Duplex,
@@ -69,12 +79,16 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
   ) {
     super();
     this.callTimeoutMs = options.callTimeoutMs ?? 30_000;
+    this.oneMessagePerWrite = options.oneMessagePerWrite ?? false;
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (error: Error) =>
       this.shutdown(new LibvirtConnectionError('closed', `connection to libvirtd failed: ${error.message}`, { cause: error })),
     );
     stream.on('close', () => this.shutdown(new LibvirtConnectionError('closed', 'connection to libvirtd closed')));
     stream.on('end', () => this.shutdown(new LibvirtConnectionError('closed', 'libvirtd closed the connection')));
+    // A transport may hand the stream over paused (TLS, after reading the daemon's verdict byte);
+    // a 'data' listener alone does not restart an explicitly paused stream.
+    stream.resume();
   }
 
   /** True once the connection has ended, for whatever reason. */
@@ -119,7 +133,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
         }, timeoutMs);
       }
       this.pending.set(serial, entry);
-      this.stream.write(frame);
+      this.send(frame);
     });
   }
 
@@ -172,7 +186,7 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
 
   private sendKeepalive(procedure: number): void {
     if (this.closedWith) return;
-    this.stream.write(
+    this.send(
       encodePacket(
         {
           program: KEEPALIVE_PROGRAM,
@@ -185,6 +199,26 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
         EMPTY,
       ),
     );
+  }
+
+  private send(frame: Buffer): void {
+    if (!this.oneMessagePerWrite) {
+      this.stream.write(frame);
+      return;
+    }
+    this.outbox.push(frame);
+    this.flushOutbox();
+  }
+
+  private flushOutbox(): void {
+    if (this.writing || this.closedWith) return;
+    const frame = this.outbox.shift();
+    if (!frame) return;
+    this.writing = true;
+    this.stream.write(frame, () => {
+      this.writing = false;
+      this.flushOutbox();
+    });
   }
 
   private onData(chunk: Buffer): void {
