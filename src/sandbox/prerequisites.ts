@@ -20,6 +20,7 @@ const REQUIRED_COMMANDS: readonly RequiredCommand[] = [
   { command: 'iptables', debianPackage: 'iptables' },
   { command: 'ip', debianPackage: 'iproute2' },
   { command: 'ss', debianPackage: 'iproute2' },
+  { command: 'bridge', debianPackage: 'iproute2' },
   { command: 'redis-server', debianPackage: 'redis-server' },
   { command: 'unshare', debianPackage: 'util-linux' },
   { command: 'mount', debianPackage: 'mount' },
@@ -27,7 +28,9 @@ const REQUIRED_COMMANDS: readonly RequiredCommand[] = [
 ];
 
 /** The commands the sandbox tool runs, by name. */
-export type SandboxCommand = 'libvirtd' | 'virsh' | 'ip' | 'ss' | 'redis-server' | 'unshare' | 'mount' | 'findmnt';
+export type SandboxCommand = 'libvirtd' | 'virsh' | 'ip' | 'ss' | 'bridge' | 'redis-server' | 'unshare' | 'mount' | 'findmnt'
+  // Only for DHCP requests from veth guests, so not a prerequisite of every sandbox.
+  | 'busybox';
 
 /** libvirtd refuses to start without this user; the libvirt-daemon-system package creates it. */
 const LIBVIRT_USER = 'libvirt-qemu';

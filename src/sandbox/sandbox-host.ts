@@ -28,8 +28,10 @@ import {
   type ProcessRef,
 } from './processes.js';
 import { ensureSharedRedis, releaseSharedRedisIfUnused, runningSharedRedis, sharedRedisPaths } from './shared-redis.js';
+import { removeGuestsOf } from './veth-guest.js';
 
 export { checkSandboxPrerequisites } from './prerequisites.js';
+export { attachVethGuest, detachVethGuest, requestDhcpLease, type VethGuest } from './veth-guest.js';
 
 /** A running sandbox host: a libvirtd in its own network namespace, reachable over its unix socket. */
 export interface SandboxHost {
@@ -543,6 +545,7 @@ export async function stopSandboxHost(name: string, options: SandboxLocation = {
     const steps: [string, () => Promise<void>][] = [
       ['destroying its networks', () => destroyNetworks(state)],
       ['ending its processes', () => endHostProcesses(state)],
+      ['removing its veth guests', () => removeGuestsOf(state)],
       ['deleting its network namespace', () => deleteNetns(state)],
     ];
     for (const [step, action] of steps) {

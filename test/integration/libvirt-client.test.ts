@@ -13,8 +13,18 @@ import {
   NetworkUpdateFlags,
   NetworkUpdateSection,
 } from '../../src/libvirt/index.js';
-import { type SandboxHost, execInSandbox, sandboxProcessPids, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
-import { EventCollector } from './helpers/wait.js';
+import {
+  type SandboxHost,
+  attachVethGuest,
+  detachVethGuest,
+  execInSandbox,
+  requestDhcpLease,
+  sandboxProcessPids,
+  startSandboxHost,
+  stopSandboxHost,
+  virsh,
+} from '../../src/sandbox/sandbox-host.js';
+import { EventCollector, waitUntil } from './helpers/wait.js';
 
 let host: SandboxHost;
 let client: LibvirtClient;
@@ -186,6 +196,33 @@ describe('network API', () => {
       expect(await client.getNetworkXml(net, { inactive: true })).toContain(hostEntry);
       expect(await virsh(host, ['net-dumpxml', 'upd1'])).toContain(hostEntry);
     } finally {
+      await client.destroyNetwork(net);
+      await client.undefineNetwork(net);
+    }
+  });
+
+  it('reads the DHCP lease a guest on the bridge obtained', async () => {
+    const net = await client.defineNetwork(
+      `<network><name>lease1</name><bridge name='vnlease1'/><ip address='10.62.5.1' prefix='24'><dhcp><range start='10.62.5.100' end='10.62.5.120'/></dhcp></ip></network>`,
+    );
+    await client.startNetwork(net);
+    const guest = await attachVethGuest(host, 'vnlease1', 'g1', { mac: '52:54:00:62:05:01' });
+    try {
+      await requestDhcpLease(guest, { hostname: 'guest-one' });
+      // dnsmasq hands the lease to libvirt's leases helper after answering the client: poll for it.
+      const leases = await waitUntil('the lease to reach libvirt', async () => {
+        const found = await client.getDhcpLeases(net);
+        return found.length > 0 ? found : undefined;
+      });
+      expect(leases).toHaveLength(1);
+      const [lease] = leases;
+      expect(lease).toMatchObject({ iface: 'vnlease1', type: 'ipv4', mac: '52:54:00:62:05:01', prefix: 24, hostname: 'guest-one' });
+      expect(lease!.ipAddress).toMatch(/^10\.62\.5\.1[0-2]\d$/);
+      expect(lease!.expiryTime).toBeGreaterThan(Date.now() / 1000);
+      expect(await client.getDhcpLeases(net, '52:54:00:62:05:01')).toEqual(leases);
+      expect(await client.getDhcpLeases(net, '52:54:00:00:00:99')).toEqual([]);
+    } finally {
+      await detachVethGuest(guest);
       await client.destroyNetwork(net);
       await client.undefineNetwork(net);
     }

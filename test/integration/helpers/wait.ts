@@ -16,7 +16,7 @@ export function nextEvent<T extends unknown[]>(emitter: EventEmitter, event: str
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitUntil<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 50): Promise<T> {
+export async function waitUntil<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
