@@ -1,0 +1,6 @@
+/** The bot↔worker contract and the Redis plumbing both sides share. */
+export * from './job-contract.js';
+export { hostQueueName, hostRegistryKey } from './queue-names.js';
+export { createRedisConnection, type RedisLocation, type RedisRole } from './redis-connection.js';
+export { HostRegistry, type HostRecord, type HostStatus } from './host-registry.js';
+export { HostUnavailableError, JobClient, type JobOutcome, type SubmitOptions } from './job-client.js';

@@ -1,0 +1,172 @@
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { type Job, Worker } from 'bullmq';
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { DEFAULT_REDIS_URL, type WorkerConfig } from '../src/config/index.js';
+import { LibvirtClient, type LibvirtClientOptions } from '../src/libvirt/index.js';
+import {
+  HostRegistry,
+  JOB_NAMES,
+  type JobName,
+  type JobProgress,
+  type RedisLocation,
+  createRedisConnection,
+  hostQueueName,
+  jobPayloadSchemas,
+} from '../src/queue/index.js';
+import { formatLibvirtVersion } from './jobs/host-info.js';
+import type { CommandRunner, JobContext } from './job-context.js';
+import { JobFailedError, describeFailure, toBullmqError } from './job-failure.js';
+import { processors, networkKeyOf } from './job-processors.js';
+import { KeyedMutex } from './keyed-mutex.js';
+import { WORKER_VERSION } from './worker-version.js';
+
+const runFile = promisify(execFile);
+
+/** Options of {@link startHostWorker}. */
+export interface HostWorkerOptions {
+  readonly config: WorkerConfig;
+  readonly log: Logger;
+  /** Runs host commands (ip, bridge); default: execFile on this machine. */
+  readonly run?: CommandRunner;
+  readonly libvirt?: LibvirtClientOptions;
+  /**
+   * How long a job's lock lasts without renewal. A killed worker's job is picked up again after at
+   * most this plus `stalledIntervalMs`. Defaults 10 s and 5 s: back within ~15 s.
+   */
+  readonly lockDurationMs?: number;
+  readonly stalledIntervalMs?: number;
+}
+
+/** A running host worker. */
+export interface RunningHostWorker {
+  readonly libvirt: LibvirtClient;
+  /**
+   * Stops taking jobs, lets active ones finish for up to `graceMs`, then hands back the rest
+   * (their locks lapse and another worker picks them up), marks the host stopped and disconnects.
+   */
+  stop(graceMs?: number): Promise<void>;
+}
+
+/** Default runner: execFile with an argv array (no shell), 30 s limit. */
+export const runOnHost: CommandRunner = async (file, args) => (await runFile(file, args, { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
+
+/**
+ * Builds and starts one host's worker: connects libvirt (retrying until it answers), registers the
+ * host and keeps its heartbeat fresh, and consumes the host's job queue.
+ */
+export async function startHostWorker(options: HostWorkerOptions): Promise<RunningHostWorker> {
+  const { config, log } = options;
+  const hostId = config.worker.hostId;
+  const redisLocation: RedisLocation = config.redis.socketPath !== undefined ? { socketPath: config.redis.socketPath } : { url: config.redis.url ?? DEFAULT_REDIS_URL };
+  const redis: Redis = createRedisConnection(redisLocation, 'worker');
+  redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection problem'));
+  const registry = new HostRegistry(redis, config.redis.prefix, config.worker.heartbeatMs * 3);
+  const startedAt = Date.now();
+
+  const libvirt = await connectLibvirt(config.worker.libvirtUri, options.libvirt ?? {}, log);
+  libvirt.on('disconnected', (error) => log.warn({ reason: error.reason, err: error.message }, 'libvirt connection lost; reconnecting'));
+  libvirt.on('reconnected', () => log.info('libvirt connection restored'));
+  const hostname = await libvirt.getHostname();
+  const libvirtVersion = formatLibvirtVersion(await libvirt.getLibVersion());
+
+  let networks = 0;
+  const heartbeat = async (): Promise<void> => {
+    if (libvirt.connected) networks = (await libvirt.listAllNetworks().catch(() => undefined))?.length ?? networks;
+    await registry.publish({
+      hostId, hostname, libvirtVersion, networks, libvirtConnected: libvirt.connected, lastHeartbeat: Date.now(), startedAt, workerVersion: WORKER_VERSION,
+    });
+  };
+  await heartbeat();
+  const heartbeatTimer = setInterval(() => {
+    heartbeat().catch((error: Error) => log.warn({ err: error.message }, 'heartbeat failed'));
+  }, config.worker.heartbeatMs);
+
+  const mutex = new KeyedMutex();
+  const run = options.run ?? runOnHost;
+  const processJob = async (job: Job): Promise<unknown> => {
+    const name = job.name as JobName;
+    if (!JOB_NAMES.includes(name)) throw toBullmqError({ code: 'invalid-request', message: `unknown job "${job.name}"` });
+    const parsed = jobPayloadSchemas[name].safeParse(job.data);
+    if (!parsed.success) {
+      throw toBullmqError({ code: 'invalid-request', message: `malformed ${name} job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+    }
+    const context: JobContext = {
+      hostId,
+      jobId: job.id ?? 'unknown',
+      attempt: job.attemptsMade + 1,
+      previousStep: stepOf(job.progress),
+      libvirt,
+      redis,
+      keyPrefix: config.redis.prefix,
+      subnetPool: config.worker.subnetPool,
+      subnetPrefix: config.worker.subnetPrefix,
+      run,
+      log: log.child({ job: job.id, name }),
+      progress: async (step, message) => {
+        const progress: JobProgress = { step, message, at: Date.now() };
+        await job.updateProgress(progress);
+      },
+    };
+    const processor = processors[name] as (c: JobContext, p: unknown) => Promise<unknown>;
+    const key = networkKeyOf(name, parsed.data);
+    try {
+      const result = key ? await mutex.run(key, () => processor(context, parsed.data)) : await processor(context, parsed.data);
+      context.log.info('job done');
+      return result;
+    } catch (error) {
+      const failure = describeFailure(error);
+      context.log.warn({ code: failure.code, step: failure.step, err: failure.message }, 'job failed');
+      throw toBullmqError(failure);
+    }
+  };
+
+  const worker = new Worker(hostQueueName(hostId), processJob, {
+    connection: createRedisConnection(redisLocation, 'worker'),
+    prefix: config.redis.prefix,
+    concurrency: config.worker.concurrency,
+    lockDuration: options.lockDurationMs ?? 10_000,
+    stalledInterval: options.stalledIntervalMs ?? 5_000,
+    // A job whose worker died mid-way is retried a few times before it is failed as stalled.
+    maxStalledCount: 3,
+  });
+  worker.on('error', (error) => log.warn({ err: error.message }, 'queue worker problem'));
+  await worker.waitUntilReady();
+  log.info({ hostId, hostname, libvirtVersion, queue: hostQueueName(hostId) }, 'host worker ready');
+
+  return {
+    libvirt,
+    stop: async (graceMs = 10_000) => {
+      clearInterval(heartbeatTimer);
+      const closed = worker.close();
+      const inTime = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
+      if (!inTime) {
+        log.warn({ graceMs }, 'active jobs did not finish in time; handing them back');
+        await worker.close(true);
+      }
+      await registry.markStopped(hostId).catch(() => undefined);
+      await libvirt.close();
+      redis.disconnect();
+    },
+  };
+}
+
+/** The step of a progress value an earlier run stored, if it is one of ours. */
+function stepOf(progress: unknown): string | undefined {
+  return typeof progress === 'object' && progress !== null && typeof (progress as JobProgress).step === 'string' ? (progress as JobProgress).step : undefined;
+}
+
+async function connectLibvirt(uri: string, options: LibvirtClientOptions, log: Logger): Promise<LibvirtClient> {
+  for (let delay = 500; ; delay = Math.min(delay * 2, 10_000)) {
+    try {
+      return await LibvirtClient.connect(uri, options);
+    } catch (error) {
+      log.warn({ uri, err: error instanceof Error ? error.message : String(error), retryInMs: delay }, 'cannot reach libvirt yet');
+      await new Promise((resolve) => setTimeout(resolve, delay));
+    }
+  }
+}
+
+/** Re-exported so processors and the runtime agree on the failure type. */
+export { JobFailedError };

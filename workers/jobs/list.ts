@@ -1,0 +1,31 @@
+import { parseNetworkXml } from '../../src/network/index.js';
+import type { NetworkListEntry } from '../../src/queue/index.js';
+import { type SurveyedNetwork, surveyHost } from '../host-survey.js';
+import type { JobProcessor } from '../job-context.js';
+
+/** Every network of the host with its state, mode, bridge and subnets (`virsh net-list --all`, and more). */
+export const listJob: JobProcessor<'list'> = async (context) => {
+  const survey = await surveyHost(context, { networksOnly: true });
+  return { hostId: context.hostId, networks: survey.networks.map(toListEntry) };
+};
+
+/** A surveyed network as list and info report it. */
+export function toListEntry(network: SurveyedNetwork): NetworkListEntry {
+  const { summary } = network;
+  let mode: string | undefined;
+  try {
+    mode = parseNetworkXml(network.configXml, { autostart: summary.autostart }).spec.mode;
+  } catch {
+    mode = undefined; // a kind of network vnetops does not model (hostdev, macvtap…)
+  }
+  return {
+    name: summary.name,
+    uuid: summary.uuid,
+    active: summary.active,
+    persistent: summary.persistent,
+    autostart: summary.autostart,
+    ...(mode ? { mode } : {}),
+    ...(network.bridge ? { bridge: network.bridge } : {}),
+    subnets: network.addresses.filter((a) => a.source === 'ip').map((a) => a.subnet),
+  };
+}
