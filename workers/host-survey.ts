@@ -1,4 +1,4 @@
-import type { NetworkSummary } from '../src/libvirt/index.js';
+import { LibvirtError, type NetworkSummary } from '../src/libvirt/index.js';
 import {
   type NetworkAddress,
   type OccupiedSubnet,
@@ -34,16 +34,23 @@ export interface HostSurvey {
 /** Reads every network's XML (calls pipelined) and, unless `networksOnly`, the host's addresses and routes. */
 export async function surveyHost(context: JobContext, options: { networksOnly?: boolean } = {}): Promise<HostSurvey> {
   const summaries = await context.libvirt.listNetworks();
-  const networks = await Promise.all(
-    summaries.map(async (summary): Promise<SurveyedNetwork> => {
-      const [configXml, liveXml] = await Promise.all([
-        context.libvirt.getNetworkXml(summary, { inactive: summary.persistent }),
-        summary.active && summary.persistent ? context.libvirt.getNetworkXml(summary) : Promise.resolve(undefined),
-      ]);
-      const addresses = dedupe([...readNetworkAddresses(configXml), ...(liveXml ? readNetworkAddresses(liveXml) : [])]);
-      return { summary, configXml, liveXml, bridge: readNetworkBridge(liveXml ?? configXml), addresses };
+  const surveyed = await Promise.all(
+    summaries.map(async (summary): Promise<SurveyedNetwork | undefined> => {
+      try {
+        const [configXml, liveXml] = await Promise.all([
+          context.libvirt.getNetworkXml(summary, { inactive: summary.persistent }),
+          summary.active && summary.persistent ? context.libvirt.getNetworkXml(summary) : Promise.resolve(undefined),
+        ]);
+        const addresses = dedupe([...readNetworkAddresses(configXml), ...(liveXml ? readNetworkAddresses(liveXml) : [])]);
+        return { summary, configXml, liveXml, bridge: readNetworkBridge(liveXml ?? configXml), addresses };
+      } catch (error) {
+        // Deleted between the list and this read (another job, or someone by hand): it is gone, skip it.
+        if (error instanceof LibvirtError && error.isNotFound()) return undefined;
+        throw error;
+      }
     }),
   );
+  const networks = surveyed.filter((n): n is SurveyedNetwork => n !== undefined);
   const bridges = networks.flatMap((n) => (n.bridge ? [n.bridge] : []));
   const addressing = networks.map((n) => ({
     name: n.summary.name,

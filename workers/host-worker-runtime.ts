@@ -60,8 +60,8 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   const { config, log } = options;
   const hostId = config.worker.hostId;
   const redisLocation: RedisLocation = config.redis.socketPath !== undefined ? { socketPath: config.redis.socketPath } : { url: config.redis.url ?? DEFAULT_REDIS_URL };
-  const redis: Redis = createRedisConnection(redisLocation, 'worker');
-  redis.on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection problem'));
+  const onRedisError = (error: Error): void => log.warn({ err: error.message }, 'redis connection problem');
+  const redis: Redis = createRedisConnection(redisLocation, 'worker', {}, onRedisError);
   const registry = new HostRegistry(redis, config.redis.prefix, config.worker.heartbeatMs * 3);
   const startedAt = Date.now();
 
@@ -123,13 +123,13 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   };
 
   const worker = new Worker(hostQueueName(hostId), processJob, {
-    connection: createRedisConnection(redisLocation, 'worker'),
+    connection: createRedisConnection(redisLocation, 'worker', {}, onRedisError),
     prefix: config.redis.prefix,
     concurrency: config.worker.concurrency,
     lockDuration: options.lockDurationMs ?? 10_000,
     stalledInterval: options.stalledIntervalMs ?? 5_000,
-    // A job whose worker died mid-way is retried a few times before it is failed as stalled.
-    maxStalledCount: 3,
+    // A job whose worker died mid-way is picked up again a few times before it is failed as stalled.
+    maxStalledCount: 5,
   });
   worker.on('error', (error) => log.warn({ err: error.message }, 'queue worker problem'));
   await worker.waitUntilReady();

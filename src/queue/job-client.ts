@@ -40,6 +40,8 @@ export class JobClient {
       registry: HostRegistry;
       /** Attempts for jobs that fail for a passing reason (libvirt restarting). Default 3. */
       attempts?: number;
+      /** Sees Redis connection errors of the event streams (they reconnect by themselves). */
+      onConnectionError?: (error: Error) => void;
     },
   ) {}
 
@@ -118,7 +120,7 @@ export class JobClient {
     if (!events) {
       // QueueEvents blocks on its connection (XREAD), so it gets one of its own.
       events = new QueueEvents(hostQueueName(hostId), {
-        connection: createRedisConnection(this.options.redis, 'worker'),
+        connection: createRedisConnection(this.options.redis, 'worker', {}, this.options.onConnectionError ?? (() => undefined)),
         prefix: this.options.prefix,
       });
       this.events.set(hostId, events);

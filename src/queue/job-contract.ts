@@ -169,6 +169,7 @@ export type JobFailureCode =
   | 'libvirt-unavailable'
   | 'host-down'
   | 'expired'
+  | 'interrupted'
   | 'internal';
 
 /** Encodes a failure for BullMQ's failedReason. */
@@ -184,6 +185,12 @@ export function decodeJobFailure(reason: string | undefined): JobFailure {
       if (typeof parsed.code === 'string' && typeof parsed.message === 'string') return parsed as JobFailure;
     } catch {
       // not JSON: a BullMQ-internal reason
+    }
+    if (/stalled more than allowable limit/.test(reason)) {
+      return {
+        code: 'interrupted',
+        message: 'the host worker stopped (crashed or was killed) every time it ran this job, so it was given up; check the worker, then retry',
+      };
     }
   }
   return { code: 'internal', message: reason ?? 'the job failed without a reason' };

@@ -11,13 +11,20 @@ export type RedisRole = 'worker' | 'client';
  * blocking commands); both roles reconnect forever with a capped backoff, so a Redis restart is
  * ridden out without restarting the process.
  */
-export function createRedisConnection(location: RedisLocation, role: RedisRole, extra: RedisOptions = {}): Redis {
+export function createRedisConnection(
+  location: RedisLocation,
+  role: RedisRole,
+  extra: RedisOptions = {},
+  /** Sees connection errors (ioredis retries by itself); without a listener ioredis prints each one to stderr. */
+  onError?: (error: Error) => void,
+): Redis {
   const options: RedisOptions = {
     maxRetriesPerRequest: role === 'worker' ? null : 3,
     enableReadyCheck: true,
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
     ...extra,
   };
-  if ('socketPath' in location) return new Redis({ ...options, path: location.socketPath });
-  return new Redis(location.url, options);
+  const redis = 'socketPath' in location ? new Redis({ ...options, path: location.socketPath }) : new Redis(location.url, options);
+  if (onError) redis.on('error', onError);
+  return redis;
 }

@@ -8,6 +8,12 @@ import { planNetwork } from '../network-planning.js';
 import { withRedisLock } from '../redis-lock.js';
 
 /**
+ * The host-wide create lock is held only while planning and defining (well under a second); a
+ * short expiry means a worker killed while holding it blocks other creates for at most 10 s.
+ */
+const CREATE_LOCK = { ttlMs: 10_000, waitMs: 60_000 };
+
+/**
  * Creates a network as one transaction: validate and plan under a host-wide lock → define → start →
  * autostart. A failing step rolls back what this run did and names the step. A retry of the same job
  * (after a crash or a libvirt restart) recognises the network it made by the job id in its metadata
@@ -30,7 +36,7 @@ export const createJob: JobProcessor<'create'> = async (context, payload) => {
         const summary = `${plan.spec.mode}${hasIpConfig(plan.spec) ? `, ${plan.spec.ipv4.subnet}` : ''}, bridge ${plan.spec.bridge}`;
         await context.progress('define', `defining ${name} (${summary})`);
         network = await context.libvirt.defineNetwork(plan.xml);
-      });
+      }, CREATE_LOCK);
     }
     return await finish(context, network!, payload.request.autostart ?? false, resumed, (s) => (step = s));
   } catch (error) {
