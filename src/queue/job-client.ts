@@ -57,6 +57,8 @@ export class JobClient {
     if (!host.up) {
       throw new HostUnavailableError(hostId, `host "${hostId}" is down: its worker has not been heard from for ${Math.round(host.silentForMs / 1000)} s`);
     }
+    // Listen before adding, so a waiter sees the job's progress from its very first step.
+    await this.queueEvents(hostId);
     const job = await this.queue(hostId).add(name, payload, {
       jobId: options.jobId,
       attempts: this.options.attempts ?? 3,

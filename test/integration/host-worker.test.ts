@@ -219,3 +219,19 @@ describe('a host that is down', () => {
     expect((await registry.get('wk2'))?.up).toBe(false);
   });
 });
+
+describe('worker configuration', () => {
+  it('refuses to start with a bad config, naming every wrong setting and its variable', async () => {
+    const { spawnSync } = await import('node:child_process');
+    const result = spawnSync(process.execPath, ['--import', 'tsx', 'workers/host-worker.ts'], {
+      env: { PATH: process.env.PATH, VNETOPS_HOST_ID: 'Bad Host', VNETOPS_WORKER_CONCURRENCY: '0', VNETOPS_REDIS_URL: 'http://x' },
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
+    expect(result.status).toBe(2);
+    expect(result.stderr).toContain('worker.hostId (env VNETOPS_HOST_ID)');
+    expect(result.stderr).toContain('worker.concurrency (env VNETOPS_WORKER_CONCURRENCY)');
+    expect(result.stderr).toContain('redis.url (env VNETOPS_REDIS_URL)');
+  });
+});
+

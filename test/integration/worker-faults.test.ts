@@ -240,9 +240,10 @@ describe('libvirtd restarted in the middle of a job', () => {
       onProgress: (p) => {
         progress.push(p);
         // Restart the daemon as soon as the job is under way.
-        if (p.step === 'plan' && !restarting) restarting = restartLibvirtd(host);
+        if (!restarting) restarting = restartLibvirtd(host);
       },
     });
+    expect(restarting).toBeDefined();
     host = await restarting!;
     console.log(JSON.stringify({ test: 'libvirtd-restart', outcome, steps: progress.map((p) => p.step) }));
     if (outcome.ok) {
@@ -258,4 +259,24 @@ describe('libvirtd restarted in the middle of a job', () => {
     expect(listed.ok).toBe(true);
     if (listed.ok) expect(listed.result.networks.filter((n) => n.name === 'lr-net').length).toBe(outcome.ok ? 1 : listed.result.networks.length);
   }, 180_000);
+
+  it('SIGTERM during a job lets the job finish, then the worker exits cleanly and shows down', async () => {
+    const { jobId } = await jobs.submit('lr1', 'create', { requestedBy, request: { mode: 'isolated', name: 'term-net' } });
+    let terminated = false;
+    const outcome = await jobs.waitForOutcome<'create'>('lr1', jobId, {
+      timeoutMs: 60_000,
+      onProgress: (p) => {
+        if (p.step === 'define' && !terminated) {
+          terminated = true;
+          worker!.signal('SIGTERM');
+        }
+      },
+    });
+    expect(terminated).toBe(true);
+    expect(outcome).toMatchObject({ ok: true, result: { name: 'term-net' } });
+    expect(await worker!.stop()).toBe(0);
+    worker = undefined;
+    const registry = new HostRegistry(redis, prefix, 60_000);
+    expect((await registry.get('lr1'))?.up).toBe(false);
+  }, 120_000);
 });
