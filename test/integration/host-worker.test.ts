@@ -23,11 +23,11 @@ import {
   type SandboxHost,
   attachVethGuest,
   detachVethGuest,
-  execInSandbox,
   requestDhcpLease,
   startSandboxHost,
   stopSandboxHost,
 } from '../../src/sandbox/sandbox-host.js';
+import { interfaceNames } from './helpers/sandbox-inspect.js';
 import { WorkerProcess } from './helpers/worker-process.js';
 
 const prefix = `vnt-${randomUUID().slice(0, 8)}`;
@@ -51,10 +51,7 @@ async function ok<N extends JobName>(hostId: string, name: N, payload: Omit<JobP
   return outcome.result;
 }
 
-async function interfaces(host: SandboxHost): Promise<string[]> {
-  const result = await execInSandbox(host, 'ip', ['-j', 'link', 'show']);
-  return (JSON.parse(result.stdout) as { ifname: string }[]).map((l) => l.ifname);
-}
+const interfaces = (host: SandboxHost): Promise<string[]> => interfaceNames(host);
 
 beforeAll(async () => {
   [h1, h2] = await Promise.all([startSandboxHost('wk1'), startSandboxHost('wk2')]);

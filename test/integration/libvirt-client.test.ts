@@ -2,7 +2,6 @@
  * The libvirt client against a real libvirtd in a sandbox host (own network namespace, own state).
  * Nothing here is mocked: what the client does is checked in the namespace with ip/iptables/virsh.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LibvirtClient,
@@ -17,49 +16,31 @@ import {
   type SandboxHost,
   attachVethGuest,
   detachVethGuest,
-  execInSandbox,
   requestDhcpLease,
-  sandboxProcessPids,
   startSandboxHost,
   stopSandboxHost,
   virsh,
 } from '../../src/sandbox/sandbox-host.js';
+import { dnsmasqPids, interfaceNames, runInSandbox } from './helpers/sandbox-inspect.js';
 import { EventCollector, waitUntil } from './helpers/wait.js';
 
 let host: SandboxHost;
 let client: LibvirtClient;
 
-async function inHost(file: string, args: string[]): Promise<string> {
-  const result = await execInSandbox(host, file, args);
-  if (result.code !== 0) throw new Error(`${file} ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
-  return result.stdout;
-}
+const inHost = (file: string, args: string[]): Promise<string> => runInSandbox(host, file, args);
 
 async function addressesOf(device: string): Promise<string[]> {
   const [link] = JSON.parse(await inHost('ip', ['-j', 'addr', 'show', 'dev', device])) as { addr_info: { local: string; prefixlen: number }[] }[];
   return (link?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
 }
 
-async function bridges(): Promise<string[]> {
-  const links = JSON.parse(await inHost('ip', ['-j', 'link', 'show', 'type', 'bridge'])) as { ifname: string }[];
-  return links.map((l) => l.ifname).sort();
-}
+const bridges = (): Promise<string[]> => interfaceNames(host, 'bridge');
 
 async function natRules(): Promise<string> {
   return inHost('iptables', ['-t', 'nat', '-S']);
 }
 
-/** Is a dnsmasq for this network running inside the sandbox's namespace? (read from /proc) */
-function dnsmasqRunningFor(network: string): boolean {
-  return sandboxProcessPids(host).some((pid) => {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return argv[0]?.endsWith('dnsmasq') === true && argv.includes(`--conf-file=/var/lib/libvirt/dnsmasq/${network}.conf`);
-    } catch {
-      return false; // exited meanwhile
-    }
-  });
-}
+const dnsmasqRunningFor = (network: string): boolean => dnsmasqPids(host, network).length > 0;
 
 beforeAll(async () => {
   host = await startSandboxHost('lvc1');

@@ -11,7 +11,8 @@ import { LibvirtClient, type NetworkId } from '../../src/libvirt/index.js';
 import type { NetworkSpec } from '../../src/network/network-spec.js';
 import { validateNetworkSpec } from '../../src/network/network-validation.js';
 import { parseNetworkXml, renderNetworkXml } from '../../src/network/network-xml.js';
-import { type SandboxHost, execInSandbox, sandboxProcessPids, startSandboxHost, stopSandboxHost } from '../../src/sandbox/sandbox-host.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../../src/sandbox/sandbox-host.js';
+import { dnsmasqPids, interfaceNames, runInSandbox } from './helpers/sandbox-inspect.js';
 
 const SANDBOX_HOST = 'nm1';
 /** An uplink for nat and routed to forward through: one end of a veth pair inside the sandbox. */
@@ -22,11 +23,7 @@ const HOST_BRIDGE = 'vnnmhost0';
 let host: SandboxHost;
 let client: LibvirtClient;
 
-async function inHost(file: string, args: string[]): Promise<string> {
-  const result = await execInSandbox(host, file, args);
-  if (result.code !== 0) throw new Error(`${file} ${args.join(' ')} failed (${result.code}): ${result.stderr}`);
-  return result.stdout;
-}
+const inHost = (file: string, args: string[]): Promise<string> => runInSandbox(host, file, args);
 
 interface LinkInfo {
   readonly ifname: string;
@@ -45,22 +42,10 @@ async function globalAddressesOf(device: string): Promise<string[]> {
   return (await link(device)).addr_info.filter((address) => address.scope === 'global').map((address) => `${address.local}/${address.prefixlen}`);
 }
 
-async function bridges(): Promise<string[]> {
-  const links = JSON.parse(await inHost('ip', ['-j', 'link', 'show', 'type', 'bridge'])) as { ifname: string }[];
-  return links.map((entry) => entry.ifname).sort();
-}
+const bridges = (): Promise<string[]> => interfaceNames(host, 'bridge');
 
-/** Pid of the dnsmasq libvirt started for the network inside the sandbox, read from /proc. */
-function dnsmasqPidFor(network: string): number | undefined {
-  return sandboxProcessPids(host).find((pid) => {
-    try {
-      const argv = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
-      return argv[0]?.endsWith('dnsmasq') === true && argv.includes(`--conf-file=/var/lib/libvirt/dnsmasq/${network}.conf`);
-    } catch {
-      return false; // exited meanwhile
-    }
-  });
-}
+/** Pid of the dnsmasq libvirt started for the network inside the sandbox. */
+const dnsmasqPidFor = (network: string): number | undefined => dnsmasqPids(host, network)[0];
 
 /** A file libvirt wrote for dnsmasq; /var/lib/libvirt inside is `<host dir>/lib` outside. */
 function dnsmasqFile(file: string): string {

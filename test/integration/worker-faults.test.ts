@@ -14,31 +14,15 @@ import { LibvirtClient } from '../../src/libvirt/index.js';
 import { HostRegistry, JobClient, type JobOutcome, type JobProgress, createRedisConnection } from '../../src/queue/index.js';
 import {
   type SandboxHost,
-  execInSandbox,
   restartLibvirtd,
-  sandboxProcessPids,
   startSandboxHost,
   stopSandboxHost,
 } from '../../src/sandbox/sandbox-host.js';
+import { dnsmasqPids, interfaceNames } from './helpers/sandbox-inspect.js';
 import { waitUntil } from './helpers/wait.js';
 import { WorkerProcess } from './helpers/worker-process.js';
 
 const requestedBy = { userId: 'U1', userName: 'fault-test' };
-
-async function bridgesOf(host: SandboxHost): Promise<string[]> {
-  const result = await execInSandbox(host, 'ip', ['-j', 'link', 'show', 'type', 'bridge']);
-  return (JSON.parse(result.stdout) as { ifname: string }[]).map((l) => l.ifname);
-}
-
-function dnsmasqPids(host: SandboxHost): number[] {
-  return sandboxProcessPids(host).filter((pid) => {
-    try {
-      return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0]?.endsWith('dnsmasq') === true;
-    } catch {
-      return false;
-    }
-  });
-}
 
 describe('workers SIGKILLed repeatedly during creates and deletes on two hosts', () => {
   const prefix = `vnf-${randomUUID().slice(0, 8)}`;
@@ -131,7 +115,7 @@ describe('workers SIGKILLed repeatedly during creates and deletes on two hosts',
       } finally {
         await libvirt.close();
       }
-      expect(await bridgesOf(host)).toEqual([]);
+      expect(await interfaceNames(host, 'bridge')).toEqual([]);
       expect(dnsmasqPids(host)).toEqual([]);
     }
   }, 900_000);
