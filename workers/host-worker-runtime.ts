@@ -122,8 +122,9 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     }
   };
 
+  const workerConnection = createRedisConnection(redisLocation, 'worker', {}, onRedisError);
   const worker = new Worker(hostQueueName(hostId), processJob, {
-    connection: createRedisConnection(redisLocation, 'worker', {}, onRedisError),
+    connection: workerConnection,
     prefix: config.redis.prefix,
     concurrency: config.worker.concurrency,
     lockDuration: options.lockDurationMs ?? 10_000,
@@ -147,6 +148,8 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
       }
       await registry.markStopped(hostId).catch(() => undefined);
       await libvirt.close();
+      // BullMQ closes only the duplicates it made of the connection it was given.
+      workerConnection.disconnect();
       redis.disconnect();
     },
   };

@@ -30,6 +30,8 @@ export interface SubmitOptions {
 export class JobClient {
   private readonly queues = new Map<string, Queue>();
   private readonly events = new Map<string, QueueEvents>();
+  /** The connections handed to QueueEvents: BullMQ closes only its own duplicate, so we close these. */
+  private readonly eventConnections: Redis[] = [];
 
   constructor(
     private readonly options: {
@@ -104,6 +106,7 @@ export class JobClient {
   async close(): Promise<void> {
     await Promise.all([...this.events.values()].map((e) => e.close()));
     await Promise.all([...this.queues.values()].map((q) => q.close()));
+    for (const connection of this.eventConnections.splice(0)) connection.disconnect();
     this.events.clear();
     this.queues.clear();
   }
@@ -121,10 +124,9 @@ export class JobClient {
     let events = this.events.get(hostId);
     if (!events) {
       // QueueEvents blocks on its connection (XREAD), so it gets one of its own.
-      events = new QueueEvents(hostQueueName(hostId), {
-        connection: createRedisConnection(this.options.redis, 'worker', {}, this.options.onConnectionError ?? (() => undefined)),
-        prefix: this.options.prefix,
-      });
+      const connection = createRedisConnection(this.options.redis, 'worker', {}, this.options.onConnectionError ?? (() => undefined));
+      this.eventConnections.push(connection);
+      events = new QueueEvents(hostQueueName(hostId), { connection, prefix: this.options.prefix });
       this.events.set(hostId, events);
       await events.waitUntilReady();
     }

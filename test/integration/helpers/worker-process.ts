@@ -51,7 +51,12 @@ export class WorkerProcess {
   /** Starts a worker and waits until it says it is ready. */
   static async start(host: SandboxHost, options: WorkerProcessOptions, timeoutMs = 30_000): Promise<WorkerProcess> {
     const worker = new WorkerProcess(host, options);
-    await worker.waitForLog('host worker ready', timeoutMs);
+    try {
+      await worker.waitForLog('host worker ready', timeoutMs);
+    } catch (error) {
+      await worker.kill(); // never leave a half-started worker behind
+      throw error;
+    }
     return worker;
   }
 
