@@ -1,4 +1,4 @@
-import { readNetworkBridge } from '../../src/network/index.js';
+import { readNetworkAddresses, readNetworkBridge } from '../../src/network/index.js';
 import { lookUpPortOwners, describePorts, readBridgeWithOwners } from '../bridge-reports.js';
 import type { JobContext, JobProcessor } from '../job-context.js';
 import { JobFailedError, describeFailure } from '../job-failure.js';
@@ -40,8 +40,9 @@ export const deleteJob: JobProcessor<'delete'> = async (context, { name, force }
 async function attachedGuests(context: JobContext, network: NetworkId): Promise<string | undefined> {
   const xml = await context.libvirt.getNetworkXml(network);
   const bridge = readNetworkBridge(xml);
-  if (/<forward mode=['"]bridge['"]/.test(xml) || !bridge) {
-    // A host bridge carries the host's own ports too: only VMs with a NIC on this network count.
+  // A network without a subnet of its own (bridged) sits on a host bridge that carries the host's
+  // own ports too: only VMs with a NIC on this network count there.
+  if (!bridge || readNetworkAddresses(xml).length === 0) {
     const owners = [...(await lookUpPortOwners(context)).entries()].filter(([, owner]) => owner.network === network.name);
     return owners.length > 0 ? owners.map(([port, owner]) => `${port} (VM ${owner.vm})`).join(', ') : undefined;
   }
