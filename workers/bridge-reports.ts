@@ -9,9 +9,22 @@ export async function lookUpPortOwners(context: JobContext): Promise<Map<string,
   return portOwnersFromDomains(xmls);
 }
 
-/** Reads a bridge with its ports' owners. */
-export function readBridgeWithOwners(context: JobContext, bridge: string): Promise<BridgeState> {
-  return readBridgeState(bridge, { run: context.run, portOwners: () => lookUpPortOwners(context) });
+/**
+ * Reads a bridge with its ports' owners. Pass `owners` when reading several bridges, so the
+ * domains' XML is fetched once rather than once per bridge.
+ */
+export function readBridgeWithOwners(
+  context: JobContext,
+  bridge: string,
+  owners: () => Promise<Map<string, PortOwner>> = () => lookUpPortOwners(context),
+): Promise<BridgeState> {
+  return readBridgeState(bridge, { run: context.run, portOwners: owners });
+}
+
+/** A port-owner lookup that runs at most once, on first use. */
+export function portOwnersOnce(context: JobContext): () => Promise<Map<string, PortOwner>> {
+  let owners: Promise<Map<string, PortOwner>> | undefined;
+  return () => (owners ??= lookUpPortOwners(context));
 }
 
 /** The bridge state as the bot shows it. */

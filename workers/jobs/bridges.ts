@@ -1,4 +1,4 @@
-import { readBridgeWithOwners, toBridgeReport } from '../bridge-reports.js';
+import { portOwnersOnce, readBridgeWithOwners, toBridgeReport } from '../bridge-reports.js';
 import { surveyHost } from '../host-survey.js';
 import type { JobProcessor } from '../job-context.js';
 import { JobFailedError } from '../job-failure.js';
@@ -14,6 +14,9 @@ export const bridgesJob: JobProcessor<'bridges'> = async (context, { name }) => 
   // Several networks may share a host bridge (bridged mode): report each bridge once.
   const byBridge = new Map<string, string[]>();
   for (const network of wanted) byBridge.set(network.bridge!, [...(byBridge.get(network.bridge!) ?? []), network.summary.name]);
-  const bridges = await Promise.all([...byBridge].map(async ([bridge, networks]) => toBridgeReport(await readBridgeWithOwners(context, bridge), networks)));
+  const owners = portOwnersOnce(context);
+  const bridges = await Promise.all(
+    [...byBridge].map(async ([bridge, networks]) => toBridgeReport(await readBridgeWithOwners(context, bridge, owners), networks)),
+  );
   return { hostId: context.hostId, bridges: bridges.sort((a, b) => a.name.localeCompare(b.name)) };
 };
