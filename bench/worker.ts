@@ -9,7 +9,7 @@
  *      and `create` of an isolated network (auto subnet; each followed by an untimed `delete`);
  *   3. peers: `virsh net-list --all` as a process; `virsh net-define FILE` then `virsh net-start NAME`
  *      (two processes, timed together) with the XML a `plan` job renders for the same request;
- *   4. the worker's RSS (VmRSS of its pid): idle, peak during each burst (sampled every 50 ms), after.
+ *   4. the worker's RSS (VmRSS of its pid; the worker runs built, `node dist/workers/host-worker.js`): idle, peak during each burst (sampled every 50 ms), after.
  * Targets: ≥ 2000 list jobs/s; create / virsh pair ≤ 1.15×; RSS < 150 MB. Also printed, to see where
  * the time goes: CPU ms per job of the worker, libvirtd, Redis and this process during each burst.
  * The last line of output is one JSON object with every figure.
@@ -245,6 +245,7 @@ async function throughput(host: SandboxHost, prefix: string, queue: Queue, event
     prefix,
     concurrency,
     heartbeatMs: 5000,
+    compiled: true,
     ...(WORKER_NODE_OPTIONS ? { env: { NODE_OPTIONS: WORKER_NODE_OPTIONS } } : {}),
   });
   started.worker = worker;
@@ -293,6 +294,9 @@ async function throughput(host: SandboxHost, prefix: string, queue: Queue, event
 async function main(): Promise<void> {
   const prefix = `vnb-${randomUUID().slice(0, 8)}`;
   started.prefix = prefix;
+  // The worker runs built, as deployments run it (tsx's loader alone adds tens of MB of RSS).
+  console.log('building (npm run build)…');
+  await run('npm', ['run', 'build', '--silent']);
   console.log(`starting sandbox host ${HOST}…`);
   started.hostOwned = true;
   let host: SandboxHost;

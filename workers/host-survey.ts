@@ -32,7 +32,7 @@ export interface HostSurvey {
 }
 
 /** Reads every network's XML (calls pipelined) and, unless `networksOnly`, the host's addresses and routes. */
-export async function surveyHost(context: JobContext, options: { networksOnly?: boolean } = {}): Promise<HostSurvey> {
+export async function surveyHost(context: Pick<JobContext, 'libvirt' | 'run'>, options: { networksOnly?: boolean } = {}): Promise<HostSurvey> {
   const summaries = await context.libvirt.listNetworks();
   const surveyed = await Promise.all(
     summaries.map(async (summary): Promise<SurveyedNetwork | undefined> => {

@@ -8,6 +8,7 @@ import { LibvirtClient, type LibvirtClientOptions } from '../src/libvirt/index.j
 import {
   HostRegistry,
   JOB_NAMES,
+  MUTATING_JOBS,
   type JobName,
   type JobProgress,
   type RedisLocation,
@@ -19,7 +20,9 @@ import { formatLibvirtVersion } from './jobs/host-info.js';
 import type { CommandRunner, JobContext } from './job-context.js';
 import { JobFailedError, describeFailure, toBullmqError } from './job-failure.js';
 import { processors, networkKeyOf } from './job-processors.js';
+import { readNetworkList } from './jobs/list.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { NetworkInventory } from './network-inventory.js';
 import { WORKER_VERSION } from './worker-version.js';
 
 const runFile = promisify(execFile);
@@ -37,6 +40,8 @@ export interface HostWorkerOptions {
    */
   readonly lockDurationMs?: number;
   readonly stalledIntervalMs?: number;
+  /** How long a network listing may be served from memory (see {@link NetworkInventory}). Default 2000. */
+  readonly listingMaxAgeMs?: number;
 }
 
 /** A running host worker. */
@@ -66,8 +71,16 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   const startedAt = Date.now();
 
   const libvirt = await connectLibvirt(config.worker.libvirtUri, options.libvirt ?? {}, log);
-  libvirt.on('disconnected', (error) => log.warn({ reason: error.reason, err: error.message }, 'libvirt connection lost; reconnecting'));
-  libvirt.on('reconnected', () => log.info('libvirt connection restored'));
+  const run = options.run ?? runOnHost;
+  const inventory = await watchedInventory(libvirt, run, options.listingMaxAgeMs ?? 2000, log);
+  libvirt.on('disconnected', (error) => {
+    inventory.invalidate();
+    log.warn({ reason: error.reason, err: error.message }, 'libvirt connection lost; reconnecting');
+  });
+  libvirt.on('reconnected', () => {
+    inventory.invalidate();
+    log.info('libvirt connection restored');
+  });
   const hostname = await libvirt.getHostname();
   const libvirtVersion = formatLibvirtVersion(await libvirt.getLibVersion());
 
@@ -84,7 +97,6 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   }, config.worker.heartbeatMs);
 
   const mutex = new KeyedMutex();
-  const run = options.run ?? runOnHost;
   const processJob = async (job: Job): Promise<unknown> => {
     const name = job.name as JobName;
     if (!JOB_NAMES.includes(name)) throw toBullmqError({ code: 'invalid-request', message: `unknown job "${job.name}"` });
@@ -92,6 +104,8 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     if (!parsed.success) {
       throw toBullmqError({ code: 'invalid-request', message: `malformed ${name} job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
     }
+    // Per-job child loggers only when a job logs: at thousands of reads a second they add up.
+    let jobLog: Logger | undefined;
     const context: JobContext = {
       hostId,
       jobId: job.id ?? 'unknown',
@@ -103,7 +117,10 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
       subnetPool: config.worker.subnetPool,
       subnetPrefix: config.worker.subnetPrefix,
       run,
-      log: log.child({ job: job.id, name }),
+      inventory,
+      get log() {
+        return (jobLog ??= log.child({ job: job.id, name }));
+      },
       progress: async (step, message) => {
         const progress: JobProgress = { step, message, at: Date.now() };
         await job.updateProgress(progress);
@@ -111,14 +128,19 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     };
     const processor = processors[name] as (c: JobContext, p: unknown) => Promise<unknown>;
     const key = networkKeyOf(name, parsed.data);
+    const mutating = MUTATING_JOBS.includes(name);
     try {
       const result = key ? await mutex.run(key, () => processor(context, parsed.data)) : await processor(context, parsed.data);
-      context.log.info('job done');
+      if (mutating) context.log.info('job done');
+      else if (log.isLevelEnabled('debug')) context.log.debug('job done');
       return result;
     } catch (error) {
       const failure = describeFailure(error);
       context.log.warn({ code: failure.code, step: failure.step, err: failure.message }, 'job failed');
       throw toBullmqError(failure);
+    } finally {
+      // Autostart and XML edits raise no libvirt event: drop the listing after every change of ours.
+      if (mutating) inventory.invalidate();
     }
   };
 
@@ -153,6 +175,23 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
       redis.disconnect();
     },
   };
+}
+
+/**
+ * The shared network listing, dropped on every libvirt lifecycle event. If events cannot be
+ * subscribed to, every list reads libvirt afresh rather than risk serving a stale listing.
+ */
+async function watchedInventory(libvirt: LibvirtClient, run: CommandRunner, maxAgeMs: number, log: Logger): Promise<NetworkInventory> {
+  let watching = true;
+  try {
+    await libvirt.watchNetworkEvents();
+  } catch (error) {
+    watching = false;
+    log.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot subscribe to libvirt network events; network listings will not be cached');
+  }
+  const inventory = new NetworkInventory(() => readNetworkList({ libvirt, run }), { maxAgeMs: watching ? maxAgeMs : 0 });
+  libvirt.on('networkLifecycle', () => inventory.invalidate());
+  return inventory;
 }
 
 /** The step of a progress value an earlier run stored, if it is one of ours. */

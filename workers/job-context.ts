@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LibvirtClient } from '../src/libvirt/index.js';
 import type { JobName, JobPayload, JobResult } from '../src/queue/index.js';
+import type { NetworkInventory } from './network-inventory.js';
 
 /** Runs a program on this host (argv only, never a shell) and resolves with its stdout. */
 export type CommandRunner = (file: string, args: string[]) => Promise<string>;
@@ -22,6 +23,8 @@ export interface JobContext {
   readonly subnetPool: string;
   readonly subnetPrefix: number;
   readonly run: CommandRunner;
+  /** The host's network listing, shared between jobs and kept current by libvirt events. */
+  readonly inventory: NetworkInventory;
   readonly log: Logger;
   /** Reports the step the job is at; the bot shows it in the job's message. */
   progress(step: string, message: string): Promise<void>;

@@ -26,8 +26,10 @@ import {
   requestDhcpLease,
   startSandboxHost,
   stopSandboxHost,
+  virsh,
 } from '../../src/sandbox/sandbox-host.js';
 import { interfaceNames } from './helpers/sandbox-inspect.js';
+import { waitUntil } from './helpers/wait.js';
 import { WorkerProcess } from './helpers/worker-process.js';
 
 const prefix = `vnt-${randomUUID().slice(0, 8)}`;
@@ -164,6 +166,25 @@ describe('changing networks', () => {
     expect(await ok('wk1', 'autostart', { name: 'lab1', enabled: false })).toMatchObject({ enabled: false });
     expect((await ok('wk1', 'list', {})).networks.find((n) => n.name === 'lab1')?.autostart).toBe(false);
     await ok('wk1', 'autostart', { name: 'lab1', enabled: true });
+  });
+
+  it('list sees changes made by hand: lifecycle changes through libvirt events, autostart within the 2 s listing age', async () => {
+    const listed = async (name: string) => (await ok('wk1', 'list', {})).networks.find((n) => n.name === name);
+    expect(await listed('lab2')).toMatchObject({ active: true }); // the listing is now in the worker's memory
+    const primedAt = Date.now();
+    await virsh(h1, ['net-destroy', 'lab2']);
+    await waitUntil('list shows lab2 stopped', async () => (await listed('lab2'))?.active === false, 5000);
+    // A listing is kept up to 2 s; seeing the change sooner means the lifecycle event dropped it.
+    expect(Date.now() - primedAt).toBeLessThan(1500);
+    await virsh(h1, ['net-start', 'lab2']);
+    await waitUntil('list shows lab2 running', async () => (await listed('lab2'))?.active === true, 5000);
+
+    // libvirt raises no event for autostart: the listing's age bounds how stale it can be.
+    expect(await listed('lab2')).toMatchObject({ autostart: false });
+    await virsh(h1, ['net-autostart', 'lab2']);
+    await waitUntil('list shows lab2 with autostart', async () => (await listed('lab2'))?.autostart === true, 5000);
+    await virsh(h1, ['net-autostart', 'lab2', '--disable']);
+    await waitUntil('list shows lab2 without autostart', async () => (await listed('lab2'))?.autostart === false, 5000);
   });
 
   it('updates the DHCP range and fixed hosts, refusing a range outside the subnet', async () => {

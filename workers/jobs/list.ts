@@ -1,13 +1,16 @@
 import { parseNetworkXml } from '../../src/network/index.js';
 import type { NetworkListEntry } from '../../src/queue/index.js';
 import { type SurveyedNetwork, surveyHost } from '../host-survey.js';
-import type { JobProcessor } from '../job-context.js';
+import type { JobContext, JobProcessor } from '../job-context.js';
 
 /** Every network of the host with its state, mode, bridge and subnets (`virsh net-list --all`, and more). */
-export const listJob: JobProcessor<'list'> = async (context) => {
+export const listJob: JobProcessor<'list'> = async (context) => ({ hostId: context.hostId, networks: [...(await context.inventory.networks())] });
+
+/** Reads the listing from libvirt (what {@link NetworkInventory} keeps). */
+export async function readNetworkList(context: Pick<JobContext, 'libvirt' | 'run'>): Promise<NetworkListEntry[]> {
   const survey = await surveyHost(context, { networksOnly: true });
-  return { hostId: context.hostId, networks: survey.networks.map(toListEntry) };
-};
+  return survey.networks.map(toListEntry);
+}
 
 /** A surveyed network as list and info report it. */
 export function toListEntry(network: SurveyedNetwork): NetworkListEntry {

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import type { SandboxHost } from '../../../src/sandbox/sandbox-host.js';
 
 const NODE = process.execPath;
-const ENTRY = resolve('workers/host-worker.ts');
+const SOURCE_ENTRY = resolve('workers/host-worker.ts');
+/** What `npm run build` makes and the systemd unit runs. */
+const COMPILED_ENTRY = resolve('dist/workers/host-worker.js');
 
 /** Options of a worker process under test. */
 export interface WorkerProcessOptions {
@@ -15,6 +17,8 @@ export interface WorkerProcessOptions {
   /** Redis unix socket; default the sandbox's shared Redis. */
   redisSocket?: string;
   env?: Record<string, string>;
+  /** Run the built worker (`npm run build` first) as deployments do, instead of the sources through tsx. */
+  compiled?: boolean;
 }
 
 /**
@@ -28,7 +32,8 @@ export class WorkerProcess {
   readonly child: ChildProcessWithoutNullStreams;
 
   private constructor(host: SandboxHost, options: WorkerProcessOptions) {
-    this.child = spawn('ip', ['netns', 'exec', host.netns, NODE, '--import', 'tsx', ENTRY], {
+    const entry = options.compiled ? [COMPILED_ENTRY] : ['--import', 'tsx', SOURCE_ENTRY];
+    this.child = spawn('ip', ['netns', 'exec', host.netns, NODE, ...entry], {
       env: {
         PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
         HOME: process.env.HOME ?? '/root',
