@@ -13,11 +13,13 @@ const ALLOWED: Record<string, readonly string[]> = {
   log: [],
   sandbox: [],
   commands: ['network'],
-  notify: ['network', 'commands'],
+  // notify reads the job contract's result types (src/queue/job-contract.ts is pure types + zod schemas).
+  notify: ['network', 'commands', 'queue'],
   queue: ['network', 'config'],
   audit: ['config', 'log'],
   approvals: ['queue', 'audit', 'commands', 'network', 'config', 'log'],
   slack: ['commands', 'approvals', 'audit', 'queue', 'notify', 'network', 'config', 'log'],
+  'fake-slack': [],
   workers: ['libvirt', 'network', 'queue', 'config', 'log'],
 };
 
