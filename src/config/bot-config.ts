@@ -1,8 +1,10 @@
 import { z } from 'zod';
+import { approvalsSection } from './approvals-config.js';
 import type { DeepReadonly } from './deep-freeze.js';
 import { MISSING_MESSAGE } from './issue-messages.js';
 import { omittableSection, whenValid } from './config-sections.js';
 import type { EnvVarTable } from './env-var-table.js';
+import { policySection } from './policy-config.js';
 import { sharedConfigSchema, sharedEnvVars } from './shared-config.js';
 
 /** How the bot receives events from Slack: signed HTTP requests, or a Socket Mode websocket. */
@@ -62,12 +64,15 @@ const slackSection = z
   .meta({ description: 'Slack app credentials and how the bot connects to Slack.' });
 
 /** Everything the Slack bot process is configured with. */
-export const botConfigSchema = sharedConfigSchema.extend({ slack: slackSection });
+export const botConfigSchema = sharedConfigSchema.extend({ slack: slackSection, policy: policySection, approvals: approvalsSection });
 
 /** Validated, deeply frozen bot configuration. */
 export type BotConfig = DeepReadonly<z.output<typeof botConfigSchema>>;
 
-/** Environment variables the bot reads, shared ones included. Slack's go by the names Slack's docs use. */
+/**
+ * Environment variables the bot reads, shared ones included. Slack's go by the names Slack's docs use.
+ * The access policy has none: it is one document, kept whole in the config file.
+ */
 export const botEnvVars = {
   ...sharedEnvVars,
   'slack.botToken': 'SLACK_BOT_TOKEN',
@@ -76,4 +81,6 @@ export const botEnvVars = {
   'slack.mode': 'VNETOPS_SLACK_MODE',
   'slack.port': 'VNETOPS_SLACK_PORT',
   'slack.apiUrl': 'VNETOPS_SLACK_API_URL',
+  'approvals.channel': 'VNETOPS_APPROVALS_CHANNEL',
+  'approvals.ttl': 'VNETOPS_APPROVAL_TTL',
 } as const satisfies EnvVarTable<z.input<typeof botConfigSchema>>;

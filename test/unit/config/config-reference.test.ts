@@ -19,6 +19,11 @@ const workerFields = listConfigFields(workerConfigSchema, workerEnvVars);
 const botFields = listConfigFields(botConfigSchema, botEnvVars);
 const allFields = [...workerFields, ...botFields.filter((field) => !workerFields.some((w) => w.path === field.path))];
 
+/** The access policy is one document, set in the config file only: its settings have no env vars. */
+function isPolicySetting(path: string): boolean {
+  return path.startsWith('policy.');
+}
+
 /** `NAME=value` lines of a dotenv file, comments skipped. */
 function readDotenv(url: URL): Map<string, string> {
   const entries = readFileSync(url, 'utf8')
@@ -42,7 +47,7 @@ describe('listConfigFields', () => {
     expect(workerFields.find((field) => field.path === 'worker.hostId')).toMatchObject({ required: true });
   });
 
-  it('covers every setting with a description and an environment variable', () => {
+  it('covers every setting with a description, and every one outside the policy with an environment variable', () => {
     expect(allFields.map((field) => field.path)).toEqual([
       'log.level',
       'redis.url',
@@ -60,17 +65,26 @@ describe('listConfigFields', () => {
       'slack.mode',
       'slack.port',
       'slack.apiUrl',
+      'policy.defaultRole',
+      'policy.grants.users',
+      'policy.grants.groups',
+      'policy.grants.channels',
+      'policy.commands',
+      'approvals.channel',
+      'approvals.ttl',
     ]);
     for (const field of allFields) {
       expect(field.description, field.path).not.toBe('');
-      expect(field.envVar, field.path).toMatch(/^[A-Z][A-Z0-9_]*$/);
+      if (isPolicySetting(field.path)) expect(field.envVar, field.path).toBeUndefined();
+      else expect(field.envVar, field.path).toMatch(/^[A-Z][A-Z0-9_]*$/);
     }
-    expect(new Set(allFields.map((field) => field.envVar)).size).toBe(allFields.length);
+    const envFields = allFields.filter((field) => field.envVar !== undefined);
+    expect(new Set(envFields.map((field) => field.envVar)).size).toBe(envFields.length);
   });
 
   it('binds every env var table entry to a setting of its schema', () => {
     expect(Object.keys(workerEnvVars)).toEqual(workerFields.map((field) => field.path));
-    expect(Object.keys(botEnvVars)).toEqual(botFields.map((field) => field.path));
+    expect(Object.keys(botEnvVars)).toEqual(botFields.filter((field) => !isPolicySetting(field.path)).map((field) => field.path));
   });
 
   it('flags exactly the Slack credentials as secret', () => {
@@ -97,7 +111,7 @@ describe('config/default.yaml', () => {
     for (const field of allFields) {
       const key = field.path.split('.').at(-1) ?? '';
       expect(text, field.path).toMatch(new RegExp(`^\\s*#?\\s*${key}[: ]`, 'm'));
-      expect(text, field.path).toContain(field.envVar);
+      if (field.envVar !== undefined) expect(text, field.path).toContain(`env ${field.envVar}`);
     }
   });
 });
@@ -106,11 +120,12 @@ describe('config/.env.example', () => {
   const variables = readDotenv(exampleEnv);
 
   it('lists exactly the config file variable and every setting’s variable', () => {
-    expect([...variables.keys()].sort()).toEqual([CONFIG_FILE_ENV_VAR, ...allFields.map((field) => field.envVar)].sort());
+    const settingVariables = allFields.flatMap((field) => (field.envVar === undefined ? [] : [field.envVar]));
+    expect([...variables.keys()].sort()).toEqual([CONFIG_FILE_ENV_VAR, ...settingVariables].sort());
   });
 
   it('leaves secrets blank and gives the others their defaults', () => {
-    for (const field of allFields) {
+    for (const field of allFields.filter((field) => field.envVar !== undefined)) {
       const value = variables.get(field.envVar ?? '');
       // redis.url stays blank too: setting it would clash with a VNETOPS_REDIS_SOCKET added later.
       if (field.secret || field.defaultValue === undefined || field.path === 'redis.url') {

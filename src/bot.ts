@@ -1,0 +1,81 @@
+/**
+ * The bot process: reads its config (defaults → VNETOPS_CONFIG file → environment), connects Redis,
+ * and serves Slack (HTTP receiver on slack.port with /slack/events, /healthz and /metrics, or Socket
+ * Mode) until SIGTERM/SIGINT. The only place that builds the bot's concrete objects.
+ *   SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… node dist/src/bot.js
+ */
+import { ApprovalStore, compilePolicy } from './approvals/index.js';
+import { AuditLog } from './audit/index.js';
+import { ConfigError, DEFAULT_REDIS_URL, loadBotConfig } from './config/index.js';
+import { createLogger } from './log/index.js';
+import { HostRegistry, JobClient, type RedisLocation, createRedisConnection } from './queue/index.js';
+import { createBotMetrics, startSlackBot } from './slack/index.js';
+
+const SHUTDOWN_GRACE_MS = 10_000;
+
+async function main(): Promise<void> {
+  let config;
+  let policy;
+  try {
+    config = loadBotConfig();
+    policy = compilePolicy(config);
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const log = createLogger({ level: config.log.level, name: 'vnetops-bot' });
+  const redisLocation: RedisLocation = config.redis.socketPath !== undefined ? { socketPath: config.redis.socketPath } : { url: config.redis.url ?? DEFAULT_REDIS_URL };
+  const onRedisError = (error: Error): void => log.warn({ err: error.message }, 'redis connection problem');
+  const redis = createRedisConnection(redisLocation, 'client', {}, onRedisError);
+  const registry = new HostRegistry(redis, config.redis.prefix);
+  const jobs = new JobClient({ redis: redisLocation, connection: redis, prefix: config.redis.prefix, registry, onConnectionError: onRedisError });
+  let bot;
+  try {
+    bot = await startSlackBot({
+      config,
+      log,
+      redis,
+      jobs,
+      registry,
+      approvalStore: new ApprovalStore(redis, config.redis.prefix),
+      audit: new AuditLog(redis, config.redis.prefix),
+      policy,
+      metrics: createBotMetrics(),
+    });
+  } catch (error) {
+    // Most often a wrong or revoked token (auth.test says invalid_auth): say so and stop.
+    log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'cannot start the Slack bot; check SLACK_BOT_TOKEN and the Slack API URL');
+    await jobs.close();
+    redis.disconnect();
+    process.exit(1);
+  }
+  let stopping = false;
+  const shutdown = (signal: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info({ signal }, 'shutting down');
+    bot
+      .stop(SHUTDOWN_GRACE_MS)
+      .then(() => jobs.close())
+      .then(
+        () => {
+          redis.disconnect();
+          process.exit(0);
+        },
+        (error: unknown) => {
+          log.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : error);
+  process.exit(1);
+});

@@ -1,0 +1,266 @@
+import { randomBytes } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { CompiledPolicy } from '../approvals/index.js';
+import type { AuditLog } from '../audit/index.js';
+import { type Command, MUTATING_COMMANDS, commandNameOf, helpText, parseCommand } from '../commands/index.js';
+import {
+  type Message,
+  ackMessage,
+  auditMessage,
+  deniedMessage,
+  describeCommand,
+  errorMessage,
+  fleetListMessage,
+  helpMessage,
+  hostsMessage,
+  jobMessage,
+  renderBlockKit,
+  usageErrorMessage,
+} from '../notify/index.js';
+import type { HostRegistry, JobClient } from '../queue/index.js';
+import type { JobFailure, NetworkListEntry } from '../queue/job-contract.js';
+import type { ApprovalFlow } from './approval-flow.js';
+import type { BotMetrics } from './bot-metrics.js';
+import { jobOfCommand } from './command-jobs.js';
+import type { HostChooser } from './host-choice.js';
+import type { JobRecordStore } from './job-records.js';
+import { JobTracker } from './job-tracker.js';
+import type { ReplayGuard } from './replay-guard.js';
+import type { SlackMessageBody } from './slack-poster.js';
+import type { UserGroupDirectory } from './user-groups.js';
+
+/** A slash command as Slack sent it (the fields vnetops uses). */
+export interface SlashCommandInput {
+  /** "/vnet" (or whatever the app's command is called). */
+  command: string;
+  text: string;
+  userId: string;
+  userName?: string;
+  channelId: string;
+  triggerId: string;
+}
+
+/** An ephemeral answer to the person who typed the command. */
+export type Reply = (body: SlackMessageBody) => Promise<void>;
+
+/** Options of {@link CommandHandler}. */
+export interface CommandHandlerOptions {
+  policy: CompiledPolicy;
+  groups: UserGroupDirectory;
+  guard: ReplayGuard;
+  tracker: JobTracker;
+  approvals: ApprovalFlow;
+  chooser: HostChooser;
+  registry: HostRegistry;
+  jobs: JobClient;
+  records: JobRecordStore;
+  audit: AuditLog;
+  metrics: BotMetrics;
+  log: Logger;
+  /** Opens the create dialog (modal) for a `/vnet create` with no arguments. */
+  openCreateDialog: (input: SlashCommandInput) => Promise<void>;
+  /** Longest wait for a list on one host. Default 30 s. */
+  listTimeoutMs?: number;
+}
+
+/** A new job id: short enough to type in `/vnet status`, random enough never to collide. */
+export function newJobId(): string {
+  return `j${randomBytes(6).toString('hex')}`;
+}
+
+/**
+ * Handles `/vnet …`: parse → RBAC → ack at once (ephemeral: what was understood and the job id) →
+ * then, after the ack, choose the host and run the job (or put it up for approval). Commands the bot
+ * answers itself (help, hosts, status, audit) are answered in the ack.
+ */
+export class CommandHandler {
+  constructor(private readonly options: CommandHandlerOptions) {}
+
+  /**
+   * Handles one slash command. `ack` must be called once, fast; `reply` sends later ephemeral
+   * answers (through the command's response_url). Resolves after the ack; the job runs on.
+   */
+  async handle(input: SlashCommandInput, ack: (body?: SlackMessageBody) => Promise<void>, reply: Reply): Promise<void> {
+    const { policy, metrics } = this.options;
+    const stopTimer = metrics.ackSeconds.startTimer();
+    const parsed = parseCommand(input.text);
+    if (!parsed.ok) {
+      await ack(ephemeral(usageErrorMessage(parsed.error)));
+      stopTimer({ command: parsed.error.command ?? 'unknown' });
+      metrics.commandsTotal.inc({ command: parsed.error.command ?? 'unknown', outcome: 'usage-error' });
+      return;
+    }
+    const command = parsed.command;
+    const name = commandNameOf(command);
+    const actor = { userId: input.userId, channelId: input.channelId, userGroups: await this.options.groups.groupsOf(input.userId) };
+    const decision = policy.authorize(actor, name);
+    if (!decision.allowed) {
+      await ack(
+        ephemeral(
+          deniedMessage({ command: `/vnet ${name}`, requiredRole: decision.requiredRole, userRoles: decision.userRoles, channelLimited: decision.channelLimited }),
+        ),
+      );
+      stopTimer({ command: name });
+      metrics.commandsTotal.inc({ command: name, outcome: 'denied' });
+      return;
+    }
+
+    const immediate = await this.answerDirectly(command);
+    if (immediate) {
+      await ack(immediate);
+      stopTimer({ command: name });
+      metrics.commandsTotal.inc({ command: name, outcome: 'answered' });
+      return;
+    }
+    if (command.kind === 'create-dialog') {
+      await ack();
+      stopTimer({ command: name });
+      metrics.commandsTotal.inc({ command: name, outcome: 'dialog' });
+      await this.options.openCreateDialog(input).catch((error: unknown) => this.failAfterAck(reply, 'could not open the create dialog', error));
+      return;
+    }
+
+    const jobId = newJobId();
+    const earlier = await this.options.guard.claim(input.triggerId, jobId);
+    if (earlier !== undefined) {
+      await ack(ephemeral(errorMessage(`This request was already received (job ${earlier}); it was not run a second time.`)));
+      stopTimer({ command: name });
+      metrics.commandsTotal.inc({ command: name, outcome: 'duplicate' });
+      return;
+    }
+    const needsApproval = policy.needsApproval(name);
+    await ack(
+      ephemeral(
+        ackMessage(
+          `Understood: ${describeCommand(command)}.`,
+          needsApproval && policy.approvalsChannel
+            ? `Job ${jobId} needs approval; the request goes to <#${policy.approvalsChannel}>.`
+            : `Job ${jobId} is queued; follow it in this channel or with \`/vnet status ${jobId}\`.`,
+        ),
+      ),
+    );
+    stopTimer({ command: name });
+    metrics.commandsTotal.inc({ command: name, outcome: 'accepted' });
+    await this.run(command, { jobId, input, needsApproval }).catch((error: unknown) => this.failAfterAck(reply, `job ${jobId} could not be started`, error));
+  }
+
+  /** Runs a parsed command that becomes a job (after the ack). */
+  async run(command: Command, context: { jobId: string; input: SlashCommandInput; needsApproval: boolean; reason?: string }): Promise<void> {
+    const { input, jobId } = context;
+    const commandText = `${input.command} ${input.text}`.trim();
+    if (command.kind === 'list') {
+      await this.listFleet(command.host, command.all, { jobId, commandText, channelId: input.channelId, requestedBy: input.userId });
+      return;
+    }
+    const job = jobOfCommand(command, { userId: input.userId, ...(input.userName ? { userName: input.userName } : {}) });
+    if (!job) throw new Error(`/vnet ${command.kind} is not a job`);
+    const host = 'host' in command ? command.host : undefined;
+    const choice = await this.options.chooser.choose(host, job.network);
+    const reason = 'reason' in command ? command.reason : context.reason;
+    if (MUTATING_COMMANDS.includes(commandNameOf(command))) {
+      await this.options.audit
+        .append({
+          at: Date.now(),
+          actor: input.userId,
+          action: 'command',
+          command: commandText,
+          jobId,
+          ...(choice.ok ? { hostId: choice.hostId } : {}),
+          ...(networkNamed(command) ? { network: networkNamed(command)! } : {}),
+          outcome: choice.ok ? (context.needsApproval ? 'awaiting approval' : 'queued') : 'refused',
+          ...(reason ? { detail: reason } : !choice.ok ? { detail: choice.message } : {}),
+        })
+        .catch((error: unknown) => this.options.log.error({ err: String(error), jobId }, 'could not write the audit log'));
+    }
+    const common = { jobId, name: job.name, payload: job.payload, commandText, requestedBy: input.userId, channelId: input.channelId };
+    if (!choice.ok) {
+      // No host: the job message still appears, failed with the reason, so the channel sees the outcome.
+      await this.options.tracker.announce({
+        ...common,
+        hostId: host ?? '?',
+        jobName: job.name,
+        state: 'failed',
+        failure: { code: 'invalid-request', message: choice.message },
+        updatedAt: Date.now(),
+      });
+      return;
+    }
+    if (context.needsApproval) {
+      await this.options.approvals.request({ ...common, hostId: choice.hostId, ...(reason ? { reason } : {}) });
+      return;
+    }
+    await this.options.tracker.run({ ...common, hostId: choice.hostId });
+  }
+
+  /** help, hosts, status, audit: answered in the ack. Undefined for everything else. */
+  private async answerDirectly(command: Command): Promise<SlackMessageBody | undefined> {
+    switch (command.kind) {
+      case 'help':
+        return ephemeral(helpMessage(helpText(command.topic)));
+      case 'hosts':
+        return ephemeral(hostsMessage(await this.options.registry.list(), Date.now()));
+      case 'status': {
+        const record = await this.options.records.get(command.jobId);
+        if (!record) return ephemeral(errorMessage(`No job ${command.jobId} is known (job records are kept 7 days).`));
+        return JobTracker.render(record); // the job's own message, as it stands now
+      }
+      case 'audit':
+        return ephemeral(auditMessage(await this.options.audit.latest(command.limit)));
+      default:
+        return undefined;
+    }
+  }
+
+  /** `/vnet list`: one message for every host asked (the one given, else all), updated when all have answered. */
+  private async listFleet(host: string | undefined, includeInactive: boolean, job: { jobId: string; commandText: string; channelId: string; requestedBy: string }): Promise<void> {
+    const hosts = await this.options.registry.list();
+    const asked = host === undefined ? hosts : hosts.filter((h) => h.hostId === host);
+    const poster = this.options.tracker.poster;
+    if (host !== undefined && asked.length === 0) {
+      await poster.post(job.channelId, renderBlockKit(errorMessage(`There is no host "${host}"; known hosts: ${hosts.map((h) => h.hostId).join(', ') || 'none'}.`)));
+      return;
+    }
+    const placeholder = jobMessage({
+      jobId: job.jobId,
+      hostId: asked.map((h) => h.hostId).join(', '),
+      commandText: job.commandText,
+      requestedBy: job.requestedBy,
+      state: 'running',
+      progress: { step: 'list', message: `asking ${asked.length === 1 ? 'the host' : `${asked.length} hosts`} for their networks`, at: Date.now() },
+      updatedAt: Date.now(),
+    });
+    const message = await poster.post(job.channelId, renderBlockKit(placeholder));
+    const answers = await Promise.all(
+      asked.map(async (h): Promise<{ hostId: string; networks?: NetworkListEntry[]; failure?: JobFailure }> => {
+        if (!h.up) return { hostId: h.hostId, failure: { code: 'host-down', message: `down: no heartbeat for ${Math.round(h.silentForMs / 1000)} s` } };
+        try {
+          const { jobId } = await this.options.jobs.submit(h.hostId, 'list', { requestedBy: { userId: job.requestedBy } }, { jobId: `${job.jobId}-${h.hostId}` });
+          const outcome = await this.options.jobs.waitForOutcome<'list'>(h.hostId, jobId, { timeoutMs: this.options.listTimeoutMs ?? 30_000 });
+          if (!outcome.ok) return { hostId: h.hostId, failure: outcome.failure };
+          const networks = includeInactive ? outcome.result.networks : outcome.result.networks.filter((n) => n.active);
+          return { hostId: h.hostId, networks };
+        } catch (error) {
+          return { hostId: h.hostId, failure: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
+        }
+      }),
+    );
+    this.options.metrics.jobsTotal.inc({ job: 'list', outcome: answers.every((a) => !a.failure) ? 'done' : 'partial' });
+    await poster.update(message, renderBlockKit(fleetListMessage(answers, job.commandText, job.requestedBy)));
+  }
+
+  private async failAfterAck(reply: Reply, what: string, error: unknown): Promise<void> {
+    const detail = error instanceof Error ? error.message : String(error);
+    this.options.log.error({ err: detail }, what);
+    await reply(ephemeral(errorMessage(`Sorry, ${what}: ${detail}`))).catch(() => undefined);
+  }
+}
+
+/** The network a command names, if any. */
+function networkNamed(command: Command): string | undefined {
+  return 'name' in command && typeof command.name === 'string' ? command.name : undefined;
+}
+
+/** Renders a message for an ephemeral answer. */
+function ephemeral(message: Message): SlackMessageBody {
+  return renderBlockKit(message);
+}
