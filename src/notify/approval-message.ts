@@ -55,7 +55,7 @@ export function approvalRequestMessage(view: ApprovalView): Message {
   blocks.push({ kind: 'divider' });
   if (view.state === 'pending') {
     blocks.push(
-      { kind: 'context', elements: [`Expires ${slackDate(view.expiresAt)} · approval ${inlineCode(view.approvalId)}`] },
+      { kind: 'context', elements: [`Expires ${slackDate(view.expiresAt)} · approval ${inlineCode(view.approvalId)}${view.jobId ? ` · job ${inlineCode(view.jobId)}` : ''}`] },
       {
         kind: 'actions',
         buttons: [

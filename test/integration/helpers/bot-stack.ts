@@ -1,0 +1,119 @@
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Redis } from 'ioredis';
+import pino from 'pino';
+import { ApprovalStore, compilePolicy } from '../../../src/approvals/index.js';
+import { AuditLog } from '../../../src/audit/index.js';
+import { type BotConfig, loadBotConfig } from '../../../src/config/index.js';
+import { FakeSlack } from '../../../src/fake-slack/index.js';
+import { HostRegistry, JobClient, createRedisConnection } from '../../../src/queue/index.js';
+import type { SandboxHost } from '../../../src/sandbox/sandbox-host.js';
+import { type RunningSlackBot, createBotMetrics, startSlackBot } from '../../../src/slack/index.js';
+
+/** Slack ids of the people and channels the bot tests use. */
+export const PEOPLE = {
+  admin: 'UADMIN01',
+  operator: 'UOPER001',
+  approver: 'UAPPR001',
+  approver2: 'UAPPR002',
+  viewer: 'UVIEW001',
+} as const;
+export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001' } as const;
+
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
+
+/** The policy the tests run under. */
+export function policyYaml(approvalTtl: string): string {
+  return `policy:
+  defaultRole: viewer
+  grants:
+    users:
+      ${PEOPLE.admin}: admin
+      ${PEOPLE.operator}: operator
+      ${PEOPLE.approver}: approver
+      ${PEOPLE.approver2}: approver
+approvals:
+  channel: ${CHANNELS.approvals}
+  ttl: ${approvalTtl}
+`;
+}
+
+/** A real bot (Bolt HTTP receiver on a free port) wired to a fake Slack and a sandbox host's Redis. */
+export interface BotStack {
+  fake: FakeSlack;
+  bot: RunningSlackBot;
+  config: BotConfig;
+  redis: Redis;
+  jobs: JobClient;
+  prefix: string;
+  stop(): Promise<void>;
+}
+
+/** Starts the fake Slack and the bot against `host`'s Redis; the worker is the caller's. */
+export async function startBotStack(host: SandboxHost, options: { prefix: string; approvalTtl?: string; approvalSweepMs?: number; rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits'] }): Promise<BotStack> {
+  const dir = mkdtempSync(join(tmpdir(), 'vnetops-bot-'));
+  const file = join(dir, 'config.yaml');
+  writeFileSync(file, policyYaml(options.approvalTtl ?? '24h'));
+  const fake = new FakeSlack({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+    channels: [
+      { id: CHANNELS.ops, name: 'ops' },
+      { id: CHANNELS.approvals, name: 'approvals' },
+    ],
+    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
+  });
+  await fake.start();
+  const config = loadBotConfig({
+    file,
+    env: {
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      VNETOPS_SLACK_API_URL: fake.apiUrl,
+      VNETOPS_REDIS_SOCKET: host.redisSocketPath,
+      VNETOPS_REDIS_PREFIX: options.prefix,
+      VNETOPS_LOG_LEVEL: 'silent',
+    },
+  });
+  const redis = createRedisConnection({ socketPath: host.redisSocketPath }, 'client');
+  const registry = new HostRegistry(redis, options.prefix, 3000);
+  const jobs = new JobClient({ redis: { socketPath: host.redisSocketPath }, connection: redis, prefix: options.prefix, registry });
+  const bot = await startSlackBot({
+    config,
+    log: pino({ level: process.env.VNETOPS_TEST_BOT_LOG ?? 'silent' }),
+    redis,
+    jobs,
+    registry,
+    approvalStore: new ApprovalStore(redis, options.prefix),
+    audit: new AuditLog(redis, options.prefix),
+    policy: compilePolicy(config),
+    metrics: createBotMetrics({ defaults: false }),
+    port: 0,
+    approvalSweepMs: options.approvalSweepMs ?? 100,
+  });
+  fake.setRequestUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+  return {
+    fake,
+    bot,
+    config,
+    redis,
+    jobs,
+    prefix: options.prefix,
+    stop: async () => {
+      await bot.stop(5000);
+      await jobs.close();
+      await fake.close();
+      redis.disconnect();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A fresh key prefix per test file. */
+export function newPrefix(tag: string): string {
+  return `${tag}-${randomUUID().slice(0, 8)}`;
+}
