@@ -1,6 +1,7 @@
 /**
  * bench:bot — the real Bolt app (HTTP receiver) fed HMAC-signed slash commands by the fake Slack,
- * with a real host worker (built) on a sandbox host, next to virsh on the same host in the same run:
+ * with a real host worker on a sandbox host, next to virsh on the same host in the same run. The bot
+ * and the worker run built, each as its own process, as deployed; the fake Slack runs in this one:
  *   1. ack latency of `/vnet list --host H` (signed request sent → HTTP answer), one at a time and
  *      50 at a time;
  *   2. `/vnet list --host H` end to end: signed request sent → the job's message at the fake Slack
@@ -9,11 +10,16 @@
  * Targets: ack p99 < 25 ms at 50 concurrent; end-to-end list ≤ 1.0× the virsh process (medians).
  * The last line of output is one JSON object with every figure.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
+import { FakeSlack } from '../src/fake-slack/index.js';
 import { LibvirtClient } from '../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../src/sandbox/sandbox-host.js';
-import { type BotStack, CHANNELS, PEOPLE, newPrefix, startBotStack } from '../test/integration/helpers/bot-stack.js';
+import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml } from '../test/integration/helpers/bot-stack.js';
 import { round, summarize, timeEach } from './stats.js';
 import { WorkerProcess } from './worker-process.js';
 
@@ -27,12 +33,62 @@ const E2E_SAMPLES = Number(process.env.BENCH_E2E_SAMPLES ?? 100);
 const VIRSH_SAMPLES = Number(process.env.BENCH_VIRSH_SAMPLES ?? 60);
 const COMMAND = `list --host ${HOST}`;
 
-const started: { host?: boolean; worker?: WorkerProcess; stack?: BotStack } = {};
+const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: ChildProcess; dir?: string } = {};
 
 async function cleanup(): Promise<void> {
-  await started.stack?.stop().catch((error: unknown) => console.error('stopping the bot:', error));
+  const bot = started.bot;
+  if (bot && bot.exitCode === null && bot.signalCode === null) {
+    const exited = new Promise((resolveExit) => bot.once('exit', resolveExit));
+    bot.kill('SIGTERM');
+    await exited;
+  }
+  await started.fake?.close().catch((error: unknown) => console.error('stopping the fake Slack:', error));
   await started.worker?.stop().catch((error: unknown) => console.error('stopping the worker:', error));
   if (started.host) await stopSandboxHost(HOST).catch((error: unknown) => console.error('stopping the sandbox:', error));
+  if (started.dir) rmSync(started.dir, { recursive: true, force: true });
+}
+
+/** A free TCP port on loopback. */
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
+  const { port } = server.address() as { port: number };
+  await new Promise((resolveClose) => server.close(resolveClose));
+  return port;
+}
+
+/** Starts the built bot (`node dist/src/bot.js`) against the fake Slack and the sandbox's Redis; resolves once it is ready. */
+async function startBotProcess(host: SandboxHost, fake: FakeSlack, prefix: string): Promise<{ child: ChildProcess; port: number }> {
+  const dir = mkdtempSync(join(tmpdir(), 'vnetops-bench-bot-'));
+  started.dir = dir;
+  writeFileSync(join(dir, 'config.yaml'), policyYaml('24h'));
+  const port = await freePort();
+  const child = spawn(process.execPath, [resolve('dist/src/bot.js')], {
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      VNETOPS_CONFIG: join(dir, 'config.yaml'),
+      SLACK_BOT_TOKEN: BOT_TOKEN,
+      SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      VNETOPS_SLACK_API_URL: fake.apiUrl,
+      VNETOPS_SLACK_PORT: String(port),
+      VNETOPS_REDIS_SOCKET: host.redisSocketPath,
+      VNETOPS_REDIS_PREFIX: prefix,
+      VNETOPS_LOG_LEVEL: 'warn',
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  started.bot = child;
+  let output = '';
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
+  // Warn level hides the ready line: ready = /healthz answers.
+  for (const deadline = Date.now() + 30_000; ; ) {
+    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}:\n${output}`);
+    const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
+    if (healthy) return { child, port };
+    if (Date.now() > deadline) throw new Error(`the bot did not become healthy within 30 s:\n${output}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function seed(host: SandboxHost): Promise<void> {
@@ -48,24 +104,24 @@ async function seed(host: SandboxHost): Promise<void> {
 }
 
 /** Sends one signed `/vnet list` and returns the ms until the bot's HTTP answer (the ack), and the ack body. */
-async function timedAck(stack: BotStack): Promise<{ ms: number; body: string }> {
+async function timedAck(fake: FakeSlack): Promise<{ ms: number; body: string }> {
   const start = performance.now();
-  const response = await stack.fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: COMMAND });
+  const response = await fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: COMMAND });
   const ms = performance.now() - start;
   if (response.status !== 200) throw new Error(`the bot answered ${response.status}: ${response.body}`);
   return { ms, body: response.body };
 }
 
 /** One `/vnet list` from the signed request to the final table in the job's message. */
-async function timedEndToEnd(stack: BotStack): Promise<number> {
+async function timedEndToEnd(fake: FakeSlack): Promise<number> {
   const start = performance.now();
-  const { body } = await timedAck(stack);
+  const { body } = await timedAck(fake);
   const jobId = /\b(j[0-9a-f]{12})\b/.exec(body)?.[1];
   if (!jobId) throw new Error(`no job id in the ack: ${body}`);
   // The job's message is posted saying it asks the host, then updated in place with the table.
-  const placeholder = await stack.fake.waitFor(() => stack.fake.messages(CHANNELS.ops).find((m) => JSON.stringify(m).includes(jobId)), 10_000);
-  await stack.fake.waitFor(() => {
-    const message = stack.fake.messages(CHANNELS.ops).find((m) => m.ts === placeholder.ts);
+  const placeholder = await fake.waitFor(() => fake.messages(CHANNELS.ops).findLast((m) => JSON.stringify(m).includes(jobId)), 10_000);
+  await fake.waitFor(() => {
+    const message = fake.messages(CHANNELS.ops).findLast((m) => m.ts === placeholder.ts);
     return message && JSON.stringify(message).includes('bench1') ? message : undefined;
   }, 10_000);
   return performance.now() - start;
@@ -80,28 +136,40 @@ async function main(): Promise<void> {
   await seed(host);
   const prefix = newPrefix('vbb');
   started.worker = await WorkerProcess.start(host, { hostId: HOST, prefix, heartbeatMs: 5000, compiled: true });
-  started.stack = await startBotStack(host, { prefix });
-  const stack = started.stack;
+  const fake = new FakeSlack({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+    channels: [
+      { id: CHANNELS.ops, name: 'ops' },
+      { id: CHANNELS.approvals, name: 'approvals' },
+    ],
+  });
+  started.fake = fake;
+  await fake.start();
+  const { port } = await startBotProcess(host, fake, prefix);
+  fake.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
 
   console.log('warming up…');
-  for (let i = 0; i < 30; i++) await timedEndToEnd(stack);
+  for (let i = 0; i < 30; i++) await timedEndToEnd(fake);
 
   console.log(`ack, one at a time (${ACK_SAMPLES})…`);
   const ackSerial: number[] = [];
-  for (let i = 0; i < ACK_SAMPLES; i++) ackSerial.push((await timedAck(stack)).ms);
+  for (let i = 0; i < ACK_SAMPLES; i++) ackSerial.push((await timedAck(fake)).ms);
 
   console.log(`ack, ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds)…`);
   const ackConcurrent: number[] = [];
   for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
-    const results = await Promise.all(Array.from({ length: CONCURRENT }, () => timedAck(stack)));
+    const results = await Promise.all(Array.from({ length: CONCURRENT }, () => timedAck(fake)));
     ackConcurrent.push(...results.map((r) => r.ms));
-    // Let the jobs these started finish before the next round, so rounds do not pile up.
-    await new Promise((resolve) => setTimeout(resolve, 1000));
+    // Let the jobs these started finish (their messages reach their final state) before the next round.
+    const ids = results.map((r) => /\b(j[0-9a-f]{12})\b/.exec(r.body)?.[1] ?? '');
+    await fake.waitFor(() => ids.every((id) => fake.messages(CHANNELS.ops).some((m) => JSON.stringify(m).includes(id) && m.edited)) || undefined, 60_000);
   }
 
   console.log(`end to end, one at a time (${E2E_SAMPLES})…`);
   const e2e: number[] = [];
-  for (let i = 0; i < E2E_SAMPLES; i++) e2e.push(await timedEndToEnd(stack));
+  for (let i = 0; i < E2E_SAMPLES; i++) e2e.push(await timedEndToEnd(fake));
 
   console.log(`virsh net-list --all as a process (${VIRSH_SAMPLES})…`);
   const virshMs = await timeEach(VIRSH_SAMPLES, 5, () => virsh(host, ['net-list', '--all']));
@@ -114,7 +182,7 @@ async function main(): Promise<void> {
     listEndToEndMs: summarize(e2e),
     virshNetListProcessMs: summarize(virshMs),
     ratioListEndToEndToVirsh: round(summarize(e2e).median / summarize(virshMs).median),
-    rateLimited429: stack.fake.rateLimitedCount,
+    rateLimited429: fake.rateLimitedCount,
   };
   const targets = {
     ackP99Under25MsAt50: figures.ackMs.concurrent.p99 < 25,

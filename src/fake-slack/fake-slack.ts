@@ -344,7 +344,7 @@ export class FakeSlack extends EventEmitter {
       }
       case 'chat.postEphemeral': {
         const channel = this.channelOf(args);
-        const user = String(args.user ?? '');
+        const user = stringArg(args.user, '');
         if (!this.users.has(user)) throw new SlackApiError('user_not_in_channel');
         const { text, blocks } = messageContent(args);
         const ts = this.clock.next();
@@ -357,30 +357,30 @@ export class FakeSlack extends EventEmitter {
       case 'views.push':
         return { view: this.openView(args) };
       case 'views.update': {
-        const view = this.views.get(String(args.view_id ?? ''));
+        const view = this.views.get(stringArg(args.view_id, ''));
         if (!view) throw new SlackApiError('not_found');
         if (typeof args.hash === 'string' && args.hash !== view.hash) throw new SlackApiError('hash_conflict');
         Object.assign(view, viewFields(parseJson(args.view)), { hash: randomHash(), errors: undefined });
         return { view };
       }
       case 'conversations.info': {
-        const channel = this.channels.get(String(args.channel ?? ''));
+        const channel = this.channels.get(stringArg(args.channel, ''));
         if (!channel) throw new SlackApiError('channel_not_found');
         return { channel: { id: channel.id, name: channel.name, is_channel: true, is_member: true } };
       }
       case 'users.info': {
-        const user = this.users.get(String(args.user ?? ''));
+        const user = this.users.get(stringArg(args.user, ''));
         if (!user) throw new SlackApiError('user_not_found');
         return { user: { id: user.id, name: user.name, real_name: user.realName ?? user.name, team_id: TEAM.id, is_bot: false } };
       }
       case 'usergroups.users.list': {
-        const members = this.options.usergroups?.[String(args.usergroup ?? '')];
+        const members = this.options.usergroups?.[stringArg(args.usergroup, '')];
         if (!members) throw new SlackApiError('no_such_subteam');
         return { users: members };
       }
       case 'files.getUploadURLExternal': {
         const id = `F${randomBytes(5).toString('hex').toUpperCase()}`;
-        this.uploads.set(id, { name: String(args.filename ?? 'file'), content: '' });
+        this.uploads.set(id, { name: stringArg(args.filename, 'file'), content: '' });
         return { upload_url: `${this.baseUrl}/upload/${id}`, file_id: id };
       }
       case 'files.completeUploadExternal':
@@ -438,7 +438,7 @@ export class FakeSlack extends EventEmitter {
   }
 
   private openView(args: Record<string, unknown>): StoredView {
-    const triggerId = String(args.trigger_id ?? '');
+    const triggerId = stringArg(args.trigger_id, '');
     const trigger = this.triggers.get(triggerId);
     if (!trigger) throw new SlackApiError('invalid_trigger_id');
     if (trigger.used || Date.now() - trigger.issuedAt > TRIGGER_TTL_MS) throw new SlackApiError('expired_trigger_id');
@@ -505,7 +505,7 @@ export class FakeSlack extends EventEmitter {
   }
 
   private channelOf(args: Record<string, unknown>): string {
-    const given = String(args.channel ?? '');
+    const given = stringArg(args.channel, '');
     if (this.channels.has(given)) return given;
     const byName = [...this.channels.values()].find((c) => `#${c.name}` === given || c.name === given);
     if (byName) return byName.id;
@@ -527,6 +527,11 @@ export class FakeSlack extends EventEmitter {
   private changed(): void {
     this.emit('change');
   }
+}
+
+/** A string argument, or the fallback when it is missing or not a string. */
+function stringArg(value: unknown, fallback: string): string {
+  return typeof value === 'string' ? value : fallback;
 }
 
 function randomHash(): string {

@@ -115,6 +115,8 @@ export class JobClient {
     let queue = this.queues.get(hostId);
     if (!queue) {
       queue = new Queue(hostQueueName(hostId), { connection: this.options.connection, prefix: this.options.prefix });
+      // Every job being waited for listens here at once; hundreds at a time is normal, not a leak.
+      queue.setMaxListeners(0);
       this.queues.set(hostId, queue);
     }
     return queue;
@@ -127,6 +129,7 @@ export class JobClient {
       const connection = createRedisConnection(this.options.redis, 'worker', {}, this.options.onConnectionError ?? (() => undefined));
       this.eventConnections.push(connection);
       events = new QueueEvents(hostQueueName(hostId), { connection, prefix: this.options.prefix });
+      events.setMaxListeners(0);
       this.events.set(hostId, events);
       await events.waitUntilReady();
     }

@@ -141,6 +141,8 @@ export class CommandHandler {
     );
     stopTimer({ command: name });
     metrics.commandsTotal.inc({ command: name, outcome: 'accepted' });
+    // Yield once so acks of commands already waiting go out before this one's job work starts.
+    await new Promise<void>((resolve) => setImmediate(resolve));
     await this.run(command, { jobId, input, needsApproval }).catch((error: unknown) => this.failAfterAck(reply, `job ${jobId} could not be started`, error));
   }
 
@@ -245,7 +247,7 @@ export class CommandHandler {
       }),
     );
     this.options.metrics.jobsTotal.inc({ job: 'list', outcome: answers.every((a) => !a.failure) ? 'done' : 'partial' });
-    await poster.update(message, renderBlockKit(fleetListMessage(answers, job.commandText, job.requestedBy)));
+    await poster.update(message, renderBlockKit(fleetListMessage(answers, job.commandText, job.requestedBy, job.jobId)));
   }
 
   private async failAfterAck(reply: Reply, what: string, error: unknown): Promise<void> {

@@ -123,10 +123,9 @@ describe('other message golden files', () => {
         ],
         '/vnet list --all',
         'U123ABC',
+        'j0123456789ab',
       ),
     ));
-  it('fleet list placeholder while hosts answer', () =>
-    pin('fleet-list-waiting', fleetListMessage([{ hostId: 'kvm1', failure: { code: 'expired', message: 'waiting for the host to answer…' } }], '/vnet list', 'U123ABC')));
   it('approval request pending with preflight', () => pin('approval-pending', approvalRequestMessage(APPROVAL)));
   it('approval request pending without preflight', () =>
     pin('approval-pending-delete', approvalRequestMessage({ ...APPROVAL, jobName: 'delete', commandText: '/vnet delete lab1', preflight: undefined, overlapCheck: undefined, reason: undefined })));
