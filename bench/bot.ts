@@ -6,7 +6,9 @@
  *      50 at a time;
  *   2. `/vnet list --host H` end to end: signed request sent → the job's message at the fake Slack
  *      shows the final table (chat.update recorded), one at a time;
- *   3. peer: `virsh net-list --all` as a process on the same sandbox host.
+ *   3. peer: `virsh net-list --all` as a process on the same sandbox host;
+ *   4. for reference, the ack of `/vnet help` (answered in the ack, no job) 50 at a time: the floor of
+ *      Bolt's HTTP path on this machine.
  * Targets: ack p99 < 25 ms at 50 concurrent; end-to-end list ≤ 1.0× the virsh process (medians).
  * The last line of output is one JSON object with every figure.
  */
@@ -103,10 +105,10 @@ async function seed(host: SandboxHost): Promise<void> {
   }
 }
 
-/** Sends one signed `/vnet list` and returns the ms until the bot's HTTP answer (the ack), and the ack body. */
-async function timedAck(fake: FakeSlack): Promise<{ ms: number; body: string }> {
+/** Sends one signed slash command (default `/vnet list`) and returns the ms until the bot's HTTP answer (the ack), and the ack body. */
+async function timedAck(fake: FakeSlack, text = COMMAND): Promise<{ ms: number; body: string }> {
   const start = performance.now();
-  const response = await fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: COMMAND });
+  const response = await fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text });
   const ms = performance.now() - start;
   if (response.status !== 200) throw new Error(`the bot answered ${response.status}: ${response.body}`);
   return { ms, body: response.body };
@@ -167,6 +169,13 @@ async function main(): Promise<void> {
     await fake.waitFor(() => ids.every((id) => fake.messages(CHANNELS.ops).some((m) => JSON.stringify(m).includes(id) && m.edited)) || undefined, 60_000);
   }
 
+  // The floor of the HTTP path: `/vnet help` is answered in the ack and starts no job.
+  console.log(`ack of /vnet help (no job), ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds)…`);
+  const helpConcurrent: number[] = [];
+  for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
+    helpConcurrent.push(...(await Promise.all(Array.from({ length: CONCURRENT }, () => timedAck(fake, 'help')))).map((r) => r.ms));
+  }
+
   console.log(`end to end, one at a time (${E2E_SAMPLES})…`);
   const e2e: number[] = [];
   for (let i = 0; i < E2E_SAMPLES; i++) e2e.push(await timedEndToEnd(fake));
@@ -178,7 +187,11 @@ async function main(): Promise<void> {
     bench: 'bot',
     networks: NETWORKS,
     command: `/vnet ${COMMAND}`,
-    ackMs: { serial: summarize(ackSerial), concurrent: { concurrency: CONCURRENT, ...summarize(ackConcurrent) } },
+    ackMs: {
+      serial: summarize(ackSerial),
+      concurrent: { concurrency: CONCURRENT, ...summarize(ackConcurrent) },
+      helpConcurrent: { concurrency: CONCURRENT, ...summarize(helpConcurrent) },
+    },
     listEndToEndMs: summarize(e2e),
     virshNetListProcessMs: summarize(virshMs),
     ratioListEndToEndToVirsh: round(summarize(e2e).median / summarize(virshMs).median),
@@ -192,6 +205,7 @@ async function main(): Promise<void> {
   console.log(`                                        median ms   p99 ms     n`);
   console.log(`ack, 1 at a time                        ${figures.ackMs.serial.median.toString().padStart(9)} ${figures.ackMs.serial.p99.toString().padStart(8)} ${figures.ackMs.serial.n.toString().padStart(5)}`);
   console.log(`ack, ${CONCURRENT} at a time                       ${figures.ackMs.concurrent.median.toString().padStart(9)} ${figures.ackMs.concurrent.p99.toString().padStart(8)} ${figures.ackMs.concurrent.n.toString().padStart(5)}`);
+ console.log(`ack of help (no job), ${CONCURRENT} at a time   ${figures.ackMs.helpConcurrent.median.toString().padStart(9)} ${figures.ackMs.helpConcurrent.p99.toString().padStart(8)} ${figures.ackMs.helpConcurrent.n.toString().padStart(5)}`);
   console.log(`/vnet list end to end                   ${figures.listEndToEndMs.median.toString().padStart(9)} ${figures.listEndToEndMs.p99.toString().padStart(8)} ${figures.listEndToEndMs.n.toString().padStart(5)}`);
   console.log(`virsh net-list --all (process)          ${figures.virshNetListProcessMs.median.toString().padStart(9)} ${figures.virshNetListProcessMs.p99.toString().padStart(8)} ${figures.virshNetListProcessMs.n.toString().padStart(5)}`);
   console.log(`end-to-end list / virsh: ${figures.ratioListEndToEndToVirsh}× (target ≤ 1.0×)`);

@@ -80,23 +80,34 @@ export class ApprovalStore {
     this.pendingKey = `${prefix}:approvals:pending`;
   }
 
-  /** Stores a new pending request that expires `ttlMs` after `now`. */
+  /**
+   * Stores a new pending request that expires `ttlMs` after `now`. Decision fields in `request` are
+   * ignored: only `decide` records a decision.
+   * @throws {RangeError} unless `ttlMs` is a whole number of ms ≥ 1 and `now` ms since epoch.
+   */
   async create(request: NewApprovalRequest, opts: { ttlMs: number; now: number }): Promise<ApprovalRequest> {
+    if (!Number.isSafeInteger(opts.ttlMs) || opts.ttlMs < 1) throw new RangeError('approval ttlMs must be a whole number ≥ 1');
+    if (!Number.isSafeInteger(opts.now) || opts.now < 0) throw new RangeError('approval request time must be ms since epoch');
+    const { decidedBy: _decidedBy, decidedAt: _decidedAt, rejectReason: _rejectReason, ...undecided } = request;
     const created: ApprovalRequest = {
-      ...request,
+      ...undecided,
       id: randomUUID(),
       state: 'pending',
       createdAt: opts.now,
       expiresAt: opts.now + opts.ttlMs,
     };
     const key = this.keyOf(created.id);
-    await this.redis
+    const replies = await this.redis
       .multi()
       .hset(key, toHash(created))
       .zadd(this.pendingKey, created.expiresAt, created.id)
       // A safety net should every sweep fail: nothing stays in Redis forever.
       .pexpire(key, opts.ttlMs + KEEP_DECIDED_SECONDS * 1000)
       .exec();
+    // A MULTI resolves even when a command in it failed (e.g. WRONGTYPE); its error is in the replies.
+    if (replies === null) throw new Error(`approval request ${created.id} was not stored: the transaction was aborted`);
+    const failed = replies.find(([error]) => error !== null)?.[0];
+    if (failed) throw failed;
     return created;
   }
 

@@ -75,6 +75,28 @@ describe('create and get', () => {
     expect(await store.pending()).toEqual([created]);
   });
 
+  it('creates every request undecided, whatever decision fields the caller passed', async () => {
+    const created = await store.create(newRequest({ decidedBy: 'U0APPROVE1', decidedAt: T0, rejectReason: 'no' }), { ttlMs: TTL, now: T0 });
+
+    expect(created).not.toHaveProperty('decidedBy');
+    expect(await store.get(created.id)).toEqual(created);
+    expect(await store.decide(created.id, { by: 'U0APPROVE2', decision: 'approve', now: T0 + 1 })).toMatchObject({ ok: true });
+  });
+
+  it('refuses a lifetime or a time that is not whole milliseconds, storing nothing', async () => {
+    for (const ttlMs of [0, -1, 1.5, Number.NaN]) {
+      await expect(store.create(newRequest(), { ttlMs, now: T0 })).rejects.toThrow('approval ttlMs must be a whole number ≥ 1');
+    }
+    await expect(store.create(newRequest(), { ttlMs: TTL, now: Number.NaN })).rejects.toThrow('approval request time must be ms since epoch');
+    expect(await redis.keys(`${prefix}:*`)).toEqual([]);
+  });
+
+  it('fails loudly when Redis refuses part of the transaction', async () => {
+    await redis.set(`${prefix}:approvals:pending`, 'not a sorted set');
+
+    await expect(store.create(newRequest(), { ttlMs: TTL, now: T0 })).rejects.toThrow(/WRONGTYPE/);
+  });
+
   it('keeps its keys under the prefix', async () => {
     const { id } = await store.create(newRequest(), { ttlMs: TTL, now: T0 });
 
