@@ -70,7 +70,13 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   const customRoutes = healthRoutes(options);
   const receiver: Receiver =
     slack.mode === 'socket'
-      ? new SocketModeReceiver({ appToken: slack.appToken ?? '', logger: boltLogger, customRoutes, installerOptions: { port } })
+      ? new SocketModeReceiver({
+          appToken: slack.appToken ?? '',
+          logger: boltLogger,
+          customRoutes,
+          // The socket client opens its connection through apps.connections.open: same API URL as the bot.
+          installerOptions: { port, ...(slack.apiUrl ? { clientOptions: { slackApiUrl: slack.apiUrl } } : {}) },
+        })
       : new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: '/slack/events', customRoutes, logger: boltLogger, processBeforeResponse: false });
   const app = new App({
     token: slack.botToken,

@@ -281,3 +281,17 @@ describe('request checks', () => {
     expect(metrics).toMatch(/vnetops_commands_total\{command="list",outcome="accepted"\} \d+/);
   });
 });
+
+describe('Socket Mode', () => {
+  it('a bot in Socket Mode takes commands over its websocket and posts the job message', async () => {
+    const socketStack = await startBotStack(host, { prefix: stack.prefix, socketMode: true });
+    try {
+      await socketStack.fake.waitFor(() => socketStack.fake.calls('apps.connections.open').find((c) => c.status === 200), 10_000);
+      const answer = await socketStack.fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: 'list --all' });
+      expect(readable(JSON.parse(answer.body) as { text?: string; blocks?: unknown })).toMatch(/j[0-9a-f]{12}/);
+      await socketStack.fake.waitFor(() => socketStack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes('seed1')), 15_000);
+    } finally {
+      await socketStack.stop();
+    }
+  });
+});

@@ -53,7 +53,10 @@ export interface BotStack {
 }
 
 /** Starts the fake Slack and the bot against `host`'s Redis; the worker is the caller's. */
-export async function startBotStack(host: SandboxHost, options: { prefix: string; approvalTtl?: string; approvalSweepMs?: number; rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits'] }): Promise<BotStack> {
+export async function startBotStack(
+  host: SandboxHost,
+  options: { prefix: string; approvalTtl?: string; approvalSweepMs?: number; rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits']; socketMode?: boolean },
+): Promise<BotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'vnetops-bot-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, policyYaml(options.approvalTtl ?? '24h'));
@@ -77,6 +80,7 @@ export async function startBotStack(host: SandboxHost, options: { prefix: string
       VNETOPS_REDIS_SOCKET: host.redisSocketPath,
       VNETOPS_REDIS_PREFIX: options.prefix,
       VNETOPS_LOG_LEVEL: 'silent',
+      ...(options.socketMode ? { VNETOPS_SLACK_MODE: 'socket', SLACK_APP_TOKEN: fake.appToken } : {}),
     },
   });
   const redis = createRedisConnection({ socketPath: host.redisSocketPath }, 'client');
@@ -95,7 +99,8 @@ export async function startBotStack(host: SandboxHost, options: { prefix: string
     port: 0,
     approvalSweepMs: options.approvalSweepMs ?? 100,
   });
-  fake.setRequestUrl(`http://127.0.0.1:${bot.port}/slack/events`);
+  // In Socket Mode the fake sends requests over the bot's websocket instead.
+  if (!options.socketMode) fake.setRequestUrl(`http://127.0.0.1:${bot.port}/slack/events`);
   return {
     fake,
     bot,
