@@ -18,10 +18,10 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import { FakeSlack } from '../src/fake-slack/index.js';
+import type { FakeSlack } from '../src/fake-slack/index.js';
 import { LibvirtClient } from '../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../src/sandbox/sandbox-host.js';
-import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml } from '../test/integration/helpers/bot-stack.js';
+import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
 import { round, summarize, timeEach } from './stats.js';
 import { WorkerProcess } from './worker-process.js';
 
@@ -138,17 +138,8 @@ async function main(): Promise<void> {
   await seed(host);
   const prefix = newPrefix('vbb');
   started.worker = await WorkerProcess.start(host, { hostId: HOST, prefix, heartbeatMs: 5000, compiled: true });
-  const fake = new FakeSlack({
-    signingSecret: SIGNING_SECRET,
-    botToken: BOT_TOKEN,
-    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
-    channels: [
-      { id: CHANNELS.ops, name: 'ops' },
-      { id: CHANNELS.approvals, name: 'approvals' },
-    ],
-  });
+  const fake = await startTestFakeSlack();
   started.fake = fake;
-  await fake.start();
   const { port } = await startBotProcess(host, fake, prefix);
   fake.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
 

@@ -41,6 +41,22 @@ approvals:
 `;
 }
 
+/** Starts a fake Slack with the test people and channels, signing with the test secret. */
+export async function startTestFakeSlack(rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits']): Promise<FakeSlack> {
+  const fake = new FakeSlack({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+    channels: [
+      { id: CHANNELS.ops, name: 'ops' },
+      { id: CHANNELS.approvals, name: 'approvals' },
+    ],
+    ...(rateLimits ? { rateLimits } : {}),
+  });
+  await fake.start();
+  return fake;
+}
+
 /** A real bot (Bolt HTTP receiver on a free port) wired to a fake Slack and a sandbox host's Redis. */
 export interface BotStack {
   fake: FakeSlack;
@@ -60,17 +76,7 @@ export async function startBotStack(
   const dir = mkdtempSync(join(tmpdir(), 'vnetops-bot-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, policyYaml(options.approvalTtl ?? '24h'));
-  const fake = new FakeSlack({
-    signingSecret: SIGNING_SECRET,
-    botToken: BOT_TOKEN,
-    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
-    channels: [
-      { id: CHANNELS.ops, name: 'ops' },
-      { id: CHANNELS.approvals, name: 'approvals' },
-    ],
-    ...(options.rateLimits ? { rateLimits: options.rateLimits } : {}),
-  });
-  await fake.start();
+  const fake = await startTestFakeSlack(options.rateLimits);
   const config = loadBotConfig({
     file,
     env: {
