@@ -22,6 +22,7 @@ import { JobFailedError, describeFailure, toBullmqError } from './job-failure.js
 import { processors, networkKeyOf } from './job-processors.js';
 import { readNetworkList } from './jobs/list.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { HostMonitor, type HostMonitorOptions } from './monitor/host-monitor.js';
 import { NetworkInventory } from './network-inventory.js';
 import { WORKER_VERSION } from './worker-version.js';
 
@@ -42,11 +43,15 @@ export interface HostWorkerOptions {
   readonly stalledIntervalMs?: number;
   /** How long a network listing may be served from memory (see {@link NetworkInventory}). Default 2000. */
   readonly listingMaxAgeMs?: number;
+  /** Monitor tunables beyond the config (e.g. how `ip monitor` is spawned). */
+  readonly monitor?: Pick<HostMonitorOptions, 'linkWatcher'>;
 }
 
 /** A running host worker. */
 export interface RunningHostWorker {
   readonly libvirt: LibvirtClient;
+  /** The event monitor, when `worker.monitor` is on. */
+  readonly monitor?: HostMonitor;
   /**
    * Stops taking jobs, lets active ones finish for up to `graceMs`, then hands back the rest
    * (their locks lapse and another worker picks them up), marks the host stopped and disconnects.
@@ -96,6 +101,20 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     heartbeat().catch((error: Error) => log.warn({ err: error.message }, 'heartbeat failed'));
   }, config.worker.heartbeatMs);
 
+  const monitor =
+    config.worker.monitor === 'on'
+      ? new HostMonitor(
+          { hostId, libvirt, run, redis, prefix: config.redis.prefix, log: log.child({ part: 'monitor' }) },
+          {
+            snapshotMs: config.worker.monitorSnapshotMs,
+            healthCheckMs: config.worker.monitorHealthMs,
+            dhcpNearlyFull: config.worker.dhcpAlertPercent / 100,
+            ...options.monitor,
+          },
+        )
+      : undefined;
+  await monitor?.start();
+
   const mutex = new KeyedMutex();
   const processJob = async (job: Job): Promise<unknown> => {
     const name = job.name as JobName;
@@ -129,12 +148,20 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     const processor = processors[name] as (c: JobContext, p: unknown) => Promise<unknown>;
     const key = networkKeyOf(name, parsed.data);
     const mutating = MUTATING_JOBS.includes(name);
+    // Lifecycle events this job causes are reported as its doing, not as changes made outside vnetops.
+    const { requestedBy } = parsed.data;
+    const network = key?.slice('network:'.length);
+    const jobEnded = network
+      ? monitor?.attribution.expect(name, network, { id: context.jobId, name, userId: requestedBy.userId, ...(requestedBy.userName ? { userName: requestedBy.userName } : {}) })
+      : undefined;
     try {
       const result = key ? await mutex.run(key, () => processor(context, parsed.data)) : await processor(context, parsed.data);
       if (mutating) context.log.info('job done');
       else if (log.isLevelEnabled('debug')) context.log.debug('job done');
+      jobEnded?.('done');
       return result;
     } catch (error) {
+      jobEnded?.('failed');
       const failure = describeFailure(error);
       context.log.warn({ code: failure.code, step: failure.step, err: failure.message }, 'job failed');
       throw toBullmqError(failure);
@@ -160,6 +187,7 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
 
   return {
     libvirt,
+    ...(monitor ? { monitor } : {}),
     stop: async (graceMs = 10_000) => {
       clearInterval(heartbeatTimer);
       const closed = worker.close();
@@ -169,6 +197,7 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
         await worker.close(true);
       }
       await registry.markStopped(hostId).catch(() => undefined);
+      await monitor?.stop().catch((error: unknown) => log.warn({ err: String(error) }, 'monitor did not stop cleanly'));
       await libvirt.close();
       // BullMQ closes only the duplicates it made of the connection it was given.
       workerConnection.disconnect();

@@ -91,6 +91,28 @@ const workerSection = z
       .max(60_000)
       .default(5000)
       .meta({ description: 'Milliseconds between the heartbeats that mark this host alive in Redis.' }),
+    monitor: z
+      .enum(['on', 'off'])
+      .default('on')
+      .meta({ description: 'Event monitor: report network lifecycle, bridge and health changes of this host to the alert channel.' }),
+    monitorSnapshotMs: z
+      .int()
+      .min(1000)
+      .max(3_600_000)
+      .default(60_000)
+      .meta({ description: 'Milliseconds between the monitor\'s full comparisons with libvirt, the safety net for lost events.' }),
+    monitorHealthMs: z
+      .int()
+      .min(200)
+      .max(600_000)
+      .default(5000)
+      .meta({ description: 'Milliseconds between the monitor\'s dnsmasq and DHCP usage checks.' }),
+    dhcpAlertPercent: z
+      .int()
+      .min(1)
+      .max(100)
+      .default(90)
+      .meta({ description: 'Alert when this share (percent) of a network\'s DHCP range is leased.' }),
   })
   .superRefine((worker, context) => {
     const poolLength = prefixLengthOf(worker.subnetPool);
@@ -120,4 +142,8 @@ export const workerEnvVars = {
   'worker.subnetPool': 'VNETOPS_SUBNET_POOL',
   'worker.subnetPrefix': 'VNETOPS_SUBNET_PREFIX',
   'worker.heartbeatMs': 'VNETOPS_HEARTBEAT_MS',
+  'worker.monitor': 'VNETOPS_MONITOR',
+  'worker.monitorSnapshotMs': 'VNETOPS_MONITOR_SNAPSHOT_MS',
+  'worker.monitorHealthMs': 'VNETOPS_MONITOR_HEALTH_MS',
+  'worker.dhcpAlertPercent': 'VNETOPS_DHCP_ALERT_PERCENT',
 } as const satisfies EnvVarTable<z.input<typeof workerConfigSchema>>;

@@ -103,7 +103,16 @@ export function parseBridgeState(bridge: string, outputs: BridgeStateOutputs, ow
   const link = parseIpJson(IpLinkSchema, outputs.link, 'ip -j -d addr show dev').find((l) => l.ifname === bridge);
   if (!link) throw new BridgeNotFoundError(bridge);
   if (link.linkinfo?.info_kind !== 'bridge') throw new NotABridgeError(bridge, link.linkinfo?.info_kind);
-  const ports = parseIpJson(IpLinkSchema, outputs.ports, 'ip -j -d link show master')
+  return bridgeStateFromLinks(link, parseIpJson(IpLinkSchema, outputs.ports, 'ip -j -d link show master'), owners);
+}
+
+/**
+ * A bridge's state from its own parsed link (with addresses) and any set of parsed links, of which
+ * those enslaved to it become its ports.
+ */
+export function bridgeStateFromLinks(link: IpLink, links: readonly IpLink[], owners: ReadonlyMap<string, PortOwner> = new Map()): BridgeState {
+  const bridge = link.ifname;
+  const ports = links
     .filter((port) => port.master === bridge)
     .map((port): BridgePort => {
       const owner = owners.get(port.ifname);
@@ -131,7 +140,8 @@ export async function listBridges(run: CommandRunner): Promise<string[]> {
 const OPER_STATES: ReadonlySet<string> = new Set<OperState>(['up', 'down', 'unknown', 'dormant', 'lowerlayerdown', 'notpresent', 'testing']);
 const STP_PORT_STATES: ReadonlySet<string> = new Set<StpPortState>(['disabled', 'listening', 'learning', 'forwarding', 'blocking']);
 
-function linkState(link: IpLink): LinkState {
+/** The link-level facts of a parsed link. */
+export function linkState(link: IpLink): LinkState {
   const operstate = link.operstate?.toLowerCase() ?? 'unknown';
   return {
     name: link.ifname,

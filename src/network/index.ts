@@ -34,7 +34,9 @@ export {
   type BridgePort,
   type BridgeState,
   type BridgeStateDeps,
+  type LinkState,
   type StpPortState,
 } from './bridge-state.js';
 export { BridgeNotFoundError, NotABridgeError } from './bridge-state-errors.js';
+export { type HostLinks, parseHostLinks, readHostLinks } from './host-links.js';
 export { parseDomainInterfaces, portOwnersFromDomains, type DomainInterface, type PortOwner } from './domain-interfaces.js';

@@ -92,3 +92,25 @@ function defaultPrefix(address: IpAddress): number | undefined {
   if ((firstOctet & 0xe0) === 0xc0) return 24;
   return undefined;
 }
+
+/** The `<forward>` of any network's XML, tolerantly: libvirt's mode word (none = isolated) and its `dev`. */
+export function readNetworkForward(xml: string): { readonly mode?: string; readonly dev?: string } {
+  const forward = childNamed(parseNetworkDocument(xml), 'forward');
+  if (forward === undefined) return {};
+  const { mode, dev } = forward.attributes;
+  // libvirt's default forward mode is nat.
+  return { mode: mode ?? 'nat', ...(dev ? { dev } : {}) };
+}
+
+/** The IPv4 DHCP ranges of any network's XML (`<ip><dhcp><range start end/>`), tolerantly. */
+export function readNetworkDhcpRanges(xml: string): { readonly start: string; readonly end: string }[] {
+  return parseNetworkDocument(xml).children.flatMap((ip) => {
+    if (ip.name !== 'ip' || (ip.attributes.family ?? 'ipv4') !== 'ipv4') return [];
+    const dhcp = childNamed(ip, 'dhcp');
+    if (dhcp === undefined) return [];
+    return dhcp.children.flatMap((range) => {
+      const { start, end } = range.attributes;
+      return range.name === 'range' && start && end ? [{ start, end }] : [];
+    });
+  });
+}

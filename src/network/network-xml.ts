@@ -4,7 +4,7 @@
  */
 export { renderDhcpHostXml, renderDhcpRangeXml, renderNetworkXml, type RenderNetworkXmlOptions } from './network-xml-render.js';
 export { parseNetworkXml, type ParseNetworkXmlOptions } from './network-xml-parse.js';
-export { readNetworkAddresses, readNetworkBridge, type NetworkAddress } from './network-addresses.js';
+export { readNetworkAddresses, readNetworkBridge, readNetworkDhcpRanges, readNetworkForward, type NetworkAddress } from './network-addresses.js';
 export { VNETOPS_METADATA_NAMESPACE } from './network-metadata-xml.js';
 export { InvalidNetworkXmlError } from './invalid-network-xml-error.js';
 export { UnsupportedNetworkXmlError } from './unsupported-network-xml-error.js';

@@ -84,7 +84,9 @@ export class MonitorEventReader {
     const args: (string | number)[] = ['GROUP', this.group, this.consumer, 'COUNT', count];
     if (blockMs !== undefined) args.push('BLOCK', blockMs);
     args.push('STREAMS', this.key, start);
-    const reply = (await this.redis.call('XREADGROUP', ...args)) as [string, [string, string[] | null][]][] | null;
+    // The typed xreadgroup (not `call`, whose reply ioredis shapes differently for one stream).
+    const xreadgroup = this.redis.xreadgroup.bind(this.redis) as unknown as (...a: (string | number)[]) => Promise<[string, [string, string[] | null][]][] | null>;
+    const reply = await xreadgroup(...args);
     const entries = reply?.[0]?.[1] ?? [];
     return entries.map(([streamId, fields]) => decodeEntry(streamId, fields));
   }

@@ -14,6 +14,10 @@ const workerDefaults = {
     subnetPool: '10.200.0.0/16',
     subnetPrefix: 24,
     heartbeatMs: 5000,
+    monitor: 'on',
+    monitorSnapshotMs: 60_000,
+    monitorHealthMs: 5000,
+    dhcpAlertPercent: 90,
   },
 };
 

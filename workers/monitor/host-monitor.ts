@@ -1,0 +1,387 @@
+/**
+ * The event monitor of one host worker: turns libvirt lifecycle events, bridge and link changes and
+ * the worker's own health checks into monitor events on the Redis stream, each saying who or what
+ * caused it. It also keeps a baseline of the host's networks in Redis and, whenever it was blind
+ * (libvirt disconnected, the worker down, or an event lost), diffs and reports what changed meanwhile.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { LibvirtClient, NetworkLifecycleEvent } from '../../src/libvirt/index.js';
+import { type HostLinks, type PortOwner, portOwnersFromDomains, readHostLinks, readNetworkDhcpRanges, readNetworkForward } from '../../src/network/index.js';
+import { type MonitorEvent, type MonitorEventKind, MonitorEventWriter } from '../../src/queue/index.js';
+import { surveyHost } from '../host-survey.js';
+import type { CommandRunner } from '../job-context.js';
+import { type WatchedLinks, diffHostLinks } from './bridge-diff.js';
+import { dhcpUsage, isNearlyFull } from './dhcp-usage.js';
+import { findNetworkDnsmasqs } from './dnsmasq-check.js';
+import { EventPublisher, type UnstampedEvent } from './event-publisher.js';
+import { JobAttribution } from './job-attribution.js';
+import { type LinkWatcherOptions, LinkWatcher } from './link-watcher.js';
+import { BaselineStore } from './monitor-baseline.js';
+import { type NetworkState, applyLifecycle, diffNetworkStates } from './network-states.js';
+
+/** Tunables of the monitor (the worker config's monitor settings). */
+export interface HostMonitorOptions {
+  /** Safety-net full comparison with libvirt, in ms (events can be lost). Default 60 000. */
+  readonly snapshotMs?: number;
+  /** dnsmasq and DHCP checks, in ms. Default 5000. */
+  readonly healthCheckMs?: number;
+  /** Share of a DHCP range in use that counts as nearly full (0–1). Default 0.9. */
+  readonly dhcpNearlyFull?: number;
+  /** How the link watcher spawns `ip monitor` (tests run it in a namespace). */
+  readonly linkWatcher?: Omit<LinkWatcherOptions, 'log'>;
+}
+
+/** What the monitor works with. */
+export interface HostMonitorDeps {
+  readonly hostId: string;
+  readonly libvirt: LibvirtClient;
+  readonly run: CommandRunner;
+  readonly redis: Redis;
+  readonly prefix: string;
+  readonly log: Logger;
+}
+
+/** The facts of a network the link and health checks need, from its XML. */
+interface NetworkDetails {
+  /** libvirt's forward mode (nat, route, open, bridge, …); absent = isolated. */
+  readonly forwardMode?: string;
+  readonly bridge?: string;
+  readonly forwardDev?: string;
+  readonly dhcp?: { readonly start: string; readonly end: string };
+}
+
+const LIFECYCLE_KIND: Partial<Record<NetworkLifecycleEvent['kind'], MonitorEventKind>> = {
+  defined: 'network-defined',
+  undefined: 'network-undefined',
+  started: 'network-started',
+  stopped: 'network-stopped',
+};
+
+/** The running monitor of one host. */
+export class HostMonitor {
+  /** Jobs register here the lifecycle events they are about to cause. */
+  readonly attribution = new JobAttribution();
+  private readonly publisher: EventPublisher;
+  private readonly baseline: BaselineStore;
+  private readonly options: Required<Omit<HostMonitorOptions, 'linkWatcher'>> & Pick<HostMonitorOptions, 'linkWatcher'>;
+  private networks = new Map<string, NetworkState>();
+  private details = new Map<string, NetworkDetails>();
+  /** Counts lifecycle events; per network, the count at its latest event (see reconcile). */
+  private eventCount = 0;
+  private lastEventOf = new Map<string, number>();
+  private links?: HostLinks;
+  private watchedBefore: WatchedLinks = { bridges: new Map(), hostBridges: new Map(), uplinks: new Map() };
+  private linkWatcher?: LinkWatcher;
+  private portOwnerCache = new Map<string, PortOwner>();
+  private dnsmasqs = new Map<string, number>();
+  private deadDnsmasq = new Set<string>();
+  private fullDhcp = new Set<string>();
+  private blindSince?: number;
+  private lastSnapshotAt = Date.now();
+  private timers: NodeJS.Timeout[] = [];
+  private serial: Promise<unknown> = Promise.resolve();
+  private saveTimer?: NodeJS.Timeout;
+  private detailsTimer?: NodeJS.Timeout;
+  private stopped = false;
+
+  constructor(
+    private readonly deps: HostMonitorDeps,
+    options: HostMonitorOptions = {},
+  ) {
+    this.options = {
+      snapshotMs: options.snapshotMs ?? 60_000,
+      healthCheckMs: options.healthCheckMs ?? 5000,
+      dhcpNearlyFull: options.dhcpNearlyFull ?? 0.9,
+      linkWatcher: options.linkWatcher,
+    };
+    this.publisher = new EventPublisher(deps.hostId, new MonitorEventWriter(deps.redis, deps.prefix), deps.log);
+    this.baseline = new BaselineStore(deps.redis, deps.prefix, deps.hostId);
+  }
+
+  /**
+   * Starts watching. Needs libvirt lifecycle events already subscribed (the worker does that). A
+   * baseline left by an earlier run is compared with the host now: what changed while no worker
+   * watched is reported as reconciled.
+   */
+  async start(): Promise<void> {
+    const { libvirt, log } = this.deps;
+    libvirt.on('networkLifecycle', this.onLifecycle);
+    libvirt.on('disconnected', this.onDisconnected);
+    libvirt.on('reconnected', this.onReconnected);
+    const saved = await this.baseline.load().catch((error: unknown) => {
+      log.warn({ err: String(error) }, 'cannot read the monitor baseline; starting from what the host shows now');
+      return undefined;
+    });
+    if (saved) this.networks = new Map(saved.networks.map((n) => [n.name, n]));
+    await this.reconcile(saved ? saved.savedAt : undefined, 'while no worker was watching this host');
+    // Watch first, then take the first look: a change in between is then seen twice, never missed.
+    this.linkWatcher = new LinkWatcher({ ...this.options.linkWatcher, log });
+    this.linkWatcher.on('change', () => this.enqueue(() => this.checkLinks()));
+    await this.linkWatcher.start();
+    const firstLook = await this.readLinks().catch((error: unknown) => {
+      log.warn({ err: String(error) }, 'cannot read the host links; bridge alerts start with the next change');
+      return undefined;
+    });
+    if (!this.links) {
+      this.links = firstLook;
+      this.watchedBefore = this.watched();
+    }
+    this.dnsmasqs = await findNetworkDnsmasqs().catch(() => new Map<string, number>());
+    this.every(this.options.snapshotMs, () => this.reconcile(this.lastSnapshotAt, 'found by the periodic check: no libvirt event was seen for it'));
+    this.every(this.options.healthCheckMs, () => this.checkHealth());
+    log.info({ networks: this.networks.size }, 'monitor watching');
+  }
+
+  /** Stops watching and saves the baseline, so the next start reports what changed meanwhile. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    const { libvirt } = this.deps;
+    libvirt.off('networkLifecycle', this.onLifecycle);
+    libvirt.off('disconnected', this.onDisconnected);
+    libvirt.off('reconnected', this.onReconnected);
+    for (const timer of this.timers) clearInterval(timer);
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    if (this.detailsTimer) clearTimeout(this.detailsTimer);
+    await this.linkWatcher?.stop();
+    await this.serial.catch(() => undefined);
+    await this.publisher.drain(2000);
+    this.publisher.close();
+    await this.baseline.save(this.networks.values()).catch(() => undefined);
+  }
+
+  /** Waits until every event raised so far is on the stream (tests, benchmarks). */
+  async flushed(): Promise<void> {
+    await this.serial.catch(() => undefined);
+    await this.publisher.drain();
+  }
+
+  private readonly onLifecycle = (event: NetworkLifecycleEvent): void => {
+    const kind = LIFECYCLE_KIND[event.kind];
+    if (!kind) {
+      // A kind this libvirt added after us: compare with the host rather than guess.
+      this.enqueue(() => this.reconcile(this.lastSnapshotAt, `found after a libvirt event of a kind vnetops does not know (${event.kind})`));
+      return;
+    }
+    const { name, uuid } = event.network;
+    this.lastEventOf.set(name, ++this.eventCount);
+    const job = this.attribution.claim(name, kind);
+    this.publish({ kind, at: Date.now(), source: job ? 'job' : 'outside', network: name, uuid, ...(job ? { job } : {}) });
+    const next = applyLifecycle(this.networks.get(name), kind, name, uuid);
+    if (next) this.networks.set(name, next);
+    else this.networks.delete(name);
+    if (kind === 'network-stopped' || kind === 'network-undefined') {
+      // Its dnsmasq and leases went with it: not a death, not a full range.
+      this.dnsmasqs.delete(name);
+      this.deadDnsmasq.delete(name);
+      this.fullDhcp.delete(name);
+    }
+    this.scheduleSave();
+    this.scheduleDetails();
+  };
+
+  private readonly onDisconnected = (): void => {
+    this.blindSince ??= Date.now();
+  };
+
+  private readonly onReconnected = (): void => {
+    const since = this.blindSince ?? Date.now();
+    this.blindSince = undefined;
+    this.enqueue(() => this.reconcile(since, 'while the worker was disconnected from libvirt'));
+  };
+
+  /**
+   * Compares what the monitor believes with what libvirt shows and reports the differences as
+   * `reconciled`. A network with a lifecycle event during the read is left out: its events tell.
+   * `since` undefined: first start with no baseline — adopt what is there, report nothing.
+   */
+  private async reconcile(since: number | undefined, why: string): Promise<void> {
+    const countBefore = this.eventCount;
+    const current = await this.readNetworks();
+    const skip = new Set([...this.lastEventOf].filter(([, count]) => count > countBefore).map(([name]) => name));
+    const now = Date.now();
+    if (since !== undefined) {
+      for (const change of diffNetworkStates(this.networks, current, skip)) {
+        this.publish({ kind: change.kind, at: now, source: 'reconciled', network: change.network, uuid: change.uuid, blindSince: since, detail: why });
+      }
+    }
+    for (const [name, state] of current) if (!skip.has(name)) this.networks.set(name, state);
+    for (const name of [...this.networks.keys()]) if (!current.has(name) && !skip.has(name)) this.networks.delete(name);
+    this.lastSnapshotAt = now;
+    this.scheduleSave(0);
+  }
+
+  /** Every network with its state, and (as a side effect) the details the link and health checks use. */
+  private async readNetworks(): Promise<Map<string, NetworkState>> {
+    const survey = await surveyHost({ libvirt: this.deps.libvirt, run: this.deps.run }, { networksOnly: true });
+    const states = new Map<string, NetworkState>();
+    const details = new Map<string, NetworkDetails>();
+    for (const surveyed of survey.networks) {
+      const { summary } = surveyed;
+      states.set(summary.name, { name: summary.name, uuid: summary.uuid, active: summary.active, persistent: summary.persistent });
+      details.set(summary.name, detailsOf(surveyed.liveXml ?? surveyed.configXml, surveyed.bridge));
+    }
+    this.details = details;
+    return states;
+  }
+
+  /** The links worth watching: bridges of active networks, host bridges of bridged ones, NAT/routed uplinks. */
+  private watched(): WatchedLinks {
+    const bridges = new Map<string, string[]>();
+    const hostBridges = new Map<string, string[]>();
+    const uplinks = new Map<string, string[]>();
+    const add = (map: Map<string, string[]>, key: string, network: string): void => {
+      map.set(key, [...(map.get(key) ?? []), network]);
+    };
+    for (const [name, detail] of this.details) {
+      if (!this.networks.get(name)?.active) continue;
+      if (detail.bridge) add(detail.forwardMode === 'bridge' ? hostBridges : bridges, detail.bridge, name);
+      if (detail.forwardDev && (detail.forwardMode === 'nat' || detail.forwardMode === 'route')) add(uplinks, detail.forwardDev, name);
+    }
+    return { bridges, hostBridges, uplinks };
+  }
+
+  private async checkLinks(): Promise<void> {
+    const after = await this.readLinks();
+    const before = this.links;
+    this.links = after;
+    const watched = this.watched();
+    // A link watched only since this look (its network just started) gets its baseline now, not alerts.
+    const compared = sinceBoth(this.watchedBefore, watched);
+    this.watchedBefore = watched;
+    if (!before) return;
+    const now = Date.now();
+    for (const draft of diffHostLinks(before, after, compared)) this.publish({ ...draft, at: now, source: 'observed' });
+  }
+
+  private readLinks(): Promise<HostLinks> {
+    return readHostLinks(this.deps.run, (ports) => this.portOwners(ports));
+  }
+
+  /** VMs behind ports, from the running domains' XML; read again only when an unknown port shows up. */
+  private async portOwners(ports: readonly string[]): Promise<Map<string, PortOwner>> {
+    if (ports.some((port) => !this.portOwnerCache.has(port))) {
+      const { libvirt } = this.deps;
+      const running = (await libvirt.listDomains()).filter((domain) => domain.id !== -1);
+      const xmls = await Promise.all(running.map(async (domain) => ({ xml: await libvirt.getDomainXml(domain) })));
+      this.portOwnerCache = portOwnersFromDomains(xmls);
+    }
+    return this.portOwnerCache;
+  }
+
+  /** dnsmasq gone from a running network; DHCP ranges nearly full. libvirt reports neither. */
+  private async checkHealth(): Promise<void> {
+    const { libvirt } = this.deps;
+    const found = await findNetworkDnsmasqs();
+    const now = Date.now();
+    for (const [name] of this.dnsmasqs) {
+      if (found.has(name) || this.deadDnsmasq.has(name) || !this.networks.get(name)?.active) continue;
+      // Ask libvirt before crying wolf: a network stopped a moment ago takes its dnsmasq along.
+      const stillActive = await libvirt
+        .lookupNetwork(name)
+        .then((network) => libvirt.isActive(network))
+        .catch(() => false);
+      if (!stillActive) continue;
+      this.deadDnsmasq.add(name);
+      this.publish({ kind: 'dnsmasq-died', at: now, source: 'observed', network: name, detail: `dnsmasq (pid ${this.dnsmasqs.get(name)}) is gone: no DHCP or DNS on ${name} until it is restarted (virsh net-destroy + net-start)` });
+    }
+    for (const name of [...this.deadDnsmasq]) {
+      if (!found.has(name)) continue;
+      this.deadDnsmasq.delete(name);
+      this.publish({ kind: 'dnsmasq-back', at: now, source: 'observed', network: name, detail: `dnsmasq runs again (pid ${found.get(name)})` });
+    }
+    for (const [name, pid] of found) this.dnsmasqs.set(name, pid);
+    await this.checkDhcp(now);
+  }
+
+  private async checkDhcp(now: number): Promise<void> {
+    const { libvirt } = this.deps;
+    const candidates = [...this.details].filter(([name, detail]) => detail.dhcp && this.networks.get(name)?.active);
+    await Promise.all(
+      candidates.map(async ([name, detail]) => {
+        const range = detail.dhcp;
+        if (!range) return;
+        const leases = await libvirt.getDhcpLeases({ name, uuid: this.networks.get(name)?.uuid ?? '' }).catch(() => undefined);
+        if (!leases) return;
+        const usage = dhcpUsage(range, leases.map((lease) => ({ ip: lease.ipAddress, expiresAt: lease.expiryTime * 1000 })), now);
+        const full = isNearlyFull(usage, this.options.dhcpNearlyFull);
+        const detailText = `${usage.used} of ${usage.size} addresses of ${range.start}–${range.end} leased`;
+        if (full && !this.fullDhcp.has(name)) {
+          this.fullDhcp.add(name);
+          this.publish({ kind: 'dhcp-nearly-full', at: now, source: 'observed', network: name, detail: detailText });
+        } else if (!full && this.fullDhcp.has(name)) {
+          this.fullDhcp.delete(name);
+          this.publish({ kind: 'dhcp-ok', at: now, source: 'observed', network: name, detail: detailText });
+        }
+      }),
+    );
+  }
+
+  private publish(event: UnstampedEvent): MonitorEvent {
+    const stamped = this.publisher.publish(event);
+    this.deps.log.debug({ event: stamped }, 'monitor event');
+    return stamped;
+  }
+
+  /** Runs checks one at a time, so two reads of the host never interleave; a failure is logged, not fatal. */
+  private enqueue(task: () => Promise<void>): void {
+    if (this.stopped) return;
+    this.serial = this.serial.then(task).catch((error: unknown) => this.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'monitor check failed'));
+  }
+
+  private every(ms: number, task: () => Promise<void>): void {
+    const timer = setInterval(() => {
+      // Skipped while libvirt is away: the reconnect reconciles anyway.
+      if (this.deps.libvirt.connected) this.enqueue(task);
+    }, ms);
+    timer.unref();
+    this.timers.push(timer);
+  }
+
+  /** The network details (bridge, uplink, DHCP range) follow lifecycle events shortly after. */
+  private scheduleDetails(): void {
+    if (this.detailsTimer) return;
+    this.detailsTimer = setTimeout(() => {
+      this.detailsTimer = undefined;
+      this.enqueue(async () => {
+        // Only the details: between snapshots, events are the authority on state (a difference
+        // found here is reported by the next reconcile, not adopted silently).
+        await this.readNetworks();
+        await this.checkLinks();
+      });
+    }, 50);
+  }
+
+  private scheduleSave(delayMs = 500): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = undefined;
+      this.baseline.save(this.networks.values()).catch((error: unknown) => this.deps.log.warn({ err: String(error) }, 'cannot save the monitor baseline'));
+    }, delayMs);
+    this.saveTimer.unref();
+  }
+}
+
+/** The links watched in both looks, with the networks using them now. */
+function sinceBoth(before: WatchedLinks, now: WatchedLinks): WatchedLinks {
+  const keep = (old: ReadonlyMap<string, readonly string[]>, current: ReadonlyMap<string, readonly string[]>) =>
+    new Map([...current].filter(([name]) => old.has(name)));
+  return { bridges: keep(before.bridges, now.bridges), hostBridges: keep(before.hostBridges, now.hostBridges), uplinks: keep(before.uplinks, now.uplinks) };
+}
+
+/** The details from any network's XML, read tolerantly: networks vnetops cannot model are watched too. */
+function detailsOf(xml: string, bridge: string | undefined): NetworkDetails {
+  try {
+    const forward = readNetworkForward(xml);
+    const dhcp = readNetworkDhcpRanges(xml)[0];
+    return {
+      ...(forward.mode ? { forwardMode: forward.mode } : {}),
+      ...(bridge ? { bridge } : {}),
+      ...(forward.dev ? { forwardDev: forward.dev } : {}),
+      ...(dhcp ? { dhcp } : {}),
+    };
+  } catch {
+    return bridge ? { bridge } : {};
+  }
+}
