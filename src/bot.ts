@@ -4,6 +4,7 @@
  * Mode) until SIGTERM/SIGINT. The only place that builds the bot's concrete objects.
  *   SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… node dist/src/bot.js
  */
+import { compileAlertRouting } from './alerts/index.js';
 import { ApprovalStore, compilePolicy } from './approvals/index.js';
 import { AuditLog } from './audit/index.js';
 import { ConfigError, DEFAULT_REDIS_URL, loadBotConfig } from './config/index.js';
@@ -16,9 +17,11 @@ const SHUTDOWN_GRACE_MS = 10_000;
 async function main(): Promise<void> {
   let config;
   let policy;
+  let alertRouting;
   try {
     config = loadBotConfig();
     policy = compilePolicy(config);
+    alertRouting = compileAlertRouting(config.alerts);
   } catch (error) {
     if (error instanceof ConfigError) {
       console.error(error.message);
@@ -43,6 +46,7 @@ async function main(): Promise<void> {
       approvalStore: new ApprovalStore(redis, config.redis.prefix),
       audit: new AuditLog(redis, config.redis.prefix),
       policy,
+      alertRouting,
       metrics: createBotMetrics(),
     });
   } catch (error) {

@@ -31,4 +31,6 @@ export const BUILT_IN_COMMAND_RULES: Readonly<Record<CommandName, CommandRule>> 
   stop: { role: 'operator', approval: false },
   autostart: { role: 'operator', approval: false },
   update: { role: 'operator', approval: false },
+  mute: { role: 'operator', approval: false },
+  unmute: { role: 'operator', approval: false },
 };

@@ -346,6 +346,23 @@ export const jobId: ValueKind<string> = {
   },
 };
 
+/** The longest a network can be muted. */
+export const MAX_MUTE_MS = 7 * 86_400_000;
+const MUTE_UNIT_MS = { m: 60_000, h: 3_600_000, d: 86_400_000 } as const;
+
+/** A mute duration: a whole number and m, h or d (`30m`, `2h`, `1d`), at most 7 days; read as milliseconds. */
+export const muteDuration: ValueKind<number> = {
+  example: '2h',
+  read(text, subject) {
+    const match = /^([0-9]{1,6})([mhd])$/i.exec(text);
+    const ms = match ? Number(match[1]) * MUTE_UNIT_MS[(match[2] ?? 'm').toLowerCase() as keyof typeof MUTE_UNIT_MS] : undefined;
+    if (ms === undefined || ms < MUTE_UNIT_MS.m || ms > MAX_MUTE_MS) {
+      return refuse(`${subject} ${showText(text)} is not a duration: give a whole number and m, h or d, e.g. 30m, 2h or 1d (at most 7d)`);
+    }
+    return ok(ms);
+  },
+};
+
 /** Default number of audit entries shown. */
 export const DEFAULT_AUDIT_LIMIT = 10;
 /** Most audit entries one command shows. */

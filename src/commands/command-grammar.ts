@@ -19,6 +19,7 @@ import {
   jobId,
   macAddress,
   mtuBytes,
+  muteDuration,
   networkMode,
   networkName,
   onOff,
@@ -122,6 +123,9 @@ function buildUpdate(args: ParsedArguments): BuildResult {
 
 const HELP_TOPIC = valueSlot('COMMAND', 'the help topic', 'a command name, e.g. create', commandTopic, true);
 const STATUS_JOB = valueSlot('JOB', 'the job id', "the job's id, as its message shows it", jobId);
+const MUTE_DURATION = valueSlot('DURATION', 'the duration', 'how long: 30m, 2h, 1d … (at most 7d)', muteDuration);
+const MUTE_HOST = valueFlag('host', 'H', 'only alerts from this host; left out = every host', hostId);
+
 const AUDIT_COUNT = valueSlot('N', 'the number of entries', `how many entries, 1-${MAX_AUDIT_LIMIT}; default ${DEFAULT_AUDIT_LIMIT}`, auditLimit, true);
 
 /** The grammar table, one entry per command; help lists them in {@link COMMAND_NAMES} order. */
@@ -253,5 +257,27 @@ export const COMMAND_GRAMMAR: Readonly<Record<CommandName, CommandSpec>> = {
     flags: [],
     examples: ['audit', 'audit 50'],
     build: (args) => built({ kind: 'audit', limit: args.get(AUDIT_COUNT) ?? DEFAULT_AUDIT_LIMIT }),
+  },
+  mute: {
+    name: 'mute',
+    summary: "Silence a network's monitor alerts for a while",
+    forms: [[NAME, MUTE_DURATION]],
+    flags: [MUTE_HOST],
+    examples: ['mute lab1 2h', 'mute lab1 30m --host kvm1'],
+    build: (args) => {
+      const host = args.get(MUTE_HOST);
+      return built({ kind: 'mute', name: args.required(NAME), durationMs: args.required(MUTE_DURATION), ...(host === undefined ? {} : { host }) });
+    },
+  },
+  unmute: {
+    name: 'unmute',
+    summary: "Let a muted network's alerts through again",
+    forms: [[NAME]],
+    flags: [MUTE_HOST],
+    examples: ['unmute lab1'],
+    build: (args) => {
+      const host = args.get(MUTE_HOST);
+      return built({ kind: 'unmute', name: args.required(NAME), ...(host === undefined ? {} : { host }) });
+    },
   },
 };

@@ -133,6 +133,23 @@ export interface AuditCommand {
   limit: number;
 }
 
+/** `/vnet mute NAME DURATION [--host H]`: silence a network's alerts for a while. */
+export interface MuteCommand {
+  kind: 'mute';
+  name: string;
+  /** How long, in ms (1 min to 7 days). */
+  durationMs: number;
+  /** Only on this host; absent = every host. */
+  host?: string;
+}
+
+/** `/vnet unmute NAME [--host H]`. */
+export interface UnmuteCommand {
+  kind: 'unmute';
+  name: string;
+  host?: string;
+}
+
 /** Any parsed command. */
 export type Command =
   | HelpCommand
@@ -148,7 +165,9 @@ export type Command =
   | UpdateCommand
   | HostsCommand
   | StatusCommand
-  | AuditCommand;
+  | AuditCommand
+  | MuteCommand
+  | UnmuteCommand;
 
 /** Canonical command names as typed after `/vnet` (policy keys, help topics). */
 export const COMMAND_NAMES = [
@@ -166,6 +185,8 @@ export const COMMAND_NAMES = [
   'hosts',
   'status',
   'audit',
+  'mute',
+  'unmute',
 ] as const;
 
 /** A canonical command name. */

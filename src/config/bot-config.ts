@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { alertsSection } from './alerts-config.js';
 import { approvalsSection } from './approvals-config.js';
 import type { DeepReadonly } from './deep-freeze.js';
 import { MISSING_MESSAGE } from './issue-messages.js';
@@ -64,7 +65,7 @@ const slackSection = z
   .meta({ description: 'Slack app credentials and how the bot connects to Slack.' });
 
 /** Everything the Slack bot process is configured with. */
-export const botConfigSchema = sharedConfigSchema.extend({ slack: slackSection, policy: policySection, approvals: approvalsSection });
+export const botConfigSchema = sharedConfigSchema.extend({ slack: slackSection, policy: policySection, approvals: approvalsSection, alerts: alertsSection });
 
 /** Validated, deeply frozen bot configuration. */
 export type BotConfig = DeepReadonly<z.output<typeof botConfigSchema>>;
@@ -83,4 +84,7 @@ export const botEnvVars = {
   'slack.apiUrl': 'VNETOPS_SLACK_API_URL',
   'approvals.channel': 'VNETOPS_APPROVALS_CHANNEL',
   'approvals.ttl': 'VNETOPS_APPROVAL_TTL',
+  'alerts.channel': 'VNETOPS_ALERTS_CHANNEL',
+  'alerts.coalesceMs': 'VNETOPS_ALERT_COALESCE_MS',
+  'alerts.burstNetworks': 'VNETOPS_ALERT_BURST_NETWORKS',
 } as const satisfies EnvVarTable<z.input<typeof botConfigSchema>>;

@@ -36,6 +36,10 @@ export function describeCommand(command: Command): string {
       return `show the status of job ${command.jobId}`;
     case 'audit':
       return `show the last ${command.limit} audit log entries`;
+    case 'mute':
+      return `mute alerts about network ${command.name} for ${spokenDuration(command.durationMs)}${command.host ? ` on host ${command.host}` : ' on every host'}`;
+    case 'unmute':
+      return `unmute alerts about network ${command.name}${command.host ? ` on host ${command.host}` : ''}`;
   }
 }
 
@@ -78,4 +82,13 @@ function describeChange(change: UpdateChange): string {
 function onHost(host: string | undefined, otherwise = ''): string {
   if (host !== undefined) return ` on host ${host}`;
   return otherwise === '' ? '' : ` ${otherwise}`;
+}
+
+/** 90 min → "1 h 30 min"; 2 d → "2 d". */
+function spokenDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  const days = Math.floor(minutes / 1440);
+  const hours = Math.floor((minutes % 1440) / 60);
+  const rest = minutes % 60;
+  return [days ? `${days} d` : '', hours ? `${hours} h` : '', rest ? `${rest} min` : ''].filter(Boolean).join(' ') || '0 min';
 }

@@ -25,3 +25,4 @@ export {
   REJECT_REASON_CALLBACK_ID,
   REJECT_REASON_FIELD,
 } from './action-ids.js';
+export { DIGEST_EVENTS_PER_MESSAGE, alertBatchMessage, alertDigestMessages, alertThreadParent, describeChange, muteNotice, unmuteNotice } from './alert-messages.js';

@@ -13,6 +13,12 @@ export interface BotMetrics {
   readonly approvalsTotal: Counter<'decision'>;
   /** 429 answers from Slack, by Web API method. */
   readonly rateLimitedTotal: Counter<'method'>;
+  /** Monitor events handled, by what became of them (posted, muted, duplicate, unrouted, invalid). */
+  readonly alertEventsTotal: Counter<'outcome'>;
+  /** Alert messages posted or updated, by form (thread, reply, digest). */
+  readonly alertMessagesTotal: Counter<'form'>;
+  /** Time from a monitor event seen on its host to its alert in Slack. */
+  readonly alertDelaySeconds: Histogram;
 }
 
 /** Creates the metrics; `defaults` adds Node's process metrics (memory, event loop lag, GC). */
@@ -32,5 +38,13 @@ export function createBotMetrics(options: { defaults?: boolean } = {}): BotMetri
     jobsTotal: new Counter({ name: 'vnetops_jobs_total', help: 'Jobs followed to their end.', labelNames: ['job', 'outcome'], registers: [registry] }),
     approvalsTotal: new Counter({ name: 'vnetops_approvals_total', help: 'Approval decisions.', labelNames: ['decision'], registers: [registry] }),
     rateLimitedTotal: new Counter({ name: 'vnetops_slack_rate_limited_total', help: '429 answers from Slack.', labelNames: ['method'], registers: [registry] }),
+    alertEventsTotal: new Counter({ name: 'vnetops_alert_events_total', help: 'Monitor events handled.', labelNames: ['outcome'], registers: [registry] }),
+    alertMessagesTotal: new Counter({ name: 'vnetops_alert_messages_total', help: 'Alert messages posted.', labelNames: ['form'], registers: [registry] }),
+    alertDelaySeconds: new Histogram({
+      name: 'vnetops_alert_delay_seconds',
+      help: 'Time from a monitor event on its host to its alert posted (coalescing window included).',
+      buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+      registers: [registry],
+    }),
   };
 }

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../approvals/index.js';
 import type { AuditLog } from '../audit/index.js';
-import { type Command, MUTATING_COMMANDS, commandNameOf, helpText, parseCommand } from '../commands/index.js';
+import type { MuteStore } from '../alerts/index.js';
+import { type Command, MUTATING_COMMANDS, type MuteCommand, type UnmuteCommand, commandNameOf, helpText, parseCommand } from '../commands/index.js';
 import {
   type Message,
   ackMessage,
@@ -14,7 +15,9 @@ import {
   helpMessage,
   hostsMessage,
   jobMessage,
+  muteNotice,
   renderBlockKit,
+  unmuteNotice,
   usageErrorMessage,
 } from '../notify/index.js';
 import type { HostRegistry, JobClient } from '../queue/index.js';
@@ -61,6 +64,8 @@ export interface CommandHandlerOptions {
   openCreateDialog: (input: SlashCommandInput) => Promise<void>;
   /** Longest wait for a list on one host. Default 30 s. */
   listTimeoutMs?: number;
+  /** Muted networks (`/vnet mute`); absent when alerts are off. */
+  mutes?: MuteStore;
 }
 
 /** A new job id: short enough to type in `/vnet status`, random enough never to collide. */
@@ -105,6 +110,16 @@ export class CommandHandler {
       return;
     }
 
+    if (command.kind === 'mute' || command.kind === 'unmute') {
+      const { answer, notice } = await this.muteOrUnmute(command, input);
+      await ack(answer);
+      stopTimer({ command: name });
+      metrics.commandsTotal.inc({ command: name, outcome: 'answered' });
+      if (notice) {
+        await this.options.tracker.poster.post(input.channelId, notice).catch((error: unknown) => this.options.log.warn({ err: String(error) }, `could not post the ${name} notice`));
+      }
+      return;
+    }
     const immediate = await this.answerDirectly(command);
     if (immediate) {
       await ack(immediate);
@@ -211,6 +226,45 @@ export class CommandHandler {
       default:
         return undefined;
     }
+  }
+
+  /** Mutes or unmutes a network's alerts, writes the audit log, and says so (ephemeral answer + channel notice). */
+  private async muteOrUnmute(command: MuteCommand | UnmuteCommand, input: SlashCommandInput): Promise<{ answer: SlackMessageBody; notice?: SlackMessageBody }> {
+    const { mutes, audit, log } = this.options;
+    if (!mutes) return { answer: ephemeral(errorMessage('Alerts are off on this bot (no alerts.channel and no alerts.routes), so there is nothing to mute.')) };
+    const commandText = `${input.command} ${input.text}`.trim();
+    const record = (outcome: string, detail?: string): Promise<void> =>
+      audit
+        .append({
+          at: Date.now(),
+          actor: input.userId,
+          action: command.kind,
+          command: commandText,
+          network: command.name,
+          ...(command.host ? { hostId: command.host } : {}),
+          outcome,
+          ...(detail ? { detail } : {}),
+        })
+        .then(
+          () => undefined,
+          (error: unknown) => log.error({ err: String(error) }, 'could not write the audit log'),
+        );
+    if (command.kind === 'mute') {
+      const until = Date.now() + command.durationMs;
+      await mutes.mute({ network: command.name, ...(command.host ? { host: command.host } : {}), until, by: input.userId });
+      await record('muted', `until ${new Date(until).toISOString()}`);
+      return {
+        answer: ephemeral(ackMessage(`Understood: ${describeCommand(command)}.`, `Alerts about ${command.name} are held back until ${new Date(until).toISOString()} (and counted).`)),
+        notice: renderBlockKit(muteNotice(command.name, command.host, until, input.userId)),
+      };
+    }
+    const result = await mutes.unmute(command.name, command.host);
+    await record(result.wasMuted ? 'unmuted' : 'was not muted', `${result.suppressed} alerts were held back`);
+    if (!result.wasMuted) return { answer: ephemeral(errorMessage(`${command.name} was not muted${command.host ? ` on host ${command.host}` : ''}; nothing changed.`)) };
+    return {
+      answer: ephemeral(ackMessage(`Understood: ${describeCommand(command)}.`, `${result.suppressed} alerts were held back while it was muted.`)),
+      notice: renderBlockKit(unmuteNotice(command.name, command.host, input.userId, result.suppressed)),
+    };
   }
 
   /** `/vnet list`: one message for every host asked (the one given, else all), updated when all have answered. */

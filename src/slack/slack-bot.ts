@@ -3,12 +3,14 @@ import type { Server } from 'node:http';
 import { App, type CustomRoute, HTTPReceiver, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { type AlertRouting, MuteStore, compileAlertRouting } from '../alerts/index.js';
 import type { ApprovalStore, CompiledPolicy } from '../approvals/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { BotConfig } from '../config/index.js';
 import { toBoltLogger } from '../log/index.js';
 import { REJECT_REASON_FIELD, createNetworkModal, describeCommand, ackMessage, errorMessage, rejectReasonModal, renderBlockKit } from '../notify/index.js';
 import type { HostRegistry, JobClient } from '../queue/index.js';
+import { AlertFeed } from './alert-feed.js';
 import { ApprovalFlow } from './approval-flow.js';
 import type { BotMetrics } from './bot-metrics.js';
 import { CommandHandler, type SlashCommandInput, newJobId } from './command-handler.js';
@@ -47,6 +49,10 @@ export interface SlackBotOptions {
   jobTimeoutMs?: number;
   /** The slash command's name as registered in the Slack app. Default `/vnet`. */
   slashCommand?: string;
+  /** Alert routing compiled from `config.alerts` (compiled here when absent). */
+  alertRouting?: AlertRouting;
+  /** The alert feed's consumer name in the stream's group. Default this machine's host name. */
+  alertConsumer?: string;
 }
 
 /** A running bot. */
@@ -94,6 +100,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   const approvals = new ApprovalFlow({ store: options.approvalStore, policy, tracker, jobs: options.jobs, audit: options.audit, metrics, log });
   const groups = new UserGroupDirectory(app.client, Object.keys(config.policy.grants.groups ?? {}), log);
   const chooser = new HostChooser(options.registry, options.jobs);
+  const routing = options.alertRouting ?? compileAlertRouting(config.alerts);
+  const mutes = routing.enabled ? new MuteStore(options.redis, config.redis.prefix) : undefined;
   const actorOf = async (userId: string, channelId: string): Promise<{ userId: string; channelId: string; userGroups: string[] }> => ({
     userId,
     channelId,
@@ -118,6 +126,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     chooser,
     registry: options.registry,
     jobs: options.jobs,
+    ...(mutes ? { mutes } : {}),
     records,
     audit: options.audit,
     metrics,
@@ -221,7 +230,27 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   const sweeper = setInterval(() => {
     approvals.expireDue().catch((error: unknown) => log.warn({ err: String(error) }, 'approval expiry sweep failed'));
   }, options.approvalSweepMs ?? 15_000);
-  log.info({ mode: slack.mode, port: address?.port }, 'vnetops bot ready');
+  let feed: AlertFeed | undefined;
+  if (mutes) {
+    feed = new AlertFeed({
+      // Stream reads block: the feed gets a connection of its own.
+      readerConnection: options.redis.duplicate(),
+      redis: options.redis,
+      prefix: config.redis.prefix,
+      routing,
+      mutes,
+      poster,
+      log: log.child({ component: 'alerts' }),
+      metrics,
+      coalesceMs: config.alerts.coalesceMs,
+      burstNetworks: config.alerts.burstNetworks,
+      ...(options.alertConsumer ? { consumer: options.alertConsumer } : {}),
+    });
+    await feed.start();
+  } else {
+    log.warn('monitor alerts are off: set alerts.channel (VNETOPS_ALERTS_CHANNEL) or alerts.routes to get them');
+  }
+  log.info({ mode: slack.mode, port: address?.port, alerts: routing.enabled }, 'vnetops bot ready');
 
   return {
     app,
@@ -229,6 +258,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     stop: async (graceMs = 10_000) => {
       clearInterval(sweeper);
       await app.stop();
+      await feed?.stop();
       await Promise.race([Promise.all([tracker.settle(), poster.settle()]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
     },
   };

@@ -18,7 +18,8 @@ const ALLOWED: Record<string, readonly string[]> = {
   queue: ['network', 'config'],
   audit: ['config', 'log'],
   approvals: ['queue', 'audit', 'commands', 'network', 'config', 'log'],
-  slack: ['commands', 'approvals', 'audit', 'queue', 'notify', 'network', 'config', 'log'],
+  alerts: ['queue', 'config'],
+  slack: ['commands', 'approvals', 'audit', 'queue', 'notify', 'network', 'config', 'log', 'alerts'],
   'fake-slack': [],
   workers: ['libvirt', 'network', 'queue', 'config', 'log'],
 };

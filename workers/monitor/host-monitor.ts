@@ -11,7 +11,7 @@ import { type HostLinks, type PortOwner, portOwnersFromDomains, readHostLinks, r
 import { type MonitorEvent, type MonitorEventKind, MonitorEventWriter } from '../../src/queue/index.js';
 import { surveyHost } from '../host-survey.js';
 import type { CommandRunner } from '../job-context.js';
-import { type WatchedLinks, diffHostLinks } from './bridge-diff.js';
+import { type EventDraft, type WatchedLinks, diffHostLinks } from './bridge-diff.js';
 import { dhcpUsage, isNearlyFull } from './dhcp-usage.js';
 import { findNetworkDnsmasqs } from './dnsmasq-check.js';
 import { EventPublisher, type UnstampedEvent } from './event-publisher.js';
@@ -51,6 +51,11 @@ interface NetworkDetails {
   readonly dhcp?: { readonly start: string; readonly end: string };
 }
 
+/** Bridge changes a network's own stop also makes (see holdTeardownLike). */
+const TEARDOWN_KINDS: ReadonlySet<MonitorEventKind> = new Set(['bridge-down', 'address-removed', 'port-detached', 'port-stp-changed']);
+/** Long enough for libvirt to finish a stop and send its event. */
+const TEARDOWN_HOLD_MS = 300;
+
 const LIFECYCLE_KIND: Partial<Record<NetworkLifecycleEvent['kind'], MonitorEventKind>> = {
   defined: 'network-defined',
   undefined: 'network-undefined',
@@ -80,6 +85,7 @@ export class HostMonitor {
   private blindSince?: number;
   private lastSnapshotAt = Date.now();
   private timers: NodeJS.Timeout[] = [];
+  private pendingHolds = new Set<NodeJS.Timeout>();
   private serial: Promise<unknown> = Promise.resolve();
   private saveTimer?: NodeJS.Timeout;
   private detailsTimer?: NodeJS.Timeout;
@@ -142,6 +148,7 @@ export class HostMonitor {
     libvirt.off('disconnected', this.onDisconnected);
     libvirt.off('reconnected', this.onReconnected);
     for (const timer of this.timers) clearInterval(timer);
+    for (const timer of this.pendingHolds) clearTimeout(timer);
     if (this.saveTimer) clearTimeout(this.saveTimer);
     if (this.detailsTimer) clearTimeout(this.detailsTimer);
     await this.linkWatcher?.stop();
@@ -252,7 +259,25 @@ export class HostMonitor {
     this.watchedBefore = watched;
     if (!before) return;
     const now = Date.now();
-    for (const draft of diffHostLinks(before, after, compared)) this.publish({ ...draft, at: now, source: 'observed' });
+    for (const draft of diffHostLinks(before, after, compared)) {
+      if (TEARDOWN_KINDS.has(draft.kind) && draft.network !== undefined && draft.bridge !== undefined && compared.bridges.has(draft.bridge)) this.holdTeardownLike(draft, now);
+      else this.publish({ ...draft, at: now, source: 'observed' });
+    }
+  }
+
+  /**
+   * Stopping a network takes its bridge down, strips its address and frees its ports before libvirt
+   * says "stopped". A change that looks like that waits a moment: if the network stopped meanwhile,
+   * it was part of the stop and is not news.
+   */
+  private holdTeardownLike(draft: EventDraft, seenAt: number): void {
+    const timer = setTimeout(() => {
+      this.pendingHolds.delete(timer);
+      const network = draft.network ?? '';
+      const bridgeStillThere = this.links?.bridges.has(draft.bridge ?? '') ?? false;
+      if (this.networks.get(network)?.active && bridgeStillThere) this.publish({ ...draft, at: seenAt, source: 'observed' });
+    }, TEARDOWN_HOLD_MS);
+    this.pendingHolds.add(timer);
   }
 
   private readLinks(): Promise<HostLinks> {

@@ -20,7 +20,7 @@ export const PEOPLE = {
   approver2: 'UAPPR002',
   viewer: 'UVIEW001',
 } as const;
-export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001' } as const;
+export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001', alerts: 'CALRT001', labAlerts: 'CALRT002' } as const;
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
@@ -50,6 +50,8 @@ export async function startTestFakeSlack(rateLimits?: ConstructorParameters<type
     channels: [
       { id: CHANNELS.ops, name: 'ops' },
       { id: CHANNELS.approvals, name: 'approvals' },
+      { id: CHANNELS.alerts, name: 'net-alerts' },
+      { id: CHANNELS.labAlerts, name: 'lab-alerts' },
     ],
     ...(rateLimits ? { rateLimits } : {}),
   });
@@ -71,11 +73,20 @@ export interface BotStack {
 /** Starts the fake Slack and the bot against `host`'s Redis; the worker is the caller's. */
 export async function startBotStack(
   host: SandboxHost,
-  options: { prefix: string; approvalTtl?: string; approvalSweepMs?: number; rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits']; socketMode?: boolean },
+  options: {
+    prefix: string;
+    approvalTtl?: string;
+    approvalSweepMs?: number;
+    rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits'];
+    socketMode?: boolean;
+    /** Monitor alerts: the default channel, the burst window, and extra YAML under `alerts:` (routes). */
+    alerts?: { channel?: string; coalesceMs?: number; burstNetworks?: number; routesYaml?: string };
+  },
 ): Promise<BotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'vnetops-bot-'));
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, policyYaml(options.approvalTtl ?? '24h'));
+  writeFileSync(file, policyYaml(options.approvalTtl ?? '24h') + (options.alerts?.routesYaml ? `alerts:\n${options.alerts.routesYaml}` : ''));
+  const alerts = options.alerts;
   const fake = await startTestFakeSlack(options.rateLimits);
   const config = loadBotConfig({
     file,
@@ -87,6 +98,9 @@ export async function startBotStack(
       VNETOPS_REDIS_PREFIX: options.prefix,
       VNETOPS_LOG_LEVEL: 'silent',
       ...(options.socketMode ? { VNETOPS_SLACK_MODE: 'socket', SLACK_APP_TOKEN: fake.appToken } : {}),
+      ...(alerts?.channel ? { VNETOPS_ALERTS_CHANNEL: alerts.channel } : {}),
+      ...(alerts?.coalesceMs !== undefined ? { VNETOPS_ALERT_COALESCE_MS: String(alerts.coalesceMs) } : {}),
+      ...(alerts?.burstNetworks !== undefined ? { VNETOPS_ALERT_BURST_NETWORKS: String(alerts.burstNetworks) } : {}),
     },
   });
   const redis = createRedisConnection({ socketPath: host.redisSocketPath }, 'client');

@@ -34,7 +34,7 @@ const nobody: Actor = { userId: 'U0NOBODY1', userGroups: [], channelId: 'C0GENER
 const as = (overrides: Partial<Actor>): Actor => ({ ...nobody, ...overrides });
 
 const VIEWER_COMMANDS = ['help', 'list', 'info', 'leases', 'bridges', 'hosts', 'status'] as const;
-const OPERATOR_COMMANDS = ['audit', 'create', 'delete', 'start', 'stop', 'autostart', 'update'] as const;
+const OPERATOR_COMMANDS = ['audit', 'create', 'delete', 'start', 'stop', 'autostart', 'update', 'mute', 'unmute'] as const;
 
 describe('compilePolicy: problems', () => {
   it('names a misspelt command by its path and suggests the one meant', () => {

@@ -19,9 +19,9 @@ const workerFields = listConfigFields(workerConfigSchema, workerEnvVars);
 const botFields = listConfigFields(botConfigSchema, botEnvVars);
 const allFields = [...workerFields, ...botFields.filter((field) => !workerFields.some((w) => w.path === field.path))];
 
-/** The access policy is one document, set in the config file only: its settings have no env vars. */
+/** The access policy and alert routes are documents, set in the config file only: they have no env vars. */
 function isPolicySetting(path: string): boolean {
-  return path.startsWith('policy.');
+  return path.startsWith('policy.') || path === 'alerts.routes';
 }
 
 /** `NAME=value` lines of a dotenv file, comments skipped. */
@@ -76,6 +76,10 @@ describe('listConfigFields', () => {
       'policy.commands',
       'approvals.channel',
       'approvals.ttl',
+      'alerts.channel',
+      'alerts.coalesceMs',
+      'alerts.burstNetworks',
+      'alerts.routes',
     ]);
     for (const field of allFields) {
       expect(field.description, field.path).not.toBe('');

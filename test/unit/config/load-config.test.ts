@@ -150,7 +150,7 @@ describe('problems', () => {
     const error = configErrorFrom(() => loadWorkerConfig({ file, env: { VNETOPS_HOST_ID: 'kvm1' } }));
 
     expect(error.message).toBe(
-      `invalid configuration (1 problem):\n  - queues (${file}:1): is not a known setting — known here: log, redis, worker, slack, policy, approvals`,
+      `invalid configuration (1 problem):\n  - queues (${file}:1): is not a known setting — known here: log, redis, worker, slack, policy, approvals, alerts`,
     );
   });
 
