@@ -39,7 +39,12 @@ export type MonitorStreamEntry = { streamId: string; event: MonitorEvent } | { s
  */
 export class MonitorEventReader {
   private readonly key: string;
-  private pendingFirst = true;
+  /**
+   * Where the re-read of this consumer's own unacknowledged entries has got to; undefined once
+   * they are all handed out. Advancing it matters: read again from `0`, entries still being posted
+   * would come back on every call, without blocking.
+   */
+  private pendingCursor: string | undefined = '0';
 
   constructor(
     private readonly redis: Redis,
@@ -67,10 +72,14 @@ export class MonitorEventReader {
    * acknowledged), then new ones, waiting up to `blockMs` for some.
    */
   async read(count: number, blockMs: number): Promise<MonitorStreamEntry[]> {
-    if (this.pendingFirst) {
-      const pending = await this.readFrom('0', count, undefined);
-      if (pending.length > 0) return pending;
-      this.pendingFirst = false;
+    if (this.pendingCursor !== undefined) {
+      const pending = await this.readFrom(this.pendingCursor, count, undefined);
+      const last = pending[pending.length - 1];
+      if (last) {
+        this.pendingCursor = last.streamId;
+        return pending;
+      }
+      this.pendingCursor = undefined;
     }
     return this.readFrom('>', count, blockMs);
   }

@@ -8,7 +8,7 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AlertBatcher, type AlertRouting, AlertThreads, type MuteStore, PostedEvents } from '../alerts/index.js';
+import { AlertBatcher, type AlertRouting, AlertThreads, type MuteStore, PostedEvents, postedKey } from '../alerts/index.js';
 import { alertBatchMessage, alertDigestMessages, alertThreadParent, renderBlockKit } from '../notify/index.js';
 import { type MonitorEvent, MonitorEventReader } from '../queue/index.js';
 import type { BotMetrics } from './bot-metrics.js';
@@ -76,11 +76,21 @@ export class AlertFeed {
     this.loop = this.run();
   }
 
-  /** Stops reading, posts what is gathered, and closes the reader's connection. */
-  async stop(): Promise<void> {
+  /**
+   * Stops reading, posts what is gathered (waiting at most `graceMs`: Slack may be holding us back
+   * with 429s), and closes the reader's connection. What is not posted by then stays unacknowledged
+   * in the stream and is posted after the next start.
+   */
+  async stop(graceMs = 10_000): Promise<void> {
     this.running = false;
     await this.loop;
-    await this.batcher.drain();
+    let timer: NodeJS.Timeout | undefined;
+    const drained = await Promise.race([
+      this.batcher.drain().then(() => true),
+      new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
+    ]);
+    clearTimeout(timer);
+    if (!drained) this.options.log.warn({ graceMs }, 'stopped before every gathered alert was posted; the rest are posted after the next start');
     this.options.readerConnection.disconnect();
   }
 
@@ -109,12 +119,22 @@ export class AlertFeed {
   private async accept(entries: Gathered[]): Promise<void> {
     if (entries.length === 0) return;
     const { routing, mutes, metrics } = this.options;
-    const already = await this.posted.posted(entries.map((e) => e.event.id));
+    const routed = entries.map((entry) => ({ entry, channels: routing.channelsFor(entry.event) }));
+    const already = await this.posted.posted(routed.flatMap(({ entry, channels }) => channels.map((channel) => ({ id: entry.event.id, channel }))));
     const done: string[] = [];
-    for (const entry of entries) {
-      if (already.has(entry.event.id) || this.inFlight.has(entry.event.id) || this.waiting.has(entry.streamId)) {
+    for (const { entry, channels } of routed) {
+      // Already gathered (a stream entry is handed out once; this guards against a second read).
+      if (this.waiting.has(entry.streamId)) continue;
+      if (channels.length === 0) {
+        metrics.alertEventsTotal.inc({ outcome: 'unrouted' });
+        done.push(entry.streamId);
+        continue;
+      }
+      // Only the channels that do not have it yet: after a crash, an event may have reached some.
+      const missing = channels.filter((channel) => !already.has(postedKey({ id: entry.event.id, channel })));
+      if (missing.length === 0 || this.inFlight.has(entry.event.id)) {
         metrics.alertEventsTotal.inc({ outcome: 'duplicate' });
-        if (!this.waiting.has(entry.streamId)) done.push(entry.streamId);
+        done.push(entry.streamId);
         continue;
       }
       if (await mutes.suppresses(entry.event)) {
@@ -122,15 +142,9 @@ export class AlertFeed {
         done.push(entry.streamId);
         continue;
       }
-      const channels = routing.channelsFor(entry.event);
-      if (channels.length === 0) {
-        metrics.alertEventsTotal.inc({ outcome: 'unrouted' });
-        done.push(entry.streamId);
-        continue;
-      }
-      this.waiting.set(entry.streamId, channels.length);
+      this.waiting.set(entry.streamId, missing.length);
       this.inFlight.add(entry.event.id);
-      for (const channel of channels) this.batcher.add(channel, entry);
+      for (const channel of missing) this.batcher.add(channel, entry);
     }
     await this.reader.ack(done);
   }
@@ -143,7 +157,9 @@ export class AlertFeed {
       const key = `${item.event.host}\u0000${item.event.network ?? item.event.bridge ?? '-'}`;
       byNetwork.set(key, [...(byNetwork.get(key) ?? []), item]);
     }
-    if (byNetwork.size > burstNetworks) {
+    const digest = byNetwork.size > burstNetworks;
+    metrics.alertBatchesTotal.inc({ form: digest ? 'digest' : 'threads' });
+    if (digest) {
       for (const message of alertDigestMessages(items.map((i) => i.event))) {
         await poster.post(channel, renderBlockKit(message));
         metrics.alertMessagesTotal.inc({ form: 'digest' });
@@ -151,7 +167,7 @@ export class AlertFeed {
     } else {
       for (const group of byNetwork.values()) await this.postToThread(channel, group.map((g) => g.event));
     }
-    await this.settle(items);
+    await this.settle(channel, items);
   }
 
   private async postToThread(channel: string, events: MonitorEvent[]): Promise<void> {
@@ -174,11 +190,11 @@ export class AlertFeed {
     metrics.alertMessagesTotal.inc({ form: 'reply' });
   }
 
-  /** Marks the batch's events posted and acknowledges entries every channel now has. */
-  private async settle(items: Gathered[]): Promise<void> {
+  /** Marks the batch's events posted in `channel` and acknowledges entries every channel now has. */
+  private async settle(channel: string, items: Gathered[]): Promise<void> {
     const { metrics } = this.options;
     const now = Date.now();
-    await this.posted.markPosted(items.map((i) => i.event.id));
+    await this.posted.markPosted(items.map((i) => ({ id: i.event.id, channel })));
     const complete: string[] = [];
     for (const item of items) {
       metrics.alertEventsTotal.inc({ outcome: 'posted' });

@@ -17,6 +17,8 @@ export interface BotMetrics {
   readonly alertEventsTotal: Counter<'outcome'>;
   /** Alert messages posted or updated, by form (thread, reply, digest). */
   readonly alertMessagesTotal: Counter<'form'>;
+  /** Gathered batches of alerts posted, by form (threads: one reply per network; digest: a wide burst). */
+  readonly alertBatchesTotal: Counter<'form'>;
   /** Time from a monitor event seen on its host to its alert in Slack. */
   readonly alertDelaySeconds: Histogram;
 }
@@ -40,6 +42,7 @@ export function createBotMetrics(options: { defaults?: boolean } = {}): BotMetri
     rateLimitedTotal: new Counter({ name: 'vnetops_slack_rate_limited_total', help: '429 answers from Slack.', labelNames: ['method'], registers: [registry] }),
     alertEventsTotal: new Counter({ name: 'vnetops_alert_events_total', help: 'Monitor events handled.', labelNames: ['outcome'], registers: [registry] }),
     alertMessagesTotal: new Counter({ name: 'vnetops_alert_messages_total', help: 'Alert messages posted.', labelNames: ['form'], registers: [registry] }),
+    alertBatchesTotal: new Counter({ name: 'vnetops_alert_batches_total', help: 'Gathered alert batches posted.', labelNames: ['form'], registers: [registry] }),
     alertDelaySeconds: new Histogram({
       name: 'vnetops_alert_delay_seconds',
       help: 'Time from a monitor event on its host to its alert posted (coalescing window included).',

@@ -51,8 +51,8 @@ export interface SlackBotOptions {
   slashCommand?: string;
   /** Alert routing compiled from `config.alerts` (compiled here when absent). */
   alertRouting?: AlertRouting;
-  /** The alert feed's consumer name in the stream's group. Default this machine's host name. */
-  alertConsumer?: string;
+  /** Overrides of the alert feed (tests): `config.alerts` timings, and its consumer name in the stream's group (default this machine's host name). */
+  alertFeed?: { coalesceMs?: number; burstNetworks?: number; consumer?: string };
 }
 
 /** A running bot. */
@@ -60,7 +60,7 @@ export interface RunningSlackBot {
   readonly app: App;
   /** The HTTP port it listens on (mode http, or the health/metrics port in socket mode). */
   readonly port: number | undefined;
-  /** Stops taking requests, waits for jobs being followed (up to `graceMs`), then closes. */
+  /** Stops taking requests, waits for jobs being followed and gathered alerts (up to `graceMs`), then closes. */
   stop(graceMs?: number): Promise<void>;
 }
 
@@ -242,9 +242,9 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
       poster,
       log: log.child({ component: 'alerts' }),
       metrics,
-      coalesceMs: config.alerts.coalesceMs,
-      burstNetworks: config.alerts.burstNetworks,
-      ...(options.alertConsumer ? { consumer: options.alertConsumer } : {}),
+      coalesceMs: options.alertFeed?.coalesceMs ?? config.alerts.coalesceMs,
+      burstNetworks: options.alertFeed?.burstNetworks ?? config.alerts.burstNetworks,
+      ...(options.alertFeed?.consumer ? { consumer: options.alertFeed.consumer } : {}),
     });
     await feed.start();
   } else {
@@ -258,8 +258,11 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     stop: async (graceMs = 10_000) => {
       clearInterval(sweeper);
       await app.stop();
-      await feed?.stop();
-      await Promise.race([Promise.all([tracker.settle(), poster.settle()]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]);
+      // Gathered alerts are posted (or left in the stream for the next start) meanwhile, within the same grace.
+      await Promise.all([
+        feed?.stop(graceMs),
+        Promise.race([Promise.all([tracker.settle(), poster.settle()]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]),
+      ]);
     },
   };
 }

@@ -8,7 +8,7 @@ import { ApprovalStore, compilePolicy } from '../../../src/approvals/index.js';
 import { AuditLog } from '../../../src/audit/index.js';
 import { type BotConfig, loadBotConfig } from '../../../src/config/index.js';
 import { FakeSlack } from '../../../src/fake-slack/index.js';
-import { HostRegistry, JobClient, createRedisConnection } from '../../../src/queue/index.js';
+import { HostRegistry, JobClient, type RedisLocation, createRedisConnection } from '../../../src/queue/index.js';
 import type { SandboxHost } from '../../../src/sandbox/sandbox-host.js';
 import { type RunningSlackBot, createBotMetrics, startSlackBot } from '../../../src/slack/index.js';
 
@@ -20,7 +20,7 @@ export const PEOPLE = {
   approver2: 'UAPPR002',
   viewer: 'UVIEW001',
 } as const;
-export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001', alerts: 'CALRT001', labAlerts: 'CALRT002' } as const;
+export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001', alerts: 'CALRT001', labAlerts: 'CALRT002', healthAlerts: 'CALRT003' } as const;
 
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
@@ -52,6 +52,7 @@ export async function startTestFakeSlack(rateLimits?: ConstructorParameters<type
       { id: CHANNELS.approvals, name: 'approvals' },
       { id: CHANNELS.alerts, name: 'net-alerts' },
       { id: CHANNELS.labAlerts, name: 'lab-alerts' },
+      { id: CHANNELS.healthAlerts, name: 'health-alerts' },
     ],
     ...(rateLimits ? { rateLimits } : {}),
   });
@@ -70,9 +71,17 @@ export interface BotStack {
   stop(): Promise<void>;
 }
 
+/** Where the stack's Redis is: a sandbox host's (its socket), or a URL such as redis://127.0.0.1:6379 for tests without a host. */
+export type BotStackRedis = Pick<SandboxHost, 'redisSocketPath'> | { redisUrl: string };
+
+/** The Redis location of a {@link BotStackRedis}. */
+export function redisLocationOf(target: BotStackRedis): RedisLocation {
+  return 'redisUrl' in target ? { url: target.redisUrl } : { socketPath: target.redisSocketPath };
+}
+
 /** Starts the fake Slack and the bot against `host`'s Redis; the worker is the caller's. */
 export async function startBotStack(
-  host: SandboxHost,
+  host: BotStackRedis,
   options: {
     prefix: string;
     approvalTtl?: string;
@@ -81,20 +90,26 @@ export async function startBotStack(
     socketMode?: boolean;
     /** Monitor alerts: the default channel, the burst window, and extra YAML under `alerts:` (routes). */
     alerts?: { channel?: string; coalesceMs?: number; burstNetworks?: number; routesYaml?: string };
+    /** Passed to startSlackBot as is (e.g. the feed's consumer name). */
+    alertFeed?: { coalesceMs?: number; burstNetworks?: number; consumer?: string };
+    /** A fake Slack to use instead of a new one; the caller closes it. */
+    fake?: FakeSlack;
   },
 ): Promise<BotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'vnetops-bot-'));
   const file = join(dir, 'config.yaml');
   writeFileSync(file, policyYaml(options.approvalTtl ?? '24h') + (options.alerts?.routesYaml ? `alerts:\n${options.alerts.routesYaml}` : ''));
   const alerts = options.alerts;
-  const fake = await startTestFakeSlack(options.rateLimits);
+  const ownFake = options.fake === undefined;
+  const fake = options.fake ?? (await startTestFakeSlack(options.rateLimits));
+  const location = redisLocationOf(host);
   const config = loadBotConfig({
     file,
     env: {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       VNETOPS_SLACK_API_URL: fake.apiUrl,
-      VNETOPS_REDIS_SOCKET: host.redisSocketPath,
+      ...('socketPath' in location ? { VNETOPS_REDIS_SOCKET: location.socketPath } : { VNETOPS_REDIS_URL: location.url }),
       VNETOPS_REDIS_PREFIX: options.prefix,
       VNETOPS_LOG_LEVEL: 'silent',
       ...(options.socketMode ? { VNETOPS_SLACK_MODE: 'socket', SLACK_APP_TOKEN: fake.appToken } : {}),
@@ -103,9 +118,9 @@ export async function startBotStack(
       ...(alerts?.burstNetworks !== undefined ? { VNETOPS_ALERT_BURST_NETWORKS: String(alerts.burstNetworks) } : {}),
     },
   });
-  const redis = createRedisConnection({ socketPath: host.redisSocketPath }, 'client');
+  const redis = createRedisConnection(location, 'client');
   const registry = new HostRegistry(redis, options.prefix, 3000);
-  const jobs = new JobClient({ redis: { socketPath: host.redisSocketPath }, connection: redis, prefix: options.prefix, registry });
+  const jobs = new JobClient({ redis: location, connection: redis, prefix: options.prefix, registry });
   const bot = await startSlackBot({
     config,
     log: pino({ level: process.env.VNETOPS_TEST_BOT_LOG ?? 'silent' }),
@@ -118,6 +133,7 @@ export async function startBotStack(
     metrics: createBotMetrics({ defaults: false }),
     port: 0,
     approvalSweepMs: options.approvalSweepMs ?? 100,
+    ...(options.alertFeed ? { alertFeed: options.alertFeed } : {}),
   });
   // In Socket Mode the fake sends requests over the bot's websocket instead.
   if (!options.socketMode) fake.setRequestUrl(`http://127.0.0.1:${bot.port}/slack/events`);
@@ -131,7 +147,7 @@ export async function startBotStack(
     stop: async () => {
       await bot.stop(5000);
       await jobs.close();
-      await fake.close();
+      if (ownFake) await fake.close();
       redis.disconnect();
       rmSync(dir, { recursive: true, force: true });
     },
