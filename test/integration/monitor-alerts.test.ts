@@ -5,7 +5,7 @@
  * written straight to the stream as a worker would.
  */
 import { hostname } from 'node:os';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -24,6 +24,7 @@ import {
 } from '../../src/sandbox/sandbox-host.js';
 import { type SeenAlert, alertsIn, blockTexts, threadParentOf } from './helpers/alert-reading.js';
 import { type BotStack, CHANNELS, PEOPLE, newPrefix, startBotStack } from './helpers/bot-stack.js';
+import { dnsmasqPidFromFile } from './helpers/sandbox-inspect.js';
 import { WorkerProcess } from './helpers/worker-process.js';
 
 const HOST = 'ma1';
@@ -128,7 +129,7 @@ describe('changes on a real host become channel alerts', () => {
   });
 
   it("alerts when a network's dnsmasq is killed", async () => {
-    const pid = Number(readFileSync(findPidFile('hand1'), 'utf8').trim());
+    const pid = dnsmasqPidFromFile(host, 'hand1');
     process.kill(pid, 'SIGKILL');
     const died = await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change.startsWith('dnsmasq died'), 'dnsmasq alert');
     expect(died.line).toContain(String(pid));
@@ -244,16 +245,3 @@ describe('alert routing, de-duplication, redelivery and muting (events written a
     expect(alertsAbout(CHANNELS.alerts, 'crash1')).toHaveLength(1);
   });
 });
-
-/** The pid file of a network's dnsmasq inside the sandbox's run folder. */
-function findPidFile(network: string): string {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return walk(path);
-      return entry.name === `${network}.pid` ? [path] : [];
-    });
-  const found = walk(join(host.dir, 'run'));
-  if (found.length !== 1) throw new Error(`expected one ${network}.pid under ${host.dir}/run, found ${found.join(', ') || 'none'}`);
-  return found[0] as string;
-}

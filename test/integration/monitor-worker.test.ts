@@ -4,7 +4,7 @@
  * events the worker appends to the monitor stream are read back as the bot would read them.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
@@ -22,6 +22,7 @@ import {
   virsh,
 } from '../../src/sandbox/sandbox-host.js';
 import { MonitorEventLog } from './helpers/monitor-events.js';
+import { dnsmasqPidFromFile } from './helpers/sandbox-inspect.js';
 import { WorkerProcess } from './helpers/worker-process.js';
 
 const HOST = 'mw1';
@@ -142,8 +143,7 @@ describe('bridges and ports', () => {
 
 describe('health checks', () => {
   it("reports a network's dnsmasq killed", async () => {
-    const pidFile = findPidFile('hand1');
-    const pid = Number(readFileSync(pidFile, 'utf8').trim());
+    const pid = dnsmasqPidFromFile(host, 'hand1');
     expect(pid).toBeGreaterThan(1);
     process.kill(pid, 'SIGKILL');
     const died = await events.waitFor(about('hand1', 'dnsmasq-died'), 5000, 'dnsmasq-died');
@@ -201,16 +201,3 @@ describe('while the monitor was blind', () => {
     expect(events.invalid).toEqual([]);
   });
 });
-
-/** The pid file of a network's dnsmasq inside the sandbox's run folder. */
-function findPidFile(network: string): string {
-  const walk = (dir: string): string[] =>
-    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) return walk(path);
-      return entry.name === `${network}.pid` ? [path] : [];
-    });
-  const found = walk(join(host.dir, 'run'));
-  if (found.length !== 1) throw new Error(`expected one ${network}.pid under ${host.dir}/run, found ${found.join(', ') || 'none'}`);
-  return found[0] as string;
-}

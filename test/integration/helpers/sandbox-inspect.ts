@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import { type SandboxHost, execInSandbox, sandboxProcessPids } from '../../../src/sandbox/sandbox-host.js';
 
 /** Runs a program inside the sandbox's namespace and returns its stdout; throws with stderr on failure. */
@@ -25,4 +26,17 @@ export function dnsmasqPids(host: SandboxHost, network?: string): number[] {
       return false; // exited meanwhile
     }
   });
+}
+
+/** The pid libvirt wrote for a network's dnsmasq (`<network>.pid` under the sandbox's run folder): its main process. */
+export function dnsmasqPidFromFile(host: SandboxHost, network: string): number {
+  const walk = (dir: string): string[] =>
+    readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) return walk(path);
+      return entry.name === `${network}.pid` ? [path] : [];
+    });
+  const found = walk(join(host.dir, 'run'));
+  if (found.length !== 1) throw new Error(`expected one ${network}.pid under ${host.dir}/run, found ${found.join(', ') || 'none'}`);
+  return Number(readFileSync(found[0] as string, 'utf8').trim());
 }
