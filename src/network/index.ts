@@ -31,6 +31,7 @@ export {
   listBridges,
   parseBridgeState,
   readBridgeState,
+  type BridgeAddress,
   type BridgePort,
   type BridgeState,
   type BridgeStateDeps,
@@ -38,5 +39,5 @@ export {
   type StpPortState,
 } from './bridge-state.js';
 export { BridgeNotFoundError, NotABridgeError } from './bridge-state-errors.js';
-export { type HostLinks, parseHostLinks, readHostLinks } from './host-links.js';
+export { type HostLinks, type PortOwnerLookup, parseHostLinks, readHostLinks } from './host-links.js';
 export { parseDomainInterfaces, portOwnersFromDomains, type DomainInterface, type PortOwner } from './domain-interfaces.js';

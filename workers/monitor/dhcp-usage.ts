@@ -1,3 +1,7 @@
+/**
+ * How full a network's DHCP range is, from its leases: libvirt reports nothing when a range runs
+ * out, and guests then silently get no address. Pure.
+ */
 import ipaddr from 'ipaddr.js';
 
 /** How much of a DHCP range is leased. */
@@ -18,8 +22,9 @@ export interface LeaseSeen {
 }
 
 /**
- * The share of an IPv4 DHCP range in use at `now`. Leases outside the range (fixed hosts, another
- * family) and expired ones do not count; a lease seen twice counts once.
+ * The share of an IPv4 DHCP range in use at `now` (ms since epoch). Leases outside the range (fixed
+ * hosts, another family) and expired ones (`expiresAt <= now`) do not count; an address leased twice
+ * counts once. A range that is not two IPv4 addresses in order has size 0.
  */
 export function dhcpUsage(range: { readonly start: string; readonly end: string }, leases: readonly LeaseSeen[], now: number): DhcpUsage {
   const start = ipv4Number(range.start);
@@ -35,8 +40,8 @@ export function dhcpUsage(range: { readonly start: string; readonly end: string 
   return { size, used: inUse.size, ratio: inUse.size / size };
 }
 
-/** True when at least `threshold` (0–1) of the range is leased. */
-export function isNearlyFull(usage: DhcpUsage, threshold: number): boolean {
+/** True when at least `threshold` (0–1, default 0.9) of the range is leased; never for an empty range. */
+export function isNearlyFull(usage: DhcpUsage, threshold = 0.9): boolean {
   return usage.size > 0 && usage.ratio >= threshold;
 }
 

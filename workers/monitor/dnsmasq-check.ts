@@ -1,5 +1,9 @@
+/**
+ * Finds the dnsmasq processes libvirt runs for its networks, from /proc: libvirt never reports a
+ * network's dnsmasq dying (the network stays "active" without DHCP or DNS), so the monitor looks.
+ */
 import { readFile, readdir, readlink } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 
 /** Options of {@link findNetworkDnsmasqs}. */
 export interface DnsmasqScanOptions {
@@ -8,10 +12,13 @@ export interface DnsmasqScanOptions {
 }
 
 /**
- * The dnsmasq processes libvirt started for its networks in this process's network namespace, by
- * network name: a process whose command is dnsmasq and whose `--conf-file=<dir>/<NAME>.conf` names
- * the network. Other namespaces' dnsmasqs (other sandbox hosts, containers) are visible in /proc too
- * and are left out by comparing network namespaces. Processes that end mid-scan are skipped.
+ * The dnsmasq processes libvirt started for its networks in this process's network namespace, as
+ * network name → pid: a process whose `comm` is `dnsmasq` and whose command line has
+ * `--conf-file=<…>/dnsmasq/<NAME>.conf` (libvirt's folder of network configs). Other namespaces'
+ * dnsmasqs (other sandbox hosts, containers) are visible in /proc too and are left out by comparing
+ * `ns/net` with the scanning process's own. Processes that end mid-scan, and processes whose
+ * namespace cannot be read (a worker not running as root may not read other users' `ns/net`), are
+ * skipped. Of a dnsmasq and the helpers it forks with the same command line, the main one is kept.
  */
 export async function findNetworkDnsmasqs(options: DnsmasqScanOptions = {}): Promise<Map<string, number>> {
   const proc = options.procRoot ?? '/proc';
@@ -24,20 +31,31 @@ export async function findNetworkDnsmasqs(options: DnsmasqScanOptions = {}): Pro
         const comm = (await readFile(join(proc, pid, 'comm'), 'utf8')).trim();
         if (comm !== 'dnsmasq') return;
         if (ownNetns !== undefined && (await readlink(join(proc, pid, 'ns', 'net'))) !== ownNetns) return;
-        const args = (await readFile(join(proc, pid, 'cmdline'), 'utf8')).split('\0');
-        const confFile = args.find((arg) => arg.startsWith('--conf-file='))?.slice('--conf-file='.length);
-        if (!confFile?.endsWith('.conf')) return;
-        candidates.push({ network: basename(confFile, '.conf'), pid: Number(pid), parent: await parentPid(proc, pid) });
+        const network = networkOfCommandLine(await readFile(join(proc, pid, 'cmdline'), 'utf8'));
+        if (network === undefined) return;
+        candidates.push({ network, pid: Number(pid), parent: await parentPid(proc, pid) });
       } catch {
         // Gone between readdir and read, or not ours to read.
       }
     }),
   );
-  // dnsmasq forks helpers (e.g. for its lease script) with the same command line: keep the main one.
-  const pidsOf = new Set(candidates.map((c) => c.pid));
+  const pidsFound = new Set(candidates.map((c) => c.pid));
   const found = new Map<string, number>();
-  for (const candidate of candidates) if (!pidsOf.has(candidate.parent)) found.set(candidate.network, candidate.pid);
+  for (const candidate of candidates.sort((a, b) => a.pid - b.pid)) {
+    if (!pidsFound.has(candidate.parent) && !found.has(candidate.network)) found.set(candidate.network, candidate.pid);
+  }
   return found;
+}
+
+/** The network a libvirt dnsmasq serves, from its NUL-separated command line. */
+function networkOfCommandLine(cmdline: string): string | undefined {
+  const confFile = cmdline
+    .split('\0')
+    .find((arg) => arg.startsWith('--conf-file='))
+    ?.slice('--conf-file='.length);
+  if (!confFile?.endsWith('.conf') || basename(dirname(confFile)) !== 'dnsmasq') return undefined;
+  const network = basename(confFile, '.conf');
+  return network === '' ? undefined : network;
 }
 
 /** The parent pid from /proc/PID/stat ("pid (comm) state ppid …"; comm may hold spaces and parentheses). */

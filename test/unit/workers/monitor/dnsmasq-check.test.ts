@@ -42,6 +42,32 @@ describe('findNetworkDnsmasqs', () => {
   it('skips a process that is half gone', async () => {
     const proc = fakeProc([{ pid: 100, ppid: 1, comm: 'dnsmasq', args: args('lab1'), netns: 'net:[4026531840]' }]);
     mkdirSync(join(proc, '555'));
+    // Gone after its comm was read: no ns, cmdline or stat left.
+    mkdirSync(join(proc, '556'));
+    writeFileSync(join(proc, '556', 'comm'), 'dnsmasq\n');
     expect(await findNetworkDnsmasqs({ procRoot: proc })).toEqual(new Map([['lab1', 100]]));
+  });
+
+  it('skips a dnsmasq whose namespace cannot be read', async () => {
+    const proc = fakeProc([
+      { pid: 100, ppid: 1, comm: 'dnsmasq', args: args('lab1'), netns: 'net:[4026531840]' },
+      { pid: 200, ppid: 1, comm: 'dnsmasq', args: args('lab2'), netns: 'net:[4026531840]' },
+    ]);
+    rmSync(join(proc, '200', 'ns', 'net'));
+    expect(await findNetworkDnsmasqs({ procRoot: proc })).toEqual(new Map([['lab1', 100]]));
+  });
+
+  it("takes only conf files in libvirt's dnsmasq folder for networks", async () => {
+    const proc = fakeProc([
+      { pid: 100, ppid: 1, comm: 'dnsmasq', args: ['/usr/sbin/dnsmasq', '--conf-file=/etc/dnsmasq.d/lab1.conf'], netns: 'net:[4026531840]' },
+      { pid: 200, ppid: 1, comm: 'dnsmasq', args: ['/usr/sbin/dnsmasq', '--conf-file=/run/sandbox/lib/dnsmasq/lab2.conf'], netns: 'net:[4026531840]' },
+      { pid: 300, ppid: 1, comm: 'dnsmasq', args: ['/usr/sbin/dnsmasq', '--conf-file=/var/lib/libvirt/dnsmasq/lab3.hostsfile'], netns: 'net:[4026531840]' },
+    ]);
+    expect(await findNetworkDnsmasqs({ procRoot: proc })).toEqual(new Map([['lab2', 200]]));
+  });
+
+  it('finds nothing in a proc with no dnsmasq', async () => {
+    const proc = fakeProc([{ pid: 1, ppid: 0, comm: 'init', args: ['/sbin/init'], netns: 'net:[4026531840]' }]);
+    expect(await findNetworkDnsmasqs({ procRoot: proc })).toEqual(new Map());
   });
 });
