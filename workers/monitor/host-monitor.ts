@@ -51,10 +51,22 @@ interface NetworkDetails {
   readonly dhcp?: { readonly start: string; readonly end: string };
 }
 
-/** Bridge changes a network's own stop also makes (see holdTeardownLike). */
+/** Bridge changes a network's own start or stop also makes on its way (see holdIfLifecycleNear). */
+const LIFECYCLE_SIDE_KINDS: ReadonlySet<MonitorEventKind> = new Set([
+  'bridge-down',
+  'bridge-up',
+  'bridge-stp-changed',
+  'address-added',
+  'address-removed',
+  'port-detached',
+  'port-stp-changed',
+]);
+/** Long enough for libvirt to finish a start or stop and send its event. */
+const LIFECYCLE_HOLD_MS = 1500;
+/** Changes a stop makes before it deletes the bridge. */
 const TEARDOWN_KINDS: ReadonlySet<MonitorEventKind> = new Set(['bridge-down', 'address-removed', 'port-detached', 'port-stp-changed']);
-/** Long enough for libvirt to finish a stop and send its event. */
-const TEARDOWN_HOLD_MS = 300;
+/** A look at the links can land just after libvirt's event for the changes it shows. */
+const LIFECYCLE_STRAGGLER_MS = 300;
 
 const LIFECYCLE_KIND: Partial<Record<NetworkLifecycleEvent['kind'], MonitorEventKind>> = {
   defined: 'network-defined',
@@ -76,7 +88,10 @@ export class HostMonitor {
   private eventCount = 0;
   private lastEventOf = new Map<string, number>();
   private links?: HostLinks;
-  private watchedBefore: WatchedLinks = { bridges: new Map(), hostBridges: new Map(), uplinks: new Map() };
+  /** The bridges watched at the previous look (see checkLinks). */
+  private bridgesWatchedBefore = new Set<string>();
+  /** When each network last had a lifecycle event (ms since epoch). */
+  private lastLifecycleAt = new Map<string, number>();
   private linkWatcher?: LinkWatcher;
   private portOwnerCache = new Map<string, PortOwner>();
   private dnsmasqs = new Map<string, number>();
@@ -131,7 +146,8 @@ export class HostMonitor {
     });
     if (!this.links) {
       this.links = firstLook;
-      this.watchedBefore = this.watched();
+      const watched = this.watched();
+      this.bridgesWatchedBefore = new Set([...watched.bridges.keys(), ...watched.hostBridges.keys()]);
     }
     this.dnsmasqs = await findNetworkDnsmasqs().catch(() => new Map<string, number>());
     this.every(this.options.snapshotMs, () => this.reconcile(this.lastSnapshotAt, 'found by the periodic check: no libvirt event was seen for it'));
@@ -173,6 +189,7 @@ export class HostMonitor {
     }
     const { name, uuid } = event.network;
     this.lastEventOf.set(name, ++this.eventCount);
+    this.lastLifecycleAt.set(name, Date.now());
     const job = this.attribution.claim(name, kind);
     this.publish({ kind, at: Date.now(), source: job ? 'job' : 'outside', network: name, uuid, ...(job ? { job } : {}) });
     const next = applyLifecycle(this.networks.get(name), kind, name, uuid);
@@ -250,34 +267,53 @@ export class HostMonitor {
   }
 
   private async checkLinks(): Promise<void> {
+    const lookedAt = Date.now();
     const after = await this.readLinks();
     const before = this.links;
     this.links = after;
     const watched = this.watched();
-    // A link watched only since this look (its network just started) gets its baseline now, not alerts.
-    const compared = sinceBoth(this.watchedBefore, watched);
-    this.watchedBefore = watched;
+    const bridgesWatched = new Set([...watched.bridges.keys(), ...watched.hostBridges.keys()]);
+    const watchedBefore = this.bridgesWatchedBefore;
+    this.bridgesWatchedBefore = bridgesWatched;
     if (!before) return;
     const now = Date.now();
-    for (const draft of diffHostLinks(before, after, compared)) {
-      if (TEARDOWN_KINDS.has(draft.kind) && draft.network !== undefined && draft.bridge !== undefined && compared.bridges.has(draft.bridge)) this.holdTeardownLike(draft, now);
+    for (const draft of diffHostLinks(before, after, watched)) {
+      // A bridge watched only since its network started: its coming up and getting its address were
+      // part of the start. Ports joining or leaving it are news all the same.
+      if (draft.bridge !== undefined && !watchedBefore.has(draft.bridge) && draft.kind !== 'port-attached' && draft.kind !== 'port-detached') continue;
+      if (LIFECYCLE_SIDE_KINDS.has(draft.kind) && draft.network !== undefined) this.holdIfLifecycleNear(draft, lookedAt, now);
       else this.publish({ ...draft, at: now, source: 'observed' });
     }
   }
 
   /**
-   * Stopping a network takes its bridge down, strips its address and frees its ports before libvirt
-   * says "stopped". A change that looks like that waits a moment: if the network stopped meanwhile,
-   * it was part of the stop and is not news.
+   * Starting a network brings its bridge up and gives it its address; stopping it takes the bridge
+   * down, strips the address and frees its ports — each seen before libvirt's own event. A change
+   * that looks like that waits a moment: if libvirt reports the network started or stopped right
+   * after (or just before: the look can lag the event), it was part of that and is not news — the
+   * lifecycle alert says it all. A change well after a start (a port detached a second later) is.
    */
-  private holdTeardownLike(draft: EventDraft, seenAt: number): void {
+  private holdIfLifecycleNear(draft: EventDraft, lookedAt: number, seenAt: number): void {
     const timer = setTimeout(() => {
       this.pendingHolds.delete(timer);
-      const network = draft.network ?? '';
-      const bridgeStillThere = this.links?.bridges.has(draft.bridge ?? '') ?? false;
-      if (this.networks.get(network)?.active && bridgeStillThere) this.publish({ ...draft, at: seenAt, source: 'observed' });
-    }, TEARDOWN_HOLD_MS);
+      const lifecycleAt = this.lastLifecycleAt.get(draft.network ?? '');
+      if (lifecycleAt !== undefined && lifecycleAt >= lookedAt - LIFECYCLE_STRAGGLER_MS) return;
+      // A stop still under way (libvirt is slow with many at once) ends by deleting the bridge.
+      const bridge = draft.bridge;
+      const stillThere = TEARDOWN_KINDS.has(draft.kind) && bridge !== undefined ? this.linkExists(bridge) : Promise.resolve(true);
+      void stillThere.then((exists) => {
+        if (exists && !this.stopped) this.publish({ ...draft, at: seenAt, source: 'observed' });
+      });
+    }, LIFECYCLE_HOLD_MS);
     this.pendingHolds.add(timer);
+  }
+
+  /** Whether an interface exists right now (asked of the kernel, not of the last look). */
+  private linkExists(name: string): Promise<boolean> {
+    return this.deps.run('ip', ['-j', 'link', 'show', 'dev', name]).then(
+      () => true,
+      () => false,
+    );
   }
 
   private readLinks(): Promise<HostLinks> {
@@ -386,13 +422,6 @@ export class HostMonitor {
     }, delayMs);
     this.saveTimer.unref();
   }
-}
-
-/** The links watched in both looks, with the networks using them now. */
-function sinceBoth(before: WatchedLinks, now: WatchedLinks): WatchedLinks {
-  const keep = (old: ReadonlyMap<string, readonly string[]>, current: ReadonlyMap<string, readonly string[]>) =>
-    new Map([...current].filter(([name]) => old.has(name)));
-  return { bridges: keep(before.bridges, now.bridges), hostBridges: keep(before.hostBridges, now.hostBridges), uplinks: keep(before.uplinks, now.uplinks) };
 }
 
 /** The details from any network's XML, read tolerantly: networks vnetops cannot model are watched too. */
