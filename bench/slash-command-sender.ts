@@ -52,6 +52,11 @@ export class SlashCommandSender {
     });
   }
 
+  /** The process id. */
+  get pid(): number {
+    return this.child.pid ?? -1;
+  }
+
   /** Stops the process (by its own handle) and waits for it to exit. */
   async stop(): Promise<void> {
     if (this.child.exitCode !== null || this.child.signalCode !== null) return;
