@@ -121,9 +121,10 @@ export class CommandHandler {
     }
 
     const jobId = newJobId();
-    const earlier = await this.options.guard.claim(input.triggerId, jobId);
+    // Nothing before the ack waits on I/O: a replay is caught here from memory, across replicas after the ack.
+    const earlier = this.options.guard.takeLocally(input.triggerId, jobId);
     if (earlier !== undefined) {
-      await ack(ephemeral(errorMessage(`This request was already received (job ${earlier}); it was not run a second time.`)));
+      await ack(ephemeral(alreadyReceived(earlier)));
       stopTimer({ command: name });
       metrics.commandsTotal.inc({ command: name, outcome: 'duplicate' });
       return;
@@ -140,9 +141,21 @@ export class CommandHandler {
       ),
     );
     stopTimer({ command: name });
-    metrics.commandsTotal.inc({ command: name, outcome: 'accepted' });
     // Yield once so acks of commands already waiting go out before this one's job work starts.
-    await new Promise<void>((resolve) => setImmediate(resolve));
+    await nextTurn();
+    try {
+      const claimedBy = await this.options.guard.claim(input.triggerId, jobId);
+      if (claimedBy !== undefined) {
+        // Another replica took this request first (a replay sent to a second bot): it runs there only.
+        metrics.commandsTotal.inc({ command: name, outcome: 'duplicate' });
+        await reply(ephemeral(alreadyReceived(claimedBy))).catch(() => undefined);
+        return;
+      }
+    } catch (error) {
+      await this.failAfterAck(reply, `job ${jobId} could not be started`, error);
+      return;
+    }
+    metrics.commandsTotal.inc({ command: name, outcome: 'accepted' });
     await this.run(command, { jobId, input, needsApproval }).catch((error: unknown) => this.failAfterAck(reply, `job ${jobId} could not be started`, error));
   }
 
@@ -260,6 +273,16 @@ export class CommandHandler {
 /** The network a command names, if any. */
 function networkNamed(command: Command): string | undefined {
   return 'name' in command && typeof command.name === 'string' ? command.name : undefined;
+}
+
+/** The next turn of the event loop (after the I/O that is ready now). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What a replayed request is told. */
+function alreadyReceived(jobId: string): Message {
+  return errorMessage(`This request was already received (job ${jobId}); it was not run a second time.`);
 }
 
 /** Renders a message for an ephemeral answer. */
