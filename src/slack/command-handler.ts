@@ -61,6 +61,8 @@ export interface CommandHandlerOptions {
   openCreateDialog: (input: SlashCommandInput) => Promise<void>;
   /** Longest wait for a list on one host. Default 30 s. */
   listTimeoutMs?: number;
+  /** Resolves when work after an ack may start (the bot's QuietGate); default: the next turn of the event loop. */
+  afterAck?: () => Promise<void>;
 }
 
 /** A new job id: short enough to type in `/vnet status`, random enough never to collide. */
@@ -141,8 +143,8 @@ export class CommandHandler {
       ),
     );
     stopTimer({ command: name });
-    // Yield once so acks of commands already waiting go out before this one's job work starts.
-    await nextTurn();
+    // Job work waits until the requests in hand are acked, so a burst of commands is acked first.
+    await (this.options.afterAck ?? nextTurn)();
     try {
       const claimedBy = await this.options.guard.claim(input.triggerId, jobId);
       if (claimedBy !== undefined) {
