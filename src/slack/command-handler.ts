@@ -1,8 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../approvals/index.js';
 import type { AuditLog } from '../audit/index.js';
-import { type Command, MUTATING_COMMANDS, commandNameOf, helpText, parseCommand } from '../commands/index.js';
+import { type Command, type CommandName, MUTATING_COMMANDS, commandNameOf, helpText, parseCommand } from '../commands/index.js';
 import {
   type Message,
   ackMessage,
@@ -67,7 +67,10 @@ export interface CommandHandlerOptions {
 
 /** A new job id: short enough to type in `/vnet status`, random enough never to collide. */
 export function newJobId(): string {
-  return `j${randomBytes(6).toString('hex')}`;
+  // 48 random bits: the first 12 hex digits of a v4 UUID are all random. randomUUID draws from a
+  // buffered entropy pool, where randomBytes makes a system call each time: this runs before every ack.
+  const uuid = randomUUID();
+  return `j${uuid.slice(0, 8)}${uuid.slice(9, 13)}`;
 }
 
 /**
@@ -76,6 +79,8 @@ export function newJobId(): string {
  * answers itself (help, hosts, status, audit) are answered in the ack.
  */
 export class CommandHandler {
+  private readonly helpAnswers = new Map<CommandName | undefined, SlackMessageBody>();
+
   constructor(private readonly options: CommandHandlerOptions) {}
 
   /**
@@ -213,7 +218,7 @@ export class CommandHandler {
   private async answerDirectly(command: Command): Promise<SlackMessageBody | undefined> {
     switch (command.kind) {
       case 'help':
-        return ephemeral(helpMessage(helpText(command.topic)));
+        return this.helpAnswer(command.topic);
       case 'hosts':
         return ephemeral(hostsMessage(await this.options.registry.list(), Date.now()));
       case 'status': {
@@ -226,6 +231,16 @@ export class CommandHandler {
       default:
         return undefined;
     }
+  }
+
+  /** The help for a topic, rendered once: it changes only with the grammar. */
+  private helpAnswer(topic: CommandName | undefined): SlackMessageBody {
+    let answer = this.helpAnswers.get(topic);
+    if (!answer) {
+      answer = ephemeral(helpMessage(helpText(topic)));
+      this.helpAnswers.set(topic, answer);
+    }
+    return answer;
   }
 
   /** `/vnet list`: one message for every host asked (the one given, else all), updated when all have answered. */

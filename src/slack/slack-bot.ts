@@ -85,6 +85,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     logger: boltLogger,
     logLevel: LogLevel.WARN,
     deferInitialization: true,
+    // No listener keeps conversation state, and Bolt's default store costs every request a thrown-and-caught lookup.
+    convoStore: false,
     clientOptions: { ...slackClientOptions, ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}) },
   });
   await app.init();
