@@ -1,9 +1,11 @@
 /**
  * bench:bot — the real Bolt app (HTTP receiver) fed HMAC-signed slash commands by the fake Slack,
  * with a real host worker on a sandbox host, next to virsh on the same host in the same run. The bot
- * and the worker run built, each as its own process, as deployed; the fake Slack runs in this one:
+ * and the worker run built, each as its own process, as deployed; the fake Slack runs in this one, and
+ * the requests whose acks are timed are sent by a lean process of their own (slash-command-sender.ts:
+ * signed as each is sent, keep-alive), so the fake's work does not stall the clock:
  *   1. ack latency of `/vnet list --host H` (signed request sent → HTTP answer), one at a time and
- *      50 at a time;
+ *      50 at a time (all 50 clocks start together);
  *   2. `/vnet list --host H` end to end: signed request sent → the job's message at the fake Slack
  *      shows the final table (chat.update recorded), one at a time;
  *   3. peer: `virsh net-list --all` as a process on the same sandbox host;
@@ -23,10 +25,13 @@ import { LibvirtClient } from '../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../src/sandbox/sandbox-host.js';
 import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
 import { round, summarize, timeEach } from './stats.js';
+import { type SchedStat, schedStat } from './sched-stat.js';
+import { SlashCommandSender } from './slash-command-sender.js';
 import { WorkerProcess } from './worker-process.js';
 
 const run = promisify(execFile);
-const HOST = 'benchb';
+/** Sandbox host name; give each person running benches their own (BENCH_HOST) so runs do not collide. */
+const HOST = process.env.BENCH_HOST ?? 'benchb';
 const NETWORKS = Number(process.env.BENCH_NETWORKS ?? 12);
 const ACK_SAMPLES = Number(process.env.BENCH_ACK_SAMPLES ?? 200);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
@@ -34,8 +39,67 @@ const CONCURRENT_ROUNDS = Number(process.env.BENCH_CONCURRENT_ROUNDS ?? 6);
 const E2E_SAMPLES = Number(process.env.BENCH_E2E_SAMPLES ?? 100);
 const VIRSH_SAMPLES = Number(process.env.BENCH_VIRSH_SAMPLES ?? 60);
 const COMMAND = `list --host ${HOST}`;
+/**
+ * For profiling: when set, the bot runs with `--cpu-prof` writing into this folder (the request sender
+ * into its `sender/`), and the bench writes `phases.json` there (each phase's start and end on the
+ * monotonic clock, in µs, the clock of `.cpuprofile` timestamps) so a profile can be cut to one phase.
+ */
+const PROFILE_DIR = process.env.BENCH_PROFILE_DIR;
+/** When set, every ack sample (in send order, 50 a round) is written to this JSON file. */
+const SAMPLES_FILE = process.env.BENCH_SAMPLES_FILE;
+const phases: { name: string; startUs: number; endUs: number }[] = [];
 
-const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: ChildProcess; dir?: string } = {};
+/** The processes whose CPU use is reported per phase (pids, filled in as they start). */
+const watched: Record<'bot' | 'sender' | 'worker' | 'bench', number | undefined> = { bot: undefined, sender: undefined, worker: undefined, bench: process.pid };
+/** Per phase name: how often it ran, its wall time, and each watched process's CPU and run-queue wait, summed. */
+const phaseUse = new Map<string, { runs: number; wallMs: number; use: Partial<Record<keyof typeof watched, SchedStat>> }>();
+
+function schedStats(): Partial<Record<keyof typeof watched, SchedStat>> {
+  const stats: Partial<Record<keyof typeof watched, SchedStat>> = {};
+  for (const [who, pid] of Object.entries(watched) as [keyof typeof watched, number | undefined][]) {
+    const stat = pid === undefined ? undefined : schedStat(pid);
+    if (stat) stats[who] = stat;
+  }
+  return stats;
+}
+
+/** Runs one phase of the bench, noting when it ran (for cutting profiles) and what CPU each process used in it. */
+async function phase<T>(name: string, body: () => Promise<T>): Promise<T> {
+  const startUs = Number(process.hrtime.bigint() / 1000n);
+  const before = schedStats();
+  try {
+    return await body();
+  } finally {
+    const endUs = Number(process.hrtime.bigint() / 1000n);
+    phases.push({ name, startUs, endUs });
+    const after = schedStats();
+    const entry = phaseUse.get(name) ?? { runs: 0, wallMs: 0, use: {} };
+    entry.runs += 1;
+    entry.wallMs += (endUs - startUs) / 1000;
+    for (const who of Object.keys(after) as (keyof typeof watched)[]) {
+      const [a, b] = [after[who]!, before[who]];
+      if (!b) continue;
+      const sum = entry.use[who] ?? { cpuMs: 0, runQueueWaitMs: 0 };
+      entry.use[who] = { cpuMs: sum.cpuMs + a.cpuMs - b.cpuMs, runQueueWaitMs: sum.runQueueWaitMs + a.runQueueWaitMs - b.runQueueWaitMs };
+    }
+    phaseUse.set(name, entry);
+  }
+}
+
+/** Average wall time of a phase and each process's CPU and run-queue wait in it, in ms (rounded). */
+function perRun(name: string): { wallMs: number; cpuMs: Record<string, number>; runQueueWaitMs: Record<string, number> } | undefined {
+  const entry = phaseUse.get(name);
+  if (!entry) return undefined;
+  const cpuMs: Record<string, number> = {};
+  const runQueueWaitMs: Record<string, number> = {};
+  for (const [who, use] of Object.entries(entry.use)) {
+    cpuMs[who] = round(use.cpuMs / entry.runs, 1);
+    runQueueWaitMs[who] = round(use.runQueueWaitMs / entry.runs, 1);
+  }
+  return { wallMs: round(entry.wallMs / entry.runs, 1), cpuMs, runQueueWaitMs };
+}
+
+const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: ChildProcess; sender?: SlashCommandSender; dir?: string } = {};
 
 async function cleanup(): Promise<void> {
   const bot = started.bot;
@@ -44,6 +108,7 @@ async function cleanup(): Promise<void> {
     bot.kill('SIGTERM');
     await exited;
   }
+  await started.sender?.stop().catch((error: unknown) => console.error('stopping the sender:', error));
   await started.fake?.close().catch((error: unknown) => console.error('stopping the fake Slack:', error));
   await started.worker?.stop().catch((error: unknown) => console.error('stopping the worker:', error));
   if (started.host) await stopSandboxHost(HOST).catch((error: unknown) => console.error('stopping the sandbox:', error));
@@ -65,7 +130,8 @@ async function startBotProcess(host: SandboxHost, fake: FakeSlack, prefix: strin
   started.dir = dir;
   writeFileSync(join(dir, 'config.yaml'), policyYaml('24h'));
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve('dist/src/bot.js')], {
+  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...nodeArgs, resolve('dist/src/bot.js')], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       VNETOPS_CONFIG: join(dir, 'config.yaml'),
@@ -105,13 +171,21 @@ async function seed(host: SandboxHost): Promise<void> {
   }
 }
 
-/** Sends one signed slash command (default `/vnet list`) and returns the ms until the bot's HTTP answer (the ack), and the ack body. */
+/** Sends one signed slash command (default `/vnet list`) through the fake itself (end-to-end runs) and returns the ms until the bot's HTTP answer (the ack), and the ack body. */
 async function timedAck(fake: FakeSlack, text = COMMAND): Promise<{ ms: number; body: string }> {
   const start = performance.now();
   const response = await fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text });
   const ms = performance.now() - start;
   if (response.status !== 200) throw new Error(`the bot answered ${response.status}: ${response.body}`);
   return { ms, body: response.body };
+}
+
+/** Sends `count` slash commands at once from the sender process; their ack times and bodies. */
+async function timedAcks(sender: SlashCommandSender, fake: FakeSlack, botUrl: string, count: number, text = COMMAND): Promise<{ ms: number; body: string }[]> {
+  const forms = Array.from({ length: count }, () => fake.prepareSlashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text }).fields);
+  const answers = await sender.send(botUrl, SIGNING_SECRET, forms);
+  for (const answer of answers) if (answer.status !== 200) throw new Error(`the bot answered ${answer.status}: ${answer.body}`);
+  return answers;
 }
 
 /** One `/vnet list` from the signed request to the final table in the job's message. */
@@ -129,6 +203,25 @@ async function timedEndToEnd(fake: FakeSlack): Promise<number> {
   return performance.now() - start;
 }
 
+/** The job ids in ack bodies. */
+function jobIdsOf(acks: readonly { body: string }[]): string[] {
+  return acks.map((ack) => /\b(j[0-9a-f]{12})\b/.exec(ack.body)?.[1] ?? '');
+}
+
+/** Waits until every job's message is in its final state (posted, then updated with the table), so a phase starts with no job work left over. */
+async function jobsFinished(fake: FakeSlack, jobIds: readonly string[]): Promise<void> {
+  const left = new Set(jobIds);
+  await fake.waitFor(() => {
+    for (const message of fake.messages(CHANNELS.ops)) {
+      if (!message.edited) continue;
+      const text = JSON.stringify(message);
+      for (const id of left) if (text.includes(id)) left.delete(id);
+      if (left.size === 0) return true;
+    }
+    return undefined;
+  }, 60_000);
+}
+
 async function main(): Promise<void> {
   console.log('building (npm run build)…');
   await run('npm', ['run', 'build', '--silent']);
@@ -141,38 +234,53 @@ async function main(): Promise<void> {
   const fake = await startTestFakeSlack();
   started.fake = fake;
   const { port } = await startBotProcess(host, fake, prefix);
-  fake.setRequestUrl(`http://127.0.0.1:${port}/slack/events`);
+  const botUrl = `http://127.0.0.1:${port}/slack/events`;
+  fake.setRequestUrl(botUrl);
+  const sender = SlashCommandSender.start(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, 'sender')}`] : []);
+  started.sender = sender;
+  Object.assign(watched, { bot: started.bot?.pid, sender: sender.pid, worker: started.worker.pid });
 
   console.log('warming up…');
-  for (let i = 0; i < 30; i++) await timedEndToEnd(fake);
+  await phase('warmup', async () => {
+    for (let i = 0; i < 30; i++) await timedEndToEnd(fake);
+  });
 
   console.log(`ack, one at a time (${ACK_SAMPLES})…`);
   const ackSerial: number[] = [];
-  for (let i = 0; i < ACK_SAMPLES; i++) ackSerial.push((await timedAck(fake)).ms);
+  await phase('ack-serial', async () => {
+    const acks: { ms: number; body: string }[] = [];
+    for (let i = 0; i < ACK_SAMPLES; i++) acks.push(...(await timedAcks(sender, fake, botUrl, 1)));
+    ackSerial.push(...acks.map((ack) => ack.ms));
+    // The bursts below each start from a bot with no job work going on, like the rounds after them.
+    await jobsFinished(fake, jobIdsOf(acks));
+  });
 
   console.log(`ack, ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds)…`);
   const ackConcurrent: number[] = [];
   for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
-    const results = await Promise.all(Array.from({ length: CONCURRENT }, () => timedAck(fake)));
+    const results = await phase('ack-concurrent', () => timedAcks(sender, fake, botUrl, CONCURRENT));
     ackConcurrent.push(...results.map((r) => r.ms));
     // Let the jobs these started finish (their messages reach their final state) before the next round.
-    const ids = results.map((r) => /\b(j[0-9a-f]{12})\b/.exec(r.body)?.[1] ?? '');
-    await fake.waitFor(() => ids.every((id) => fake.messages(CHANNELS.ops).some((m) => JSON.stringify(m).includes(id) && m.edited)) || undefined, 60_000);
+    await phase('ack-concurrent-settle', () => jobsFinished(fake, jobIdsOf(results)));
   }
 
   // The floor of the HTTP path: `/vnet help` is answered in the ack and starts no job.
   console.log(`ack of /vnet help (no job), ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds)…`);
   const helpConcurrent: number[] = [];
   for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
-    helpConcurrent.push(...(await Promise.all(Array.from({ length: CONCURRENT }, () => timedAck(fake, 'help')))).map((r) => r.ms));
+    helpConcurrent.push(...(await phase('help-concurrent', () => timedAcks(sender, fake, botUrl, CONCURRENT, 'help'))).map((r) => r.ms));
   }
 
   console.log(`end to end, one at a time (${E2E_SAMPLES})…`);
   const e2e: number[] = [];
-  for (let i = 0; i < E2E_SAMPLES; i++) e2e.push(await timedEndToEnd(fake));
+  await phase('end-to-end', async () => {
+    for (let i = 0; i < E2E_SAMPLES; i++) e2e.push(await timedEndToEnd(fake));
+  });
 
   console.log(`virsh net-list --all as a process (${VIRSH_SAMPLES})…`);
-  const virshMs = await timeEach(VIRSH_SAMPLES, 5, () => virsh(host, ['net-list', '--all']));
+  const virshMs = await phase('virsh', () => timeEach(VIRSH_SAMPLES, 5, () => virsh(host, ['net-list', '--all'])));
+  if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'phases.json'), JSON.stringify(phases));
+  if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify({ concurrency: CONCURRENT, ackSerial, ackConcurrent, helpConcurrent, e2e, virshMs }));
 
   const figures = {
     bench: 'bot',
@@ -187,6 +295,9 @@ async function main(): Promise<void> {
     virshNetListProcessMs: summarize(virshMs),
     ratioListEndToEndToVirsh: round(summarize(e2e).median / summarize(virshMs).median),
     rateLimited429: fake.rateLimitedCount,
+    // Per burst of 50: its wall time, and the CPU each process's main thread used and how long it
+    // waited for a CPU (Linux schedstat), so runs on a shared machine can be told apart.
+    perBurst: { concurrent: perRun('ack-concurrent'), helpConcurrent: perRun('help-concurrent') },
   };
   const targets = {
     ackP99Under25MsAt50: figures.ackMs.concurrent.p99 < 25,
@@ -199,6 +310,11 @@ async function main(): Promise<void> {
  console.log(`ack of help (no job), ${CONCURRENT} at a time   ${figures.ackMs.helpConcurrent.median.toString().padStart(9)} ${figures.ackMs.helpConcurrent.p99.toString().padStart(8)} ${figures.ackMs.helpConcurrent.n.toString().padStart(5)}`);
   console.log(`/vnet list end to end                   ${figures.listEndToEndMs.median.toString().padStart(9)} ${figures.listEndToEndMs.p99.toString().padStart(8)} ${figures.listEndToEndMs.n.toString().padStart(5)}`);
   console.log(`virsh net-list --all (process)          ${figures.virshNetListProcessMs.median.toString().padStart(9)} ${figures.virshNetListProcessMs.p99.toString().padStart(8)} ${figures.virshNetListProcessMs.n.toString().padStart(5)}`);
+  for (const [label, use] of [['list', figures.perBurst.concurrent], ['help', figures.perBurst.helpConcurrent]] as const) {
+    if (!use) continue;
+    const parts = Object.keys(use.cpuMs).map((who) => `${who} ${use.cpuMs[who]} (+${use.runQueueWaitMs[who]} waiting)`);
+    console.log(`per ${CONCURRENT}-burst of ${label}: ${use.wallMs} ms wall; CPU ms: ${parts.join(', ')}`);
+  }
   console.log(`end-to-end list / virsh: ${figures.ratioListEndToEndToVirsh}× (target ≤ 1.0×)`);
   console.log(`ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'}`);
   console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));

@@ -181,14 +181,20 @@ export class FakeSlack {
 
   /** A person runs a slash command in a channel; the ack's message body is shown as Slack shows it. */
   async slashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): Promise<InteractionResult> {
-    const actor = this.actor(input.userId);
-    const channel = this.knownChannel(input.channelId);
-    const triggerId = this.store.issueTrigger(actor.user.id);
-    const responseUrl = this.store.issueResponseUrl(this.baseUrl, { source: 'slash_command', userId: actor.user.id, channelId: channel.id, message: null });
-    const fields = slashCommandFields(actor, channel, { command: input.command ?? '/vnet', text: input.text ?? '', responseUrl: responseUrl.url, triggerId });
+    const { fields, triggerId, responseUrl } = this.issueSlashCommand(input);
     const answer = await this.deliver('slash_commands', fields, new URLSearchParams(fields).toString(), true);
     if (answer.status === 200) this.showCommandAck(responseUrl, answer.body);
     return { status: answer.status, body: answer.body, responseUrl: responseUrl.url, triggerId };
+  }
+
+  /**
+   * The form fields Slack posts for a slash command, with a trigger id and response_url issued for
+   * it, for a client of the caller's own to send: form-encoded and signed ({@link signRequest}) at the
+   * moment it is sent, as Slack does. {@link slashCommand} is this plus sending.
+   */
+  prepareSlashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): { fields: Record<string, string>; triggerId: string; responseUrl: string } {
+    const { fields, triggerId, responseUrl } = this.issueSlashCommand(input);
+    return { fields, triggerId, responseUrl: responseUrl.url };
   }
 
   /**
@@ -344,6 +350,15 @@ export class FakeSlack {
       return { status: 200, body: ack.payload === undefined ? '' : JSON.stringify(ack.payload), headers: {} };
     }
     return this.postToBot(formBody, this.signRequest(formBody));
+  }
+
+  private issueSlashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): { fields: Record<string, string>; triggerId: string; responseUrl: ResponseUrlRecord } {
+    const actor = this.actor(input.userId);
+    const channel = this.knownChannel(input.channelId);
+    const triggerId = this.store.issueTrigger(actor.user.id);
+    const responseUrl = this.store.issueResponseUrl(this.baseUrl, { source: 'slash_command', userId: actor.user.id, channelId: channel.id, message: null });
+    const fields = slashCommandFields(actor, channel, { command: input.command ?? '/vnet', text: input.text ?? '', responseUrl: responseUrl.url, triggerId });
+    return { fields, triggerId, responseUrl };
   }
 
   /** Slack shows a slash command's ack body: JSON as a message response, plain text as an ephemeral. */

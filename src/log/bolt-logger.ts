@@ -27,6 +27,8 @@ export interface BoltLogger<Level extends BoltLogLevel = BoltLogLevel> {
 export function toBoltLogger<Level extends BoltLogLevel = BoltLogLevel>(logger: Logger): BoltLogger<Level> {
   let target = logger;
   const write = (level: BoltLogLevel, msgs: readonly unknown[]): void => {
+    // Bolt logs at debug on every request: skip the argument sorting when the level is off.
+    if (!target.isLevelEnabled(level)) return;
     const err = msgs.find((msg): msg is Error => msg instanceof Error);
     const details = msgs.filter((msg) => typeof msg === 'object' && msg !== null && !(msg instanceof Error));
     const text = msgs.filter(isPrimitive).map(String).join(' ');

@@ -1,9 +1,9 @@
-import { randomBytes } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../approvals/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { MuteStore } from '../alerts/index.js';
-import { type Command, MUTATING_COMMANDS, type MuteCommand, type UnmuteCommand, commandNameOf, helpText, parseCommand } from '../commands/index.js';
+import { type Command, type CommandName, MUTATING_COMMANDS, type MuteCommand, type UnmuteCommand, commandNameOf, helpText, parseCommand } from '../commands/index.js';
 import {
   type Message,
   ackMessage,
@@ -66,11 +66,16 @@ export interface CommandHandlerOptions {
   listTimeoutMs?: number;
   /** Muted networks (`/vnet mute`); absent when alerts are off. */
   mutes?: MuteStore;
+  /** Resolves when work after an ack may start (the bot's QuietGate); default: the next turn of the event loop. */
+  afterAck?: () => Promise<void>;
 }
 
 /** A new job id: short enough to type in `/vnet status`, random enough never to collide. */
 export function newJobId(): string {
-  return `j${randomBytes(6).toString('hex')}`;
+  // 48 random bits: the first 12 hex digits of a v4 UUID are all random. randomUUID draws from a
+  // buffered entropy pool, where randomBytes makes a system call each time: this runs before every ack.
+  const uuid = randomUUID();
+  return `j${uuid.slice(0, 8)}${uuid.slice(9, 13)}`;
 }
 
 /**
@@ -79,6 +84,8 @@ export function newJobId(): string {
  * answers itself (help, hosts, status, audit) are answered in the ack.
  */
 export class CommandHandler {
+  private readonly helpAnswers = new Map<CommandName | undefined, SlackMessageBody>();
+
   constructor(private readonly options: CommandHandlerOptions) {}
 
   /**
@@ -136,9 +143,10 @@ export class CommandHandler {
     }
 
     const jobId = newJobId();
-    const earlier = await this.options.guard.claim(input.triggerId, jobId);
+    // Nothing before the ack waits on I/O: a replay is caught here from memory, across replicas after the ack.
+    const earlier = this.options.guard.takeLocally(input.triggerId, jobId);
     if (earlier !== undefined) {
-      await ack(ephemeral(errorMessage(`This request was already received (job ${earlier}); it was not run a second time.`)));
+      await ack(ephemeral(alreadyReceived(earlier)));
       stopTimer({ command: name });
       metrics.commandsTotal.inc({ command: name, outcome: 'duplicate' });
       return;
@@ -155,9 +163,21 @@ export class CommandHandler {
       ),
     );
     stopTimer({ command: name });
+    // Job work waits until the requests in hand are acked, so a burst of commands is acked first.
+    await (this.options.afterAck ?? nextTurn)();
+    try {
+      const claimedBy = await this.options.guard.claim(input.triggerId, jobId);
+      if (claimedBy !== undefined) {
+        // Another replica took this request first (a replay sent to a second bot): it runs there only.
+        metrics.commandsTotal.inc({ command: name, outcome: 'duplicate' });
+        await reply(ephemeral(alreadyReceived(claimedBy))).catch(() => undefined);
+        return;
+      }
+    } catch (error) {
+      await this.failAfterAck(reply, `job ${jobId} could not be started`, error);
+      return;
+    }
     metrics.commandsTotal.inc({ command: name, outcome: 'accepted' });
-    // Yield once so acks of commands already waiting go out before this one's job work starts.
-    await new Promise<void>((resolve) => setImmediate(resolve));
     await this.run(command, { jobId, input, needsApproval }).catch((error: unknown) => this.failAfterAck(reply, `job ${jobId} could not be started`, error));
   }
 
@@ -213,7 +233,7 @@ export class CommandHandler {
   private async answerDirectly(command: Command): Promise<SlackMessageBody | undefined> {
     switch (command.kind) {
       case 'help':
-        return ephemeral(helpMessage(helpText(command.topic)));
+        return this.helpAnswer(command.topic);
       case 'hosts':
         return ephemeral(hostsMessage(await this.options.registry.list(), Date.now()));
       case 'status': {
@@ -267,6 +287,16 @@ export class CommandHandler {
     };
   }
 
+  /** The help for a topic, rendered once: it changes only with the grammar. */
+  private helpAnswer(topic: CommandName | undefined): SlackMessageBody {
+    let answer = this.helpAnswers.get(topic);
+    if (!answer) {
+      answer = ephemeral(helpMessage(helpText(topic)));
+      this.helpAnswers.set(topic, answer);
+    }
+    return answer;
+  }
+
   /** `/vnet list`: one message for every host asked (the one given, else all), updated when all have answered. */
   private async listFleet(host: string | undefined, includeInactive: boolean, job: { jobId: string; commandText: string; channelId: string; requestedBy: string }): Promise<void> {
     const hosts = await this.options.registry.list();
@@ -314,6 +344,16 @@ export class CommandHandler {
 /** The network a command names, if any. */
 function networkNamed(command: Command): string | undefined {
   return 'name' in command && typeof command.name === 'string' ? command.name : undefined;
+}
+
+/** The next turn of the event loop (after the I/O that is ready now). */
+function nextTurn(): Promise<void> {
+  return new Promise((resolve) => setImmediate(resolve));
+}
+
+/** What a replayed request is told. */
+function alreadyReceived(jobId: string): Message {
+  return errorMessage(`This request was already received (job ${jobId}); it was not run a second time.`);
 }
 
 /** Renders a message for an ephemeral answer. */

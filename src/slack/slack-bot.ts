@@ -18,6 +18,7 @@ import { dialogCommandText, readCreateDialog, validateCreateDialog } from './cre
 import { HostChooser } from './host-choice.js';
 import { JobRecordStore } from './job-records.js';
 import { JobTracker } from './job-tracker.js';
+import { QuietGate } from './quiet-gate.js';
 import { ReplayGuard } from './replay-guard.js';
 import { SlackPoster, slackClientOptions } from './slack-poster.js';
 import { UserGroupDirectory } from './user-groups.js';
@@ -90,6 +91,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     logger: boltLogger,
     logLevel: LogLevel.WARN,
     deferInitialization: true,
+    // No listener keeps conversation state, and Bolt's default store costs every request a thrown-and-caught lookup.
+    convoStore: false,
     clientOptions: { ...slackClientOptions, ...(slack.apiUrl ? { slackApiUrl: slack.apiUrl } : {}) },
   });
   await app.init();
@@ -117,6 +120,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
       view: createNetworkModal({ hosts, channelId: input.channelId, ...(defaultHost ? { defaultHost } : {}), ...(suggestedSubnet ? { suggestedSubnet } : {}) }),
     });
   };
+  // What a slash command does after its ack waits for the requests in hand to be acked (see QuietGate).
+  const gate = new QuietGate();
   const handler = new CommandHandler({
     policy,
     groups,
@@ -132,6 +137,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
     metrics,
     log,
     openCreateDialog,
+    afterAck: () => gate.quiet(),
   });
 
   app.command(options.slashCommand ?? '/vnet', async ({ command, ack, respond }) => {
@@ -226,6 +232,7 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   });
 
   const server = (await app.start(port)) as Server | undefined;
+  if (server && typeof server.on === 'function') gate.watch(server);
   const address = server && typeof server.address === 'function' ? (server.address() as AddressInfo | null) : null;
   const sweeper = setInterval(() => {
     approvals.expireDue().catch((error: unknown) => log.warn({ err: String(error) }, 'approval expiry sweep failed'));

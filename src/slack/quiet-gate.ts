@@ -1,0 +1,114 @@
+import type { Server } from 'node:http';
+import type { Socket } from 'node:net';
+
+/** Options of {@link QuietGate}. */
+export interface QuietGateOptions {
+  /** Longest hold, so a steady stream of requests cannot starve the held work. Default 250 ms. */
+  maxHoldMs?: number;
+  /** How long a new connection counts as a request on its way (until its first request arrives). Default 50 ms. */
+  newConnectionMs?: number;
+}
+
+/**
+ * Holds work that can wait — what a slash command does after its ack — until the bot's HTTP front is
+ * quiet: no request in hand still unanswered. Node runs callbacks first come, first served, so once a
+ * job's Redis and Slack calls are under way their replies queue among new requests, and every ack
+ * behind them waits: in a burst of commands each ack would wait for the job work of those before it.
+ * Held until the burst is acked, the work then starts all at once. It is never held longer than
+ * `maxHoldMs`.
+ *
+ * Requests are counted from an HTTP server ({@link watch}); with none watched (Socket Mode) the gate
+ * only yields one turn of the event loop.
+ */
+export class QuietGate {
+  private inFlight = 0;
+  private held: (() => void)[] = [];
+  private check: NodeJS.Immediate | undefined;
+  private deadline: NodeJS.Timeout | undefined;
+  /** A new connection's "its first request arrived" callback. */
+  private readonly connectionArrived = new WeakMap<Socket, () => void>();
+  private readonly maxHoldMs: number;
+  private readonly newConnectionMs: number;
+
+  constructor(options: QuietGateOptions = {}) {
+    this.maxHoldMs = options.maxHoldMs ?? 250;
+    this.newConnectionMs = options.newConnectionMs ?? 50;
+  }
+
+  /**
+   * Counts the requests `server` is answering, from its `request` event to the response's end; and a
+   * new connection as one request on its way until its first request arrives (at most
+   * `newConnectionMs`), because a burst on new connections reaches the event loop a few at a time.
+   */
+  watch(server: Server): void {
+    server.on('connection', (socket: Socket) => {
+      this.requestArrived();
+      const arrived = once(() => {
+        clearTimeout(timer);
+        this.requestEnded();
+      });
+      const timer = setTimeout(arrived, this.newConnectionMs).unref();
+      this.connectionArrived.set(socket, arrived);
+      socket.once('close', arrived);
+    });
+    server.on('request', (request, response) => {
+      this.requestArrived();
+      this.connectionArrived.get(request.socket)?.();
+      const end = once(() => this.requestEnded());
+      response.once('finish', end);
+      response.once('close', end);
+    });
+  }
+
+  /** A request arrived (what {@link watch} calls). */
+  requestArrived(): void {
+    this.inFlight += 1;
+  }
+
+  /** A request was answered or dropped (what {@link watch} calls). */
+  requestEnded(): void {
+    this.inFlight -= 1;
+    this.schedule();
+  }
+
+  /** Resolves once no request is in hand, or after `maxHoldMs` at the latest. */
+  quiet(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.held.length === 0) this.deadline = setTimeout(() => this.release(), this.maxHoldMs);
+      this.held.push(resolve);
+      this.schedule();
+    });
+  }
+
+  /** How much work is held now. */
+  get holding(): number {
+    return this.held.length;
+  }
+
+  private schedule(): void {
+    if (this.held.length === 0 || this.check !== undefined || this.inFlight > 0) return;
+    // Checked again after the event loop's poll phase, so requests that have just arrived count first.
+    this.check = setImmediate(() => {
+      this.check = undefined;
+      if (this.inFlight === 0) this.release(); // else the end of those requests schedules again
+    });
+  }
+
+  private release(): void {
+    clearImmediate(this.check);
+    this.check = undefined;
+    clearTimeout(this.deadline);
+    this.deadline = undefined;
+    for (const resolve of this.held.splice(0)) resolve();
+  }
+}
+
+/** `fn` made to run at most once. */
+function once(fn: () => void): () => void {
+  let done = false;
+  return () => {
+    if (done) return;
+    done = true;
+    fn();
+  };
+}

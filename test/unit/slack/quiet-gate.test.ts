@@ -1,0 +1,85 @@
+import { createServer, request as httpRequest } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { describe, expect, it } from 'vitest';
+import { QuietGate } from '../../../src/slack/quiet-gate.js';
+
+const turn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Records when each held piece of work is let go. */
+function track(promise: Promise<void>): { done: boolean } {
+  const state = { done: false };
+  void promise.then(() => (state.done = true));
+  return state;
+}
+
+describe('quiet gate (work after an ack waits for the requests in hand)', () => {
+  it('lets work go on the next turn when no request is in hand', async () => {
+    const gate = new QuietGate();
+    const work = track(gate.quiet());
+    await turn();
+    await turn();
+    expect(work.done).toBe(true);
+  });
+
+  it('holds work while requests are in hand and lets it all go when the last one is answered', async () => {
+    const gate = new QuietGate();
+    gate.requestArrived();
+    gate.requestArrived();
+    const first = track(gate.quiet());
+    const second = track(gate.quiet());
+    gate.requestEnded();
+    await sleep(5);
+    expect([first.done, second.done, gate.holding]).toEqual([false, false, 2]);
+    gate.requestEnded();
+    await sleep(5);
+    expect([first.done, second.done, gate.holding]).toEqual([true, true, 0]);
+  });
+
+  it('never holds longer than maxHoldMs', async () => {
+    const gate = new QuietGate({ maxHoldMs: 150 });
+    gate.requestArrived(); // never answered
+    const work = track(gate.quiet());
+    await sleep(10);
+    expect(work.done).toBe(false);
+    await sleep(200);
+    expect(work.done).toBe(true);
+  });
+
+  it('counts a watched server’s requests until their responses end, and a new connection until its first request', async () => {
+    let answer: (() => void) | undefined;
+    const server = createServer((_request, response) => {
+      answer = () => response.end('ok');
+    });
+    const gate = new QuietGate({ newConnectionMs: 200 });
+    gate.watch(server);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const { port } = server.address() as AddressInfo;
+    try {
+      // A request in hand holds work until it is answered.
+      const answered = new Promise<void>((resolve, reject) => httpRequest({ port, host: '127.0.0.1', path: '/' }, (res) => res.resume().on('end', resolve)).on('error', reject).end());
+      while (!answer) await sleep(1);
+      const work = track(gate.quiet());
+      await sleep(10);
+      expect(work.done).toBe(false);
+      answer();
+      await answered;
+      await sleep(5);
+      expect(work.done).toBe(true);
+
+      // A connection that has sent nothing yet counts for newConnectionMs.
+      const idle = connect(port, '127.0.0.1');
+      await new Promise((resolve) => idle.once('connect', resolve));
+      await sleep(5);
+      const later = track(gate.quiet());
+      await sleep(15);
+      expect(later.done).toBe(false);
+      await sleep(250);
+      expect(later.done).toBe(true);
+      idle.destroy();
+    } finally {
+      server.closeAllConnections();
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+});
