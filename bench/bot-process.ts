@@ -33,11 +33,19 @@ export async function freePort(): Promise<number> {
  * Starts the built bot with `configYaml` as its config file and `env` on top; resolves once its
  * `/healthz` answers (warn-level logs hide the ready line).
  */
-export async function startBotProcess(host: SandboxHost, fake: FakeSlack, prefix: string, configYaml: string, env: Record<string, string> = {}): Promise<BotProcess> {
+export async function startBotProcess(
+  host: SandboxHost,
+  fake: FakeSlack,
+  prefix: string,
+  configYaml: string,
+  env: Record<string, string> = {},
+  /** Extra node options, e.g. `--cpu-prof`. */
+  nodeArgs: string[] = [],
+): Promise<BotProcess> {
   const dir = mkdtempSync(join(tmpdir(), 'vnetops-bench-bot-'));
   writeFileSync(join(dir, 'config.yaml'), configYaml);
   const port = await freePort();
-  const child = spawn(process.execPath, [resolve('dist/src/bot.js')], {
+  const child = spawn(process.execPath, [...nodeArgs, resolve('dist/src/bot.js')], {
     env: {
       PATH: process.env.PATH ?? '/usr/bin:/bin',
       VNETOPS_CONFIG: join(dir, 'config.yaml'),

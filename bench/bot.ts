@@ -14,16 +14,16 @@
  * Targets: ack p99 < 25 ms at 50 concurrent; end-to-end list ≤ 1.0× the virsh process (medians).
  * The last line of output is one JSON object with every figure.
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { execFile } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { FakeSlack } from '../src/fake-slack/index.js';
 import { LibvirtClient } from '../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../src/sandbox/sandbox-host.js';
-import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
+import { CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
+import { runBench } from './bench-main.js';
+import { type BotProcess, startBotProcess } from './bot-process.js';
 import { round, summarize, timeEach } from './stats.js';
 import { type SchedStat, schedStat } from './sched-stat.js';
 import { SlashCommandSender } from './slash-command-sender.js';
@@ -99,64 +99,14 @@ function perRun(name: string): { wallMs: number; cpuMs: Record<string, number>; 
   return { wallMs: round(entry.wallMs / entry.runs, 1), cpuMs, runQueueWaitMs };
 }
 
-const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: ChildProcess; sender?: SlashCommandSender; dir?: string } = {};
+const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: BotProcess; sender?: SlashCommandSender } = {};
 
 async function cleanup(): Promise<void> {
-  const bot = started.bot;
-  if (bot && bot.exitCode === null && bot.signalCode === null) {
-    const exited = new Promise((resolveExit) => bot.once('exit', resolveExit));
-    bot.kill('SIGTERM');
-    await exited;
-  }
+  await started.bot?.stop().catch((error: unknown) => console.error('stopping the bot:', error));
   await started.sender?.stop().catch((error: unknown) => console.error('stopping the sender:', error));
   await started.fake?.close().catch((error: unknown) => console.error('stopping the fake Slack:', error));
   await started.worker?.stop().catch((error: unknown) => console.error('stopping the worker:', error));
   if (started.host) await stopSandboxHost(HOST).catch((error: unknown) => console.error('stopping the sandbox:', error));
-  if (started.dir) rmSync(started.dir, { recursive: true, force: true });
-}
-
-/** A free TCP port on loopback. */
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolveClose) => server.close(resolveClose));
-  return port;
-}
-
-/** Starts the built bot (`node dist/src/bot.js`) against the fake Slack and the sandbox's Redis; resolves once it is ready. */
-async function startBotProcess(host: SandboxHost, fake: FakeSlack, prefix: string): Promise<{ child: ChildProcess; port: number }> {
-  const dir = mkdtempSync(join(tmpdir(), 'vnetops-bench-bot-'));
-  started.dir = dir;
-  writeFileSync(join(dir, 'config.yaml'), policyYaml('24h'));
-  const port = await freePort();
-  const nodeArgs = PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [];
-  const child = spawn(process.execPath, [...nodeArgs, resolve('dist/src/bot.js')], {
-    env: {
-      PATH: process.env.PATH ?? '/usr/bin:/bin',
-      VNETOPS_CONFIG: join(dir, 'config.yaml'),
-      SLACK_BOT_TOKEN: BOT_TOKEN,
-      SLACK_SIGNING_SECRET: SIGNING_SECRET,
-      VNETOPS_SLACK_API_URL: fake.apiUrl,
-      VNETOPS_SLACK_PORT: String(port),
-      VNETOPS_REDIS_SOCKET: host.redisSocketPath,
-      VNETOPS_REDIS_PREFIX: prefix,
-      VNETOPS_LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  started.bot = child;
-  let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => (output = (output + chunk).slice(-20_000)));
-  // Warn level hides the ready line: ready = /healthz answers.
-  for (const deadline = Date.now() + 30_000; ; ) {
-    if (child.exitCode !== null) throw new Error(`the bot exited with ${child.exitCode}:\n${output}`);
-    const healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.ok).catch(() => false);
-    if (healthy) return { child, port };
-    if (Date.now() > deadline) throw new Error(`the bot did not become healthy within 30 s:\n${output}`);
-    await new Promise((r) => setTimeout(r, 100));
-  }
 }
 
 async function seed(host: SandboxHost): Promise<void> {
@@ -233,12 +183,13 @@ async function main(): Promise<void> {
   started.worker = await WorkerProcess.start(host, { hostId: HOST, prefix, heartbeatMs: 5000, compiled: true });
   const fake = await startTestFakeSlack();
   started.fake = fake;
-  const { port } = await startBotProcess(host, fake, prefix);
+  started.bot = await startBotProcess(host, fake, prefix, policyYaml('24h'), {}, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+  const { port } = started.bot;
   const botUrl = `http://127.0.0.1:${port}/slack/events`;
   fake.setRequestUrl(botUrl);
   const sender = SlashCommandSender.start(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, 'sender')}`] : []);
   started.sender = sender;
-  Object.assign(watched, { bot: started.bot?.pid, sender: sender.pid, worker: started.worker.pid });
+  Object.assign(watched, { bot: started.bot?.child.pid, sender: sender.pid, worker: started.worker.pid });
 
   console.log('warming up…');
   await phase('warmup', async () => {
@@ -320,17 +271,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));
 }
 
-process.on('SIGINT', () => {
-  void cleanup().then(() => process.exit(130));
-});
-main().then(
-  async () => {
-    await cleanup();
-    process.exit(0);
-  },
-  async (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBench(main, cleanup);

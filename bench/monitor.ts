@@ -18,6 +18,7 @@ import { LibvirtClient } from '../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../src/sandbox/sandbox-host.js';
 import { alertsIn } from '../test/integration/helpers/alert-reading.js';
 import { CHANNELS, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
+import { runBench } from './bench-main.js';
 import { type BotProcess, startBotProcess } from './bot-process.js';
 import { round, summarize } from './stats.js';
 import { WorkerProcess } from './worker-process.js';
@@ -177,19 +178,4 @@ async function main(): Promise<void> {
   console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));
 }
 
-for (const signal of ['SIGINT', 'SIGTERM'] as const) {
-  process.on(signal, () => {
-    void cleanup().then(() => process.exit(130));
-  });
-}
-main().then(
-  async () => {
-    await cleanup();
-    process.exit(0);
-  },
-  async (error: unknown) => {
-    console.error(error instanceof Error ? (error.stack ?? error.message) : error);
-    await cleanup();
-    process.exit(1);
-  },
-);
+runBench(main, cleanup);
