@@ -135,8 +135,11 @@ describe('LinkWatcher in a sandbox host', () => {
   });
 
   it('gathers a burst of messages into one change', async () => {
-    const links = watcher({ log: silent, spawn: inSandbox, settleMs: 200 });
+    // A settle time far above what four spawns take even on a loaded 2-core machine.
+    const links = watcher({ log: silent, spawn: inSandbox, settleMs: 1500 });
     await links.start();
+    // Let any change from before the burst fire first (it would come up to a settle time late).
+    await new Promise((resolve) => setTimeout(resolve, 1800));
     await quiet(links);
     const changes = countChanges(links);
     // Four commands (several netlink messages each) well inside one settle time.
