@@ -33,7 +33,7 @@ export class MonitorEventLog {
       const found = this.events.find(predicate);
       if (found) return found;
       if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}; events so far:\n${this.events.map(describe).join('\n') || '(none)'}`);
+        throw new Error(`timed out waiting for ${what}; events so far:\n${this.events.map(describeEvent).join('\n') || '(none)'}`);
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -63,7 +63,7 @@ export class MonitorEventLog {
 }
 
 /** One line per event, for failure messages. */
-export function describe(event: MonitorEvent): string {
+export function describeEvent(event: MonitorEvent): string {
   return [event.kind, event.source, event.network, event.bridge, event.port, event.from && `${event.from}→${event.to}`, event.job && `job ${event.job.id}`]
     .filter(Boolean)
     .join(' ');
