@@ -25,4 +25,14 @@ export default tseslint.config(
     files: ['**/*.js'],
     ...tseslint.configs.disableTypeChecked,
   },
+  {
+    // The local console's page runs in a browser, as plain ES modules.
+    files: ['src/console/public/**/*.js'],
+    languageOptions: {
+      sourceType: 'module',
+      globals: Object.fromEntries(
+        ['document', 'window', 'location', 'localStorage', 'fetch', 'EventSource', 'Option', 'URLSearchParams', 'JSON'].map((name) => [name, 'readonly']),
+      ),
+    },
+  },
 );

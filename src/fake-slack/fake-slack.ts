@@ -48,7 +48,15 @@ export interface FakeSlackOptions {
    * tests can also reach the bot's own checks of empty fields.
    */
   requireInputs?: boolean;
+  /**
+   * Serves requests outside Slack's own paths (`/api/`, `/response/`, `/upload/`), e.g. a web console;
+   * resolves true when it answered. Without one, such requests get 404.
+   */
+  extraRoutes?: ExtraRoutes;
 }
+
+/** A handler for requests the fake does not serve itself; resolves true when it answered the request. */
+export type ExtraRoutes = (request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
 
 /** The bot's HTTP answer to a request the fake sent it. */
 export interface BotAnswer {
@@ -115,6 +123,7 @@ export class FakeSlack {
   private readonly socketMode: SocketModeServer;
   private readonly webApi: WebApiContext;
   private origin: string | undefined;
+  private extraRoutes: ExtraRoutes | undefined;
 
   /** A fake Slack that is not listening yet: `await start()`. */
   constructor(options: FakeSlackOptions) {
@@ -126,6 +135,7 @@ export class FakeSlack {
     this.ackTimeoutMs = options.ackTimeoutMs ?? 3_000;
     this.requireInputs = options.requireInputs ?? false;
     this.port = options.port ?? 0;
+    this.extraRoutes = options.extraRoutes;
     const { team, bot, users, channels, usergroups } = options;
     this.store = new WorkspaceStore(buildDirectory({ team, bot, users, channels, usergroups }), options.now ?? Date.now);
     this.http = createServer((request, response) => void this.route(request, response));
@@ -166,6 +176,11 @@ export class FakeSlack {
   /** Tells the fake where the bot's HTTP receiver listens (`http://127.0.0.1:PORT/slack/events`). */
   setRequestUrl(url: string): void {
     this.requestUrl = url;
+  }
+
+  /** Sets (or replaces) the handler of requests outside Slack's own paths; see {@link FakeSlackOptions.extraRoutes}. */
+  setExtraRoutes(routes: ExtraRoutes): void {
+    this.extraRoutes = routes;
   }
 
   /** Stops the server, closes Socket Mode connections and fails envelopes still waiting for an ack. */
@@ -424,7 +439,7 @@ export class FakeSlack {
         const bytes = await parseUploadBytes(request, body);
         this.store.receiveUpload(file.id, bytes);
         response.writeHead(200, { 'Content-Type': 'text/plain' }).end(`OK - ${bytes.length}`);
-      } else {
+      } else if (!(this.extraRoutes && (await this.extraRoutes(request, response, url, body)))) {
         response.writeHead(404, { 'Content-Type': 'text/plain' }).end('not_found');
       }
     } catch (error) {

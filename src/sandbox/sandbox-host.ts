@@ -11,7 +11,7 @@
  * and, shared by all hosts of the base folder, redis.sock / redis.log / redis.json (see shared-redis.ts).
  */
 import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertRoot, assertSandboxPrerequisites, commandPath } from './prerequisites.js';
 import {
@@ -157,8 +157,12 @@ function assertValidName(name: string): void {
   }
 }
 
+/** The repository root: the nearest folder above this module with a package.json (from `src/` and `dist/src/` alike). */
 function repoRoot(): string {
-  return fileURLToPath(new URL('../../', import.meta.url));
+  for (let folder = dirname(fileURLToPath(import.meta.url)); ; folder = dirname(folder)) {
+    if (existsSync(join(folder, 'package.json'))) return folder;
+    if (dirname(folder) === folder) return fileURLToPath(new URL('../../', import.meta.url));
+  }
 }
 
 function resolveBaseDir(baseDir: string | undefined): string {
@@ -357,9 +361,11 @@ async function waitUntilReady(state: HostState): Promise<void> {
       if (!isRunning(libvirtd)) return true;
       // The first call blocks while libvirtd starts up (probing QEMU takes seconds): bound it by what is left.
       const remainingMs = Math.max(1_000, deadline - Date.now());
-      const version = await runCommand(virshPath, ['-c', state.uri, 'version'], remainingMs).catch((error: Error) => ({ code: -1, stderr: error.message }));
-      if (version.code !== 0) {
-        lastProblem = version.stderr.trim();
+      // net-list, not version: the network driver is what the sandbox is for, and `version` asks for a
+      // hypervisor version, which fails on a machine without QEMU installed.
+      const listed = await runCommand(virshPath, ['-c', state.uri, 'net-list', '--all'], remainingMs).catch((error: Error) => ({ code: -1, stderr: error.message }));
+      if (listed.code !== 0) {
+        lastProblem = listed.stderr.trim();
         return false;
       }
       if (state.tls && !(await tlsListening(state))) {

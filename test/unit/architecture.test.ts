@@ -21,6 +21,9 @@ const ALLOWED: Record<string, readonly string[]> = {
   alerts: ['queue', 'config'],
   slack: ['commands', 'approvals', 'audit', 'queue', 'notify', 'network', 'config', 'log', 'alerts'],
   'fake-slack': [],
+  // The local console serves the page on a fake Slack; the demo wires every piece for one machine.
+  console: ['fake-slack'],
+  demo: ['console', 'fake-slack', 'sandbox'],
   workers: ['libvirt', 'network', 'queue', 'config', 'log'],
 };
 
