@@ -83,7 +83,10 @@ export class ManagedProcess {
   async stop(graceMs = 15_000): Promise<void> {
     if (this.exitDescription !== undefined || this.child.pid === undefined) return;
     this.child.kill('SIGTERM');
-    const ended = await Promise.race([this.exited.then(() => true), delay(graceMs).then(() => false)]);
+    // The grace timer is cancelled once the child is gone, so it does not hold the demo open.
+    const graceTimer = new AbortController();
+    const ended = await Promise.race([this.exited.then(() => true), delay(graceMs, false, { signal: graceTimer.signal }).catch(() => false)]);
+    graceTimer.abort();
     if (!ended) {
       this.child.kill('SIGKILL');
       await this.exited;
