@@ -121,7 +121,7 @@ export class LocalConsole {
         throw new ConsoleRequestError(404, `no console route ${request.method ?? ''} ${url.pathname}`);
       }
     } catch (error) {
-      const status = error instanceof ConsoleRequestError ? error.status : error instanceof FakeSlackError ? 409 : 500;
+      const status = error instanceof ConsoleRequestError ? error.status : error instanceof z.ZodError ? 400 : error instanceof FakeSlackError ? 409 : 500;
       const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
       if (!response.headersSent) this.json(response, status, { error: message });
       else response.end();

@@ -117,6 +117,17 @@ describe('the local console, in chromium, against the demo stack', () => {
     await screenshot('help');
   });
 
+  it('renders mrkdwn as text: markup in a message never becomes markup on the page', async () => {
+    await type('<img src=x onerror="document.title=1"> *bold* _it_ `code` <https://example.com/a?b=1|a link> &lt;b&gt;');
+    const message = await messageWith('bold', 'a link');
+    expect(await message.locator('img').count()).toBe(0);
+    expect(await message.locator('strong').textContent()).toBe('bold');
+    expect(await message.locator('em').textContent()).toBe('it');
+    expect(await message.locator('a').getAttribute('href')).toBe('https://example.com/a?b=1');
+    expect(await message.textContent()).toContain('<b>');
+    expect(await page.title()).toMatch(/^vnetops console/);
+  });
+
   it('a viewer is refused a create, and told which role it needs', async () => {
     await actAs(FAKE_IDS.viewer);
     await type('/vnet create isolated lab1');
