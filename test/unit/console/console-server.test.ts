@@ -124,7 +124,10 @@ describe('the console server', () => {
     const reader = stream.body!.getReader();
     await post('/console/api/message', { user: FAKE_IDS.viewer, channel: FAKE_IDS.approvals, text: 'ping' });
     let received = '';
-    while (!received.includes('event: change')) received += new TextDecoder().decode((await reader.read()).value);
+    for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
+      received += new TextDecoder().decode(chunk.value as Uint8Array);
+      if (received.includes('event: change')) break;
+    }
     expect(received).toContain(`"channel":"${FAKE_IDS.approvals}"`);
     abort.abort();
   });
