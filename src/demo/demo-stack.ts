@@ -26,6 +26,8 @@ export interface DemoOptions {
   sandboxName?: string;
   /** Base folder of sandbox hosts. Default the sandbox's own (`$VNETOPS_SANDBOX_DIR` or `<repo>/.sandbox`). */
   sandboxBaseDir?: string;
+  /** The Redis tried when none is configured (used if it answers). Default `redis://127.0.0.1:6379`. */
+  defaultRedisUrl?: string;
   /** Progress lines for the person running it. */
   say?: (line: string) => void;
 }
@@ -130,13 +132,13 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       redis = { socketPath: sandbox.redisSocketPath };
       say(`redis: the sandbox's own, on ${redis.socketPath}`);
     } else {
-      const url = env.VNETOPS_REDIS_URL ?? 'redis://127.0.0.1:6379';
+      const url = env.VNETOPS_REDIS_URL ?? options.defaultRedisUrl ?? 'redis://127.0.0.1:6379';
       const target = tcpTargetOf(url);
       if (env.VNETOPS_REDIS_URL || (target && (await redisAnswers(target)))) {
         redis = { url };
         say(`redis: ${url.replace(/\/\/[^@/]*@/, '//***@')}${env.VNETOPS_REDIS_URL ? ' (VNETOPS_REDIS_URL)' : ' (answering here)'}`);
       } else {
-        say('redis: none answers on 127.0.0.1:6379; starting one of the demo\'s own on a unix socket');
+        say(`redis: none answers at ${url}; starting one of the demo's own on a unix socket`);
         redis = await startOwnRedis(options.workDir);
         const own = redis.own;
         if (own) {

@@ -1,0 +1,103 @@
+/**
+ * The demo's other setup: what `npm run demo` does when the person has Slack credentials and a libvirt
+ * host of their own. Slack is the fake here, reached the way real Slack is (Socket Mode, the API URL
+ * from the environment); the "real" host is a sandbox's libvirtd reached by its URI from this
+ * machine's own namespace; and no Redis answers where the demo looks, so it starts its own.
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type DemoStack, startDemoStack } from '../../src/demo/demo-stack.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
+import { CHANNELS, PEOPLE, policyYaml, startTestFakeSlack } from './helpers/bot-stack.js';
+import type { FakeSlack } from '../../src/fake-slack/index.js';
+
+const HOST = 'dst1';
+
+async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const { port } = server.address() as { port: number };
+  await new Promise((done) => server.close(done));
+  return port;
+}
+
+let host: SandboxHost;
+let fake: FakeSlack;
+let stack: DemoStack;
+let workDir: string;
+const said: string[] = [];
+
+describe('the demo with Slack credentials and a libvirt URI of its own', () => {
+  beforeAll(async () => {
+    host = await startSandboxHost(HOST);
+    // A network the host already has, defined by hand as on any real host.
+    writeFileSync(join(tmpdir(), 'vnetops-dst1-own1.xml'), "<network><name>own1</name><bridge name='ownbr1'/><ip address='10.77.0.1' prefix='24'/></network>");
+    await virsh(host, ['net-define', join(tmpdir(), 'vnetops-dst1-own1.xml')]);
+    await virsh(host, ['net-start', 'own1']);
+    rmSync(join(tmpdir(), 'vnetops-dst1-own1.xml'));
+    fake = await startTestFakeSlack();
+    workDir = mkdtempSync(join(tmpdir(), 'vnetops-demo-stack-test-'));
+    writeFileSync(join(workDir, 'policy.yaml'), policyYaml('1h'));
+    // A port nothing listens on stands in for "no Redis on 127.0.0.1:6379".
+    const closedPort = await freePort();
+    stack = await startDemoStack({
+      workDir,
+      run: 'sources',
+      defaultRedisUrl: `redis://127.0.0.1:${closedPort}`,
+      say: (line) => said.push(line),
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        SLACK_BOT_TOKEN: fake.botToken,
+        SLACK_APP_TOKEN: fake.appToken,
+        SLACK_SIGNING_SECRET: fake.signingSecret,
+        VNETOPS_SLACK_MODE: 'socket',
+        VNETOPS_SLACK_API_URL: fake.apiUrl,
+        VNETOPS_SLACK_PORT: String(await freePort()),
+        VNETOPS_CONFIG: join(workDir, 'policy.yaml'),
+        VNETOPS_LIBVIRT_URI: host.uri,
+        VNETOPS_HOST_ID: 'kvm-own',
+      },
+    });
+  }, 180_000);
+
+  afterAll(async () => {
+    const problems = stack ? await stack.stop() : [];
+    await fake?.close();
+    await stopSandboxHost(HOST);
+    rmSync(workDir, { recursive: true, force: true });
+    expect(problems).toEqual([]);
+  }, 120_000);
+
+  it('starts no sandbox and no console, and its own Redis on a socket; it says so', () => {
+    expect(stack.sandbox).toBeUndefined();
+    expect(stack.consoleUrl).toBeUndefined();
+    expect(stack.hostId).toBe('kvm-own');
+    expect(stack.processes.map((child) => child.name)).toEqual(['Redis', 'host worker', 'bot']);
+    expect(said.join('\n')).toMatch(/none answers at redis:\/\/127\.0\.0\.1:\d+; starting one of the demo's own/);
+    expect(said.join('\n')).toContain('slack: real Slack (SLACK_BOT_TOKEN is set), mode socket');
+  });
+
+  it('the bot answers over Socket Mode and the worker lists the host behind the URI', async () => {
+    await fake.waitFor(() => fake.calls('apps.connections.open').length > 0, 30_000, 'the bot opening its Socket Mode connection');
+    const hosts = await fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'hosts' });
+    expect(hosts.status).toBe(200);
+    // hosts is answered in the ack, from the worker's heartbeat in the demo's own Redis.
+    const shown = fake.ephemerals(PEOPLE.operator).at(-1);
+    expect(shown?.text).toMatch(/1 of 1 hosts? up/);
+    expect(JSON.stringify(shown?.blocks)).toContain('kvm-own');
+    // list goes through the worker to libvirt at the URI.
+    expect((await fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'list' })).status).toBe(200);
+    const list = await fake.waitFor((store) => store.messages(CHANNELS.ops).find((message) => /network.* on 1 host/.test(message.text)), 30_000, 'the list of kvm-own');
+    expect(JSON.stringify(list.blocks)).toMatch(/kvm-own\s+own1\s+active/);
+  });
+
+  it('stops everything it started, the Redis included', async () => {
+    const pids = stack.processes.map((child) => child.pid!);
+    expect(await stack.stop()).toEqual([]);
+    for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+  });
+});
