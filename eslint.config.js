@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // CLIs and benchmarks talk to a terminal on purpose.
-    files: ['bench/**', 'src/sandbox/cli.ts', 'test/**'],
+    files: ['bench/**', 'scripts/**', 'src/sandbox/cli.ts', 'test/**'],
     rules: { 'no-console': 'off' },
   },
   {

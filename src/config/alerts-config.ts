@@ -27,7 +27,7 @@ export const alertsSection = z
       .min(0)
       .max(60_000)
       .default(1500)
-      .meta({ description: 'Milliseconds events are gathered into one message after the first of a burst (0-60000).' }),
+      .meta({ description: 'Milliseconds events are gathered into one message after the first of a burst.' }),
     burstNetworks: z
       .int()
       .min(1)

@@ -45,12 +45,12 @@ const slackSection = z
       .min(1)
       .max(65_535)
       .default(3000)
-      .meta({ description: 'TCP port the HTTP receiver listens on (mode http).' }),
+      .meta({ description: 'TCP port the bot listens on: /slack/events (mode http), and /healthz and /metrics (both modes).' }),
     apiUrl: z
       .string()
       .refine(isHttpUrl, 'must be an http:// or https:// URL, e.g. http://127.0.0.1:9999/api/')
       .optional()
-      .meta({ description: "Base URL of Slack's Web API; set only to point the bot at a fake Slack in tests." }),
+      .meta({ description: "Base URL of Slack's Web API; set only to point the bot at a fake Slack (tests, the local console)." }),
   })
   .superRefine((slack, context) => {
     if (slack.mode === 'socket' && slack.appToken === undefined) {

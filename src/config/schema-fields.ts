@@ -15,6 +15,10 @@ export interface ConfigField {
   readonly required: boolean;
   /** True for credentials: never printed, left blank in examples. */
   readonly secret: boolean;
+  /** The values a setting accepts when it is a choice among fixed words (`http`, `socket`). */
+  readonly choices?: readonly string[];
+  /** Bounds of a number setting (inclusive), when the schema sets them. */
+  readonly range?: { readonly min?: number; readonly max?: number; readonly integer: boolean };
 }
 
 /** Extra metadata keys vnetops puts in `.meta()` next to zod's own `description`. */
@@ -75,6 +79,20 @@ function isRequired(schema: AnySchema): boolean {
   return true;
 }
 
+/** A number schema's own bounds; `z.int()`'s implicit safe-integer limits do not count. */
+function rangeOf(schema: z.ZodNumber): ConfigField['range'] {
+  const bound = (value: number | null): number | undefined =>
+    value === null || !Number.isFinite(value) || Math.abs(value) >= Number.MAX_SAFE_INTEGER ? undefined : value;
+  const min = bound(schema.minValue);
+  const max = bound(schema.maxValue);
+  const integer = schema.isInt === true;
+  return {
+    ...(min === undefined ? {} : { min }),
+    ...(max === undefined ? {} : { max }),
+    integer,
+  };
+}
+
 /** Keys of the object schema at `path` (empty path: the top level), or `undefined` if none is there. */
 export function objectKeysAt(schema: AnySchema, path: readonly PropertyKey[]): string[] | undefined {
   const found = fieldAt(schema, path);
@@ -110,6 +128,8 @@ export function listConfigFields(schema: z.ZodObject, envVars: EnvVarTable): Con
       const meta = metaOf(child);
       const envVar = envVars[path];
       const defaultValue = defaultOf(child);
+      const choices = base instanceof z.ZodEnum ? base.options.map(String) : undefined;
+      const range = base instanceof z.ZodNumber ? rangeOf(base) : undefined;
       fields.push({
         path,
         ...(envVar === undefined ? {} : { envVar }),
@@ -117,6 +137,8 @@ export function listConfigFields(schema: z.ZodObject, envVars: EnvVarTable): Con
         ...(defaultValue === undefined ? {} : { defaultValue }),
         required: isRequired(child),
         secret: meta.secret === true,
+        ...(choices === undefined ? {} : { choices }),
+        ...(range === undefined ? {} : { range }),
       });
     }
   };
@@ -124,3 +146,17 @@ export function listConfigFields(schema: z.ZodObject, envVars: EnvVarTable): Con
   return fields;
 }
 
+/** One top-level section of a config schema (`log`, `redis`, `worker` …). */
+export interface ConfigSection {
+  readonly name: string;
+  /** What the section is for (from its `.meta({ description })`). */
+  readonly description: string;
+}
+
+/** The top-level sections of `schema`, in schema order. */
+export function listConfigSections(schema: z.ZodObject): ConfigSection[] {
+  return (Object.entries(schema.shape) as [string, AnySchema][]).map(([name, section]) => ({
+    name,
+    description: metaOf(section).description ?? '',
+  }));
+}

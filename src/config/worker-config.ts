@@ -60,7 +60,7 @@ const workerSection = z
     hostId: z
       .string()
       .regex(HOST_ID, "must be 1-32 lowercase letters, digits or '-', starting with a letter or digit (e.g. kvm1)")
-      .meta({ description: 'Name of this libvirt host in Slack commands; also names its job queue. Unique per host.' }),
+      .meta({ description: "Name of this libvirt host in Slack commands (1-32 lowercase letters, digits or '-'); also names its job queue. Unique per host." }),
     libvirtUri: z
       .string()
       .refine(
@@ -69,7 +69,7 @@ const workerSection = z
           `${either(LIBVIRT_TRANSPORTS.map((transport) => `+${transport}`))}, e.g. qemu:///system or qemu+ssh://root@kvm1/system`,
       )
       .default('qemu:///system')
-      .meta({ description: 'libvirt connection URI of the host this worker manages.' }),
+      .meta({ description: 'libvirt connection URI of the host this worker manages, e.g. qemu:///system, qemu+tls://kvm1/system or qemu+ssh://root@kvm1/system.' }),
     concurrency: z
       .int()
       .min(1)
@@ -84,7 +84,7 @@ const workerSection = z
       .min(8)
       .max(30)
       .default(24)
-      .meta({ description: 'Prefix length of each subnet carved from subnetPool.' }),
+      .meta({ description: "Prefix length of each subnet carved from subnetPool; at least the pool's own prefix length." }),
     heartbeatMs: z
       .int()
       .min(100)

@@ -42,7 +42,9 @@ describe('listConfigFields', () => {
       defaultValue: 4,
       required: false,
       secret: false,
+      range: { min: 1, max: 64, integer: true },
     });
+    expect(workerFields.find((field) => field.path === 'worker.monitor')).toMatchObject({ choices: ['on', 'off'] });
     expect(workerFields.find((field) => field.path === 'redis.url')).toMatchObject({ defaultValue: 'redis://127.0.0.1:6379' });
     expect(workerFields.find((field) => field.path === 'worker.hostId')).toMatchObject({ required: true });
   });
