@@ -50,8 +50,14 @@ async function main(): Promise<void> {
       metrics: createBotMetrics(),
     });
   } catch (error) {
-    // Most often a wrong or revoked token (auth.test says invalid_auth): say so and stop.
-    log.fatal({ err: error instanceof Error ? error.message : String(error) }, 'cannot start the Slack bot; check SLACK_BOT_TOKEN and the Slack API URL');
+    // Name the likely cause: Slack refusing the token, or Redis not answering, or else whatever it was.
+    const message = error instanceof Error ? error.message : String(error);
+    const hint = /invalid_auth|not_authed|account_inactive|token_revoked|token_expired/.test(message)
+      ? 'Slack refused the token: check SLACK_BOT_TOKEN'
+      : /max retries per request|ECONNREFUSED|ENOENT|Connection is closed/i.test(message)
+        ? 'Redis did not answer: check VNETOPS_REDIS_URL / VNETOPS_REDIS_SOCKET'
+        : 'check SLACK_BOT_TOKEN, the Slack API URL and Redis';
+    log.fatal({ err: message }, `cannot start the Slack bot: ${hint}`);
     await jobs.close();
     redis.disconnect();
     process.exit(1);

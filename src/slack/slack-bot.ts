@@ -241,7 +241,8 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   if (mutes) {
     feed = new AlertFeed({
       // Stream reads block: the feed gets a connection of its own.
-      readerConnection: options.redis.duplicate(),
+      // Its errors are logged like the main connection's (ioredis retries by itself); unheard, ioredis prints each to stderr.
+      readerConnection: options.redis.duplicate().on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection problem (alert reader)')),
       redis: options.redis,
       prefix: config.redis.prefix,
       routing,
