@@ -93,7 +93,7 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   const heartbeat = async (): Promise<void> => {
     if (libvirt.connected) networks = (await libvirt.listAllNetworks().catch(() => undefined))?.length ?? networks;
     await registry.publish({
-      hostId, hostname, libvirtVersion, networks, libvirtConnected: libvirt.connected, lastHeartbeat: Date.now(), startedAt, workerVersion: WORKER_VERSION,
+      hostId, hostname, libvirtVersion, networks, libvirtConnected: libvirt.connected, lastHeartbeat: Date.now(), startedAt, workerVersion: WORKER_VERSION, heartbeatMs: config.worker.heartbeatMs,
     });
   };
   await heartbeat();

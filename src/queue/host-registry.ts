@@ -13,6 +13,8 @@ export interface HostRecord {
   lastHeartbeat: number;
   startedAt: number;
   workerVersion: string;
+  /** The worker's heartbeat interval, so readers judge silence by it (records from older workers lack it). */
+  heartbeatMs?: number;
 }
 
 /** A registered host and whether its heartbeat is fresh. */
@@ -33,7 +35,10 @@ export class HostRegistry {
   constructor(
     private readonly redis: Redis,
     prefix: string,
-    /** A host is down when its last heartbeat is older than this. Default 3 heartbeats of 5 s. */
+    /**
+     * A host is down when its last heartbeat is older than this, or than 3 of its own heartbeat
+     * intervals when it beats more slowly. Default 3 heartbeats of 5 s.
+     */
     readonly downAfterMs = 15_000,
   ) {
     this.key = hostRegistryKey(prefix);
@@ -71,6 +76,7 @@ export class HostRegistry {
 
   private toStatus(record: HostRecord, now: number): HostStatus {
     const silentForMs = Math.max(0, now - record.lastHeartbeat);
-    return { ...record, silentForMs, up: silentForMs <= this.downAfterMs };
+    const allowedSilenceMs = Math.max(this.downAfterMs, 3 * (record.heartbeatMs ?? 0));
+    return { ...record, silentForMs, up: silentForMs <= allowedSilenceMs };
   }
 }

@@ -1,0 +1,50 @@
+/**
+ * The host registry on a real Redis (127.0.0.1:6379), with its own key prefix, deleted afterwards.
+ * Time is passed in as `now`.
+ */
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HostRegistry, type HostRecord } from '../../src/queue/index.js';
+
+const NOW = Date.UTC(2030, 0, 1, 9, 0, 0);
+let redis: Redis;
+let prefix: string;
+let registry: HostRegistry;
+
+function record(hostId: string, silentForMs: number, heartbeatMs?: number): HostRecord {
+  return {
+    hostId,
+    hostname: hostId,
+    libvirtVersion: '9.0.0',
+    networks: 0,
+    libvirtConnected: true,
+    lastHeartbeat: NOW - silentForMs,
+    startedAt: NOW - 3_600_000,
+    workerVersion: 'test',
+    ...(heartbeatMs === undefined ? {} : { heartbeatMs }),
+  };
+}
+
+beforeAll(() => {
+  redis = new Redis('redis://127.0.0.1:6379', { maxRetriesPerRequest: 1 });
+  prefix = `host-registry-test-${randomUUID()}`;
+  registry = new HostRegistry(redis, prefix);
+});
+
+afterAll(async () => {
+  const keys = await redis.keys(`${prefix}*`);
+  if (keys.length > 0) await redis.del(...keys);
+  redis.disconnect();
+});
+
+describe('HostRegistry: when is a host down', () => {
+  it('judges silence by the worker\'s own heartbeat interval when it beats slower than the default allows', async () => {
+    await registry.publish(record('slow', 40_000, 30_000)); // 3 × 30 s allowed
+    await registry.publish(record('old', 40_000)); // a record without the interval: 15 s allowed
+    await registry.publish(record('fast', 10_000, 1_000)); // 3 × 1 s is less than the 15 s floor
+    await registry.publish(record('gone', 100_000, 30_000));
+    const up = Object.fromEntries((await registry.list(NOW)).map((host) => [host.hostId, host.up]));
+    expect(up).toEqual({ fast: true, gone: false, old: false, slow: true });
+  });
+});
