@@ -36,6 +36,9 @@ export interface ApprovalFlowOptions {
   preflightTimeoutMs?: number;
 }
 
+
+/** Who decides when no person did: expiry, and withdrawing a request that could not be posted. */
+const SYSTEM_ACTOR = 'vnetops';
 /**
  * The approval flow: a request is posted to the approvals channel with its preflight (for create,
  * the worker's dry run: the completed spec, chosen subnet and bridge, overlap check and XML), the
@@ -89,7 +92,20 @@ export class ApprovalFlow {
       },
       { ttlMs: policy.approvalTtlMs, now: Date.now() },
     );
-    const posted = await this.options.tracker.poster.post(approvalsChannel, renderBlockKit(approvalRequestMessage(viewOf(request))));
+    let posted;
+    try {
+      posted = await this.options.tracker.poster.post(approvalsChannel, renderBlockKit(approvalRequestMessage(viewOf(request))));
+    } catch (error) {
+      // Nobody can approve a request nobody sees: withdraw it (rejected by vnetops, so a late click or
+      // the expiry sweep cannot revive it) and end the job message with the reason, then let the
+      // caller tell the requester too.
+      const detail = error instanceof Error ? error.message : String(error);
+      const reason = `the approval request could not be posted to <#${approvalsChannel}> (${detail}); invite the bot there and ask again`;
+      await store.decide(request.id, { by: SYSTEM_ACTOR, decision: 'reject', reason, now: Date.now() });
+      await this.audit({ ...request, state: 'rejected', rejectReason: reason }, 'rejected', SYSTEM_ACTOR);
+      await tracker.show(record, { state: 'failed', failure: { code: 'internal', message: reason, step: 'approval' } });
+      throw error;
+    }
     await store.attach(request.id, { approvalMessageTs: posted.ts });
     await tracker.show(record, {
       state: 'awaiting-approval',
@@ -170,7 +186,7 @@ export class ApprovalFlow {
 
   private async showExpired(request: ApprovalRequest): Promise<void> {
     this.options.metrics.approvalsTotal.inc({ decision: 'expired' });
-    await this.audit(request, 'expired', 'vnetops');
+    await this.audit(request, 'expired', SYSTEM_ACTOR);
     await this.showDecision(request);
     const record = await this.recordOf(request);
     if (record) {

@@ -5,6 +5,7 @@
  * request checks (forged, stale, replayed).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApprovalStore } from '../../src/approvals/index.js';
 import { LibvirtClient } from '../../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
 import { type BotStack, CHANNELS, PEOPLE, newPrefix, startBotStack } from './helpers/bot-stack.js';
@@ -253,6 +254,26 @@ describe('delete with approval, audit', () => {
     expect(ack).toContain(jobId);
     expect(ack).toMatch(/approved/);
     expect(ack).not.toContain('xoxb-');
+  });
+});
+
+describe('an approvals channel the bot cannot post in', () => {
+  it('withdraws the request, ends the job message failed with the reason, and tells the requester', async () => {
+    // A second bot on the same Redis and host, whose approvals channel does not exist in its Slack.
+    const lost = await startBotStack(host, { prefix: stack.prefix, approvalsChannel: 'CNOWHERE1' });
+    try {
+      const response = await lost.fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'delete seed1' });
+      const jobId = jobIdOf(readable(JSON.parse(response.body) as { text?: string; blocks?: unknown }));
+      const failed = await lost.fake.waitFor(() => lost.fake.messages(CHANNELS.ops).find((m) => readable(m).includes(jobId) && /failed/i.test(readable(m))), 30_000, 'the job message ending failed');
+      expect(readable(failed)).toMatch(/could not be posted to .*channel_not_found.*invite the bot there/s);
+      const told = await lost.fake.waitFor(() => lost.fake.ephemerals(PEOPLE.operator).find((m) => readable(m).includes('could not be started')), 10_000, 'the requester told');
+      expect(readable(told)).toContain('channel_not_found');
+      // Withdrawn for good: nothing pending is left to expire later or be approved.
+      expect((await new ApprovalStore(lost.redis, lost.prefix).pending()).filter((request) => request.jobId === jobId)).toEqual([]);
+      expect(await virsh(host, ['net-list', '--all', '--name'])).toContain('seed1');
+    } finally {
+      await lost.stop();
+    }
   });
 });
 

@@ -94,6 +94,8 @@ export async function startBotStack(
     alertFeed?: { coalesceMs?: number; burstNetworks?: number; consumer?: string };
     /** A fake Slack to use instead of a new one; the caller closes it. */
     fake?: FakeSlack;
+    /** Approvals channel instead of the test one (e.g. one the fake does not have). */
+    approvalsChannel?: string;
   },
 ): Promise<BotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'vnetops-bot-'));
@@ -114,6 +116,7 @@ export async function startBotStack(
       VNETOPS_LOG_LEVEL: 'silent',
       ...(options.socketMode ? { VNETOPS_SLACK_MODE: 'socket', SLACK_APP_TOKEN: fake.appToken } : {}),
       ...(alerts?.channel ? { VNETOPS_ALERTS_CHANNEL: alerts.channel } : {}),
+      ...(options.approvalsChannel ? { VNETOPS_APPROVALS_CHANNEL: options.approvalsChannel } : {}),
       ...(alerts?.coalesceMs !== undefined ? { VNETOPS_ALERT_COALESCE_MS: String(alerts.coalesceMs) } : {}),
       ...(alerts?.burstNetworks !== undefined ? { VNETOPS_ALERT_BURST_NETWORKS: String(alerts.burstNetworks) } : {}),
     },
