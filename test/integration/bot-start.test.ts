@@ -3,21 +3,14 @@
  * names what to fix.
  */
 import { spawn } from 'node:child_process';
-import { createServer } from 'node:net';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../../src/fake-slack/index.js';
 import { BOT_TOKEN, CHANNELS, SIGNING_SECRET, startTestFakeSlack } from './helpers/bot-stack.js';
+import { freePort } from './helpers/free-port.js';
 
 let fake: FakeSlack;
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /** Runs the bot until it exits (it should), with `env` on top of a working setup. */
 async function runBot(env: Record<string, string>): Promise<{ code: number | null; output: string }> {

@@ -5,7 +5,6 @@
  * machine's own namespace; and no Redis answers where the demo looks, so it starts its own.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -13,16 +12,10 @@ import { type DemoStack, startDemoStack } from '../../src/demo/demo-stack.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
 import { CHANNELS, PEOPLE, policyYaml, startTestFakeSlack } from './helpers/bot-stack.js';
 import type { FakeSlack } from '../../src/fake-slack/index.js';
+import { freePort } from './helpers/free-port.js';
 
 const HOST = 'dst1';
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 let host: SandboxHost;
 let fake: FakeSlack;

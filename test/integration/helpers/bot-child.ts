@@ -4,11 +4,11 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeSlack } from '../../../src/fake-slack/index.js';
 import { BOT_TOKEN, SIGNING_SECRET } from './bot-stack.js';
+import { freePort } from './free-port.js';
 
 /** A running bot process. */
 export interface BotChild {
@@ -21,13 +21,6 @@ export interface BotChild {
   stop(): Promise<void>;
 }
 
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
-  const { port } = server.address() as { port: number };
-  await new Promise((done) => server.close(done));
-  return port;
-}
 
 /**
  * Starts the bot with `configYaml` as its config file and `env` on top, Slack at `fake`, Redis at
