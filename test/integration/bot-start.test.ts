@@ -11,7 +11,6 @@ import { freePort } from './helpers/free-port.js';
 
 let fake: FakeSlack;
 
-
 /** Runs the bot until it exits (it should), with `env` on top of a working setup. */
 async function runBot(env: Record<string, string>): Promise<{ code: number | null; output: string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', resolve('src/bot.ts')], {

@@ -16,7 +16,6 @@ import { freePort } from './helpers/free-port.js';
 
 const HOST = 'dst1';
 
-
 let host: SandboxHost;
 let fake: FakeSlack;
 let stack: DemoStack;

@@ -21,7 +21,6 @@ export interface BotChild {
   stop(): Promise<void>;
 }
 
-
 /**
  * Starts the bot with `configYaml` as its config file and `env` on top, Slack at `fake`, Redis at
  * `redisUrl`; resolves once its `/healthz` answers.
