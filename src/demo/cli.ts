@@ -8,7 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { type DemoStack, startDemoStack } from './demo-stack.js';
+import { DemoInterrupted, type DemoStack, startDemoStack } from './demo-stack.js';
 
 const USAGE = `usage: npm run demo [-- --port N]
   --port N   port of the local console on 127.0.0.1 (default 8430; any free port if taken)
@@ -41,10 +41,26 @@ async function main(): Promise<number> {
   }
 
   const workDir = mkdtempSync(join(tmpdir(), 'vnetops-demo-'));
+  // Signals are ours from the start: a Ctrl-C while starting stops what has started, not just us.
+  const starting = new AbortController();
+  let signalled: (reason: string) => void = () => undefined;
+  const stopping = new Promise<string>((resolve) => (signalled = resolve));
+  const onSignal = (name: string): void => {
+    if (!starting.signal.aborted) starting.abort();
+    signalled(name);
+  };
+  process.on('SIGINT', () => onSignal('Ctrl-C'));
+  process.on('SIGTERM', () => onSignal('SIGTERM'));
+
   let stack: DemoStack;
   try {
-    stack = await startDemoStack({ workDir, say, ...(port !== undefined ? { consolePort: port } : {}) });
+    stack = await startDemoStack({ workDir, say, signal: starting.signal, ...(port !== undefined ? { consolePort: port } : {}) });
   } catch (error) {
+    if (error instanceof DemoInterrupted) {
+      say('stopped while starting; what had started is stopped again.');
+      rmSync(workDir, { recursive: true, force: true });
+      return 130;
+    }
     console.error(`\nthe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
     console.error(`(logs kept in ${workDir})`);
     return 1;
@@ -63,10 +79,6 @@ async function main(): Promise<number> {
   say(`  logs      ${workDir}`);
   say('Press Ctrl-C to stop everything' + (stack.sandbox ? ' and remove the sandbox host.' : '.'));
 
-  const stopping = new Promise<string>((resolve) => {
-    process.once('SIGINT', () => resolve('Ctrl-C'));
-    process.once('SIGTERM', () => resolve('SIGTERM'));
-  });
   const reason = await Promise.race([stopping, stack.failure.then((how) => `failure: ${how}`)]);
   const failed = reason.startsWith('failure');
   say(failed ? `\n${reason}\nstopping the rest …` : `\n${reason}: stopping …`);

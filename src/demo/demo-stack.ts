@@ -30,6 +30,15 @@ export interface DemoOptions {
   defaultRedisUrl?: string;
   /** Progress lines for the person running it. */
   say?: (line: string) => void;
+  /** Aborts the start (Ctrl-C while starting): what was started is stopped again and the start rejects with {@link DemoInterrupted}. */
+  signal?: AbortSignal;
+}
+
+/** The start was aborted through {@link DemoOptions.signal}; everything it had started is stopped. */
+export class DemoInterrupted extends Error {
+  constructor() {
+    super('interrupted while starting');
+  }
 }
 
 /** A running demo. */
@@ -100,6 +109,9 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     return problems;
   };
 
+  const checkpoint = (): void => {
+    if (options.signal?.aborted) throw new DemoInterrupted();
+  };
   try {
     // ── libvirt host ──
     const realUri = env.VNETOPS_LIBVIRT_URI;
@@ -121,6 +133,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       hostId = env.VNETOPS_HOST_ID ?? name;
       say(`  libvirtd pid ${sandbox.libvirtdPid}, network namespace ${sandbox.netns}`);
     }
+    checkpoint();
 
     // ── Redis ──
     let redis: DemoRedis;
@@ -139,7 +152,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
         say(`redis: ${url.replace(/\/\/[^@/]*@/, '//***@')}${env.VNETOPS_REDIS_URL ? ' (VNETOPS_REDIS_URL)' : ' (answering here)'}`);
       } else {
         say(`redis: none answers at ${url}; starting one of the demo's own on a unix socket`);
-        redis = await startOwnRedis(options.workDir);
+        redis = await startOwnRedis(options.workDir, options.signal);
         const own = redis.own;
         if (own) {
           processes.push(own);
@@ -148,6 +161,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       }
     }
     const prefix = env.VNETOPS_REDIS_PREFIX ?? DEMO_PREFIX;
+    checkpoint();
 
     // ── host worker ──
     const workerCommand = [process.execPath, ...nodeEntry('dist/workers/host-worker.js', 'workers/host-worker.ts')];
@@ -166,7 +180,8 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     processes.push(worker);
     cleanups.push({ what: 'stopping the host worker', run: () => worker.stop() });
     say(`starting the host worker for "${hostId}" (log ${workerLog})`);
-    await worker.waitUntil(() => worker.logTail(200).includes('host worker ready'), 'ready', 60_000);
+    await worker.waitUntil(() => worker.logTail(200).includes('host worker ready'), 'ready', 60_000, options.signal);
+    checkpoint();
 
     // ── Slack: real, or the local console ──
     const realSlack = Boolean(env.SLACK_BOT_TOKEN);
@@ -220,14 +235,16 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     cleanups.push({ what: 'stopping the bot', run: () => bot.stop() });
     say(`starting the bot (log ${botLog})`);
     const healthUrl = `http://127.0.0.1:${botPort}/healthz`;
-    await bot.waitUntil(() => fetch(healthUrl).then((response) => response.ok, () => false), 'answering /healthz', 60_000);
+    await bot.waitUntil(() => fetch(healthUrl).then((response) => response.ok, () => false), 'answering /healthz', 60_000, options.signal);
+    checkpoint();
     fake?.setRequestUrl(`http://127.0.0.1:${botPort}/slack/events`);
 
     const failure = Promise.race(processes.map((child) => child.whenEnded().then((how) => `the ${child.name} ${how}; its log (${child.logPath}) ends:\n${child.logTail()}`)));
     return { consoleUrl: fake?.baseUrl, hostId, sandbox, botPort, processes, failure, stop };
   } catch (error) {
     const problems = await stop();
-    if (problems.length > 0) throw new Error(`${error instanceof Error ? error.message : String(error)}\nand cleaning up left: ${problems.join('; ')}`, { cause: error });
-    throw error;
+    const cause = options.signal?.aborted ? new DemoInterrupted() : error;
+    if (problems.length > 0) throw new Error(`${cause instanceof Error ? cause.message : String(cause)}\nand cleaning up left: ${problems.join('; ')}`, { cause: error });
+    throw cause;
   }
 }

@@ -68,10 +68,14 @@ export class ManagedProcess {
     }
   }
 
-  /** Waits until `ready()` holds; throws with the log's tail when it ends first or takes longer than `timeoutMs`. */
-  async waitUntil(ready: () => boolean | Promise<boolean>, what: string, timeoutMs: number): Promise<void> {
+  /**
+   * Waits until `ready()` holds; throws with the log's tail when it ends first or takes longer than
+   * `timeoutMs`, and with `signal`'s reason when that aborts (the caller stops it).
+   */
+  async waitUntil(ready: () => boolean | Promise<boolean>, what: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
+      if (signal?.aborted) throw new Error(`stopped waiting for the ${this.name} to get to ${what}`);
       if (this.exitDescription !== undefined) throw new Error(`the ${this.name} ${this.exitDescription} before ${what}; its log (${this.logPath}) ends:\n${this.logTail()}`);
       if (await ready()) return;
       if (Date.now() > deadline) throw new Error(`the ${this.name} did not get to ${what} within ${timeoutMs / 1000} s; its log (${this.logPath}) ends:\n${this.logTail()}`);

@@ -30,12 +30,17 @@ export async function redisAnswers(target: { host: string; port: number } | { pa
  * Starts a Redis of the demo's own on a unix socket in `dir` (no TCP port, nothing saved), for when
  * none is configured or reachable; it is stopped with the demo.
  */
-export async function startOwnRedis(dir: string, redisServer = 'redis-server'): Promise<DemoRedis> {
+export async function startOwnRedis(dir: string, signal?: AbortSignal, redisServer = 'redis-server'): Promise<DemoRedis> {
   const socketPath = join(dir, 'redis.sock');
   const own = ManagedProcess.start('Redis', join(dir, 'redis.log'), redisServer, ['--port', '0', '--unixsocket', socketPath, '--unixsocketperm', '700', '--save', '', '--appendonly', 'no', '--dir', dir], {
     PATH: process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
   });
-  await own.waitUntil(async () => existsSync(socketPath) && (await redisAnswers({ path: socketPath })), 'answering on its socket', 15_000);
+  try {
+    await own.waitUntil(async () => existsSync(socketPath) && (await redisAnswers({ path: socketPath })), 'answering on its socket', 15_000, signal);
+  } catch (error) {
+    await own.stop(5_000);
+    throw error;
+  }
   return { socketPath, own };
 }
 

@@ -4,12 +4,13 @@
  * from the environment); the "real" host is a sandbox's libvirtd reached by its URI from this
  * machine's own namespace; and no Redis answers where the demo looks, so it starts its own.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type DemoStack, startDemoStack } from '../../src/demo/demo-stack.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
+import { DemoInterrupted, type DemoStack, startDemoStack } from '../../src/demo/demo-stack.js';
+import { runCommand } from '../../src/sandbox/processes.js';
+import { type SandboxHost, listSandboxHosts, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
 import { CHANNELS, PEOPLE, policyYaml, startTestFakeSlack } from './helpers/bot-stack.js';
 import type { FakeSlack } from '../../src/fake-slack/index.js';
 import { freePort } from './helpers/free-port.js';
@@ -89,7 +90,54 @@ describe('the demo with Slack credentials and a libvirt URI of its own', () => {
 
   it('stops everything it started, the Redis included', async () => {
     const pids = stack.processes.map((child) => child.pid!);
+    // The worker and the ip/bridge monitors it runs: found by their environment, so the check below can see them.
+    expect(processesWithEnv('VNETOPS_HOST_ID=kvm-own')).toContain(stack.processes[1]!.pid);
     expect(await stack.stop()).toEqual([]);
     for (const pid of pids) expect(() => process.kill(pid, 0)).toThrow();
+    expect(processesWithEnv('VNETOPS_HOST_ID=kvm-own')).toEqual([]);
   });
+});
+
+/** Pids of running processes whose environment holds `entry` (e.g. the worker of one host). */
+function processesWithEnv(entry: string): number[] {
+  return readdirSync('/proc')
+    .filter((name) => /^\d+$/.test(name))
+    .filter((pid) => {
+      try {
+        return readFileSync(`/proc/${pid}/environ`, 'utf8').split('\0').includes(entry);
+      } catch {
+        return false; // gone, or not ours to read
+      }
+    })
+    .map(Number);
+}
+
+describe('Ctrl-C while the demo is starting', () => {
+  it('stops what had started (worker, sandbox host and its namespace) and says it was interrupted', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vnetops-demo-abort-test-'));
+    const abort = new AbortController();
+    const lines: string[] = [];
+    try {
+      const started = startDemoStack({
+        workDir: dir,
+        run: 'sources',
+        sandboxName: 'dst2',
+        consolePort: 0,
+        env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        signal: abort.signal,
+        say: (line) => {
+          lines.push(line);
+          // The person presses Ctrl-C while the worker is starting.
+          if (line.startsWith('starting the host worker')) abort.abort();
+        },
+      });
+      await expect(started).rejects.toBeInstanceOf(DemoInterrupted);
+      expect(lines.some((line) => line.startsWith('starting the bot'))).toBe(false);
+      expect(await listSandboxHosts()).not.toContainEqual(expect.objectContaining({ name: 'dst2' }));
+      expect(await runCommand('ip', ['netns', 'list'], 5_000).then((result) => result.stdout)).not.toContain('vnetops-dst2');
+      expect(processesWithEnv('VNETOPS_HOST_ID=dst2')).toEqual([]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  }, 120_000);
 });
