@@ -7,8 +7,6 @@ import { ConfigError, loadWorkerConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log/index.js';
 import { startHostWorker } from './host-worker-runtime.js';
 
-const SHUTDOWN_GRACE_MS = Number(process.env.VNETOPS_SHUTDOWN_GRACE_MS ?? 10_000);
-
 async function main(): Promise<void> {
   let config;
   try {
@@ -22,12 +20,13 @@ async function main(): Promise<void> {
   }
   const log = createLogger({ level: config.log.level, name: `vnetops-worker:${config.worker.hostId}` });
   const worker = await startHostWorker({ config, log });
+  const graceMs = config.worker.shutdownGraceMs;
   let stopping = false;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'shutting down');
-    worker.stop(SHUTDOWN_GRACE_MS).then(
+    worker.stop(graceMs).then(
       () => process.exit(0),
       (error: unknown) => {
         log.error({ err: error instanceof Error ? error.message : String(error) }, 'shutdown failed');

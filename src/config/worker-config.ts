@@ -113,6 +113,12 @@ const workerSection = z
       .max(100)
       .default(90)
       .meta({ description: 'Alert when this share (percent) of a network\'s DHCP range is leased.' }),
+    shutdownGraceMs: z
+      .int()
+      .min(0)
+      .max(600_000)
+      .default(10_000)
+      .meta({ description: 'Milliseconds active jobs may run on after SIGTERM before the rest are handed back to the queue.' }),
   })
   .superRefine((worker, context) => {
     const poolLength = prefixLengthOf(worker.subnetPool);
@@ -146,4 +152,5 @@ export const workerEnvVars = {
   'worker.monitorSnapshotMs': 'VNETOPS_MONITOR_SNAPSHOT_MS',
   'worker.monitorHealthMs': 'VNETOPS_MONITOR_HEALTH_MS',
   'worker.dhcpAlertPercent': 'VNETOPS_DHCP_ALERT_PERCENT',
+  'worker.shutdownGraceMs': 'VNETOPS_SHUTDOWN_GRACE_MS',
 } as const satisfies EnvVarTable<z.input<typeof workerConfigSchema>>;

@@ -65,6 +65,7 @@ describe('listConfigFields', () => {
       'worker.monitorSnapshotMs',
       'worker.monitorHealthMs',
       'worker.dhcpAlertPercent',
+      'worker.shutdownGraceMs',
       'slack.botToken',
       'slack.signingSecret',
       'slack.appToken',

@@ -18,6 +18,7 @@ const workerDefaults = {
     monitorSnapshotMs: 60_000,
     monitorHealthMs: 5000,
     dhcpAlertPercent: 90,
+    shutdownGraceMs: 10_000,
   },
 };
 
