@@ -22,6 +22,17 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
   '/console/app.css': { file: 'app.css', type: 'text/css; charset=utf-8' },
 };
 
+/**
+ * Sent with every console answer: no other site may frame the page (so nobody can be tricked into
+ * clicking Approve in a hidden frame), and the page runs only its own scripts.
+ */
+const SECURITY_HEADERS = {
+  'X-Frame-Options': 'DENY',
+  'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'none'",
+  'X-Content-Type-Options': 'nosniff',
+  'Referrer-Policy': 'no-referrer',
+} as const;
+
 /** Options of {@link LocalConsole}. */
 export interface LocalConsoleOptions {
   /** A word shown next to each person in the user switcher (e.g. their role), by user id. */
@@ -71,12 +82,13 @@ export class LocalConsole {
   private readonly streams = new Set<ServerResponse>();
   private readonly fake: FakeSlack;
   private readonly options: LocalConsoleOptions;
+  private readonly notify = (change: MessageChange | ViewChange): void => this.broadcast(change);
+  private closed = false;
 
   constructor(fake: FakeSlack, options: LocalConsoleOptions = {}) {
     this.fake = fake;
     this.options = options;
-    const notify = (change: MessageChange | ViewChange): void => this.broadcast(change);
-    fake.on('message', notify).on('view', notify);
+    fake.store.on('message', this.notify).on('view', this.notify);
   }
 
   /** Creates a console and installs it on `fake`. */
@@ -88,6 +100,8 @@ export class LocalConsole {
 
   /** Ends the live-update streams (call before closing the fake, whose close waits for open connections). */
   close(): void {
+    this.closed = true;
+    this.fake.store.off('message', this.notify).off('view', this.notify);
     for (const stream of this.streams) stream.end();
     this.streams.clear();
   }
@@ -105,7 +119,7 @@ export class LocalConsole {
       if (staticFile) {
         if (request.method !== 'GET' && request.method !== 'HEAD') throw new ConsoleRequestError(405, 'GET only');
         const content = await readFile(new URL(staticFile.file, PUBLIC_DIR));
-        response.writeHead(200, { 'Content-Type': staticFile.type, 'Cache-Control': 'no-store', 'X-Content-Type-Options': 'nosniff' });
+        response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': staticFile.type, 'Cache-Control': 'no-store' });
         response.end(request.method === 'HEAD' ? undefined : content);
         return true;
       }
@@ -160,7 +174,9 @@ export class LocalConsole {
       }
       case 'message': {
         const request = messageRequest.parse(body);
-        const message = this.fake.postAsUser({ userId: request.user, channelId: request.channel, text: request.text, ...(request.threadTs ? { threadTs: request.threadTs } : {}) });
+        // Slack escapes what people type, so their text can never become a link or a mention.
+        const text = request.text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
+        const message = this.fake.postAsUser({ userId: request.user, channelId: request.channel, text, ...(request.threadTs ? { threadTs: request.threadTs } : {}) });
         return { ts: message.ts };
       }
       case 'click': {
@@ -185,7 +201,8 @@ export class LocalConsole {
 
   /** Server-sent events: one `change` per store change; the page then fetches the state again. */
   private openStream(response: ServerResponse): void {
-    response.writeHead(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    if (this.closed) throw new ConsoleRequestError(503, 'the console is closing');
+    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
     response.write('retry: 1000\n\n');
     this.streams.add(response);
     response.on('close', () => this.streams.delete(response));
@@ -211,7 +228,7 @@ export class LocalConsole {
   }
 
   private json(response: ServerResponse, status: number, value: unknown): void {
-    response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
     response.end(JSON.stringify(value));
   }
 }

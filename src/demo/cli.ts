@@ -45,7 +45,11 @@ async function main(): Promise<number> {
   const starting = new AbortController();
   let signalled: (reason: string) => void = () => undefined;
   const stopping = new Promise<string>((resolve) => (signalled = resolve));
+  let signals = 0;
   const onSignal = (name: string): void => {
+    signals += 1;
+    if (signals === 2) say('still stopping (the sandbox is being removed); Ctrl-C once more to quit at once and leave what is left');
+    if (signals >= 3) process.exit(130);
     if (!starting.signal.aborted) starting.abort();
     signalled(name);
   };

@@ -3,9 +3,10 @@ import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
+import { loadBotConfig } from '../config/index.js';
 import { LocalConsole } from '../console/index.js';
 import { FAKE_IDS, FakeSlack } from '../fake-slack/index.js';
-import { type SandboxHost, listSandboxHosts, startSandboxHost, stopSandboxHost } from '../sandbox/sandbox-host.js';
+import { type SandboxHost, isSandboxHostRunning, listSandboxHosts, startSandboxHost, stopSandboxHost } from '../sandbox/sandbox-host.js';
 import { DEMO_CHANNELS, DEMO_PEOPLE, DEMO_TEAM, DEMO_ROLE_LABELS, demoPolicyYaml } from './demo-workspace.js';
 import { ManagedProcess } from './managed-process.js';
 import { type DemoRedis, redisAnswers, startOwnRedis, tcpTargetOf } from './redis-for-demo.js';
@@ -49,6 +50,8 @@ export interface DemoStack {
   readonly hostId: string;
   /** The sandbox host, when the demo started one. */
   readonly sandbox: SandboxHost | undefined;
+  /** The fake Slack behind the console (undefined with real Slack), for tests to look into. */
+  readonly fake: FakeSlack | undefined;
   /** The bot's HTTP receiver port. */
   readonly botPort: number | undefined;
   /** The child processes, for their pids and logs. */
@@ -68,6 +71,16 @@ async function freePort(): Promise<number> {
   const { port } = server.address() as { port: number };
   await new Promise((done) => server.close(done));
   return port;
+}
+
+/** The port the bot will serve /healthz on, as it reads its config (file named by VNETOPS_CONFIG, then environment). */
+function botPortOf(env: NodeJS.ProcessEnv): number {
+  try {
+    return loadBotConfig({ env }).slack.port;
+  } catch {
+    // The bot itself will refuse this config and say why; its exit ends the wait.
+    return Number(env.VNETOPS_SLACK_PORT ?? 3000);
+  }
 }
 
 /** A host id from this machine's name, as `worker.hostId` accepts it. */
@@ -123,7 +136,11 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     } else {
       const name = options.sandboxName ?? 'demo';
       const location = options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {};
-      if ((await listSandboxHosts(location)).some((host) => host.name === name)) {
+      const earlier = (await listSandboxHosts(location)).find((host) => host.name === name);
+      if (earlier && isSandboxHostRunning(earlier)) {
+        throw new Error(`a sandbox host "${name}" is running already (another demo?): stop that one first, or end it with npm run sandbox -- down ${name}`);
+      }
+      if (earlier) {
         say(`removing the sandbox host "${name}" an earlier demo left behind`);
         await stopSandboxHost(name, location);
       }
@@ -192,7 +209,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     if (realSlack) {
       // Everything the person configured for the bot is theirs: tokens, mode, port, config file.
       for (const [key, value] of Object.entries(env)) if ((key.startsWith('SLACK_') || key.startsWith('VNETOPS_')) && value !== undefined && !(key in botEnv) && !key.startsWith('VNETOPS_REDIS_')) botEnv[key] = value;
-      botPort = Number(env.VNETOPS_SLACK_PORT ?? 3000);
+      botPort = botPortOf(env);
       say(`slack: real Slack (SLACK_BOT_TOKEN is set), mode ${env.VNETOPS_SLACK_MODE ?? 'http'}${env.VNETOPS_CONFIG ? `, config ${env.VNETOPS_CONFIG}` : ''}`);
     } else {
       const signingSecret = randomBytes(24).toString('hex');
@@ -235,12 +252,17 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     cleanups.push({ what: 'stopping the bot', run: () => bot.stop() });
     say(`starting the bot (log ${botLog})`);
     const healthUrl = `http://127.0.0.1:${botPort}/healthz`;
-    await bot.waitUntil(() => fetch(healthUrl).then((response) => response.ok, () => false), 'answering /healthz', 60_000, options.signal);
+    // The bot's own answer ({"ok":true}), not just anything on that port; each try bounded.
+    const healthy = (): Promise<boolean> =>
+      fetch(healthUrl, { signal: AbortSignal.timeout(2_000) })
+        .then(async (response) => response.ok && ((await response.json()) as { ok?: unknown }).ok === true)
+        .catch(() => false);
+    await bot.waitUntil(healthy, 'answering /healthz', 60_000, options.signal);
     checkpoint();
     fake?.setRequestUrl(`http://127.0.0.1:${botPort}/slack/events`);
 
     const failure = Promise.race(processes.map((child) => child.whenEnded().then((how) => `the ${child.name} ${how}; its log (${child.logPath}) ends:\n${child.logTail()}`)));
-    return { consoleUrl: fake?.baseUrl, hostId, sandbox, botPort, processes, failure, stop };
+    return { consoleUrl: fake?.baseUrl, fake, hostId, sandbox, botPort, processes, failure, stop };
   } catch (error) {
     const problems = await stop();
     const cause = options.signal?.aborted ? new DemoInterrupted() : error;

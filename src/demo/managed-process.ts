@@ -27,14 +27,16 @@ export class ManagedProcess {
     } finally {
       closeSync(log);
     }
-    this.exited = new Promise((resolve) =>
-      this.child.once('exit', (code, signal) => {
-        this.exitDescription = signal ? `ended by ${signal}` : `exited with code ${code ?? '?'}`;
-        resolve();
-      }),
-    );
+    let resolveExited: () => void = () => undefined;
+    this.exited = new Promise((resolve) => (resolveExited = resolve));
+    this.child.once('exit', (code, signal) => {
+      this.exitDescription = signal ? `ended by ${signal}` : `exited with code ${code ?? '?'}`;
+      resolveExited();
+    });
     this.child.once('error', (error) => {
-      this.exitDescription = `could not start: ${error.message}`;
+      // A child that cannot be spawned emits no 'exit': count this as its end.
+      this.exitDescription ??= `could not start: ${error.message}`;
+      resolveExited();
     });
   }
 
@@ -86,14 +88,28 @@ export class ManagedProcess {
   /** SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
   async stop(graceMs = 15_000): Promise<void> {
     if (this.exitDescription !== undefined || this.child.pid === undefined) return;
+    // SIGTERM to it alone: it ends its own children in an orderly way.
     this.child.kill('SIGTERM');
     // The grace timer is cancelled once the child is gone, so it does not hold the demo open.
     const graceTimer = new AbortController();
     const ended = await Promise.race([this.exited.then(() => true), delay(graceMs, false, { signal: graceTimer.signal }).catch(() => false)]);
     graceTimer.abort();
     if (!ended) {
-      this.child.kill('SIGKILL');
+      // Its whole process group: a worker killed this way would leave its ip/bridge monitors behind.
+      this.signalGroup('SIGKILL');
       await this.exited;
+    }
+    // Whatever of its group outlived it (nothing, when it ended its children as it should).
+    this.signalGroup('SIGKILL', true);
+  }
+
+  /** Signals its process group (it leads one: started detached); with `groupOnly`, never the leader by pid. */
+  private signalGroup(signal: NodeJS.Signals, groupOnly = false): void {
+    try {
+      process.kill(-this.child.pid!, signal);
+    } catch {
+      // No such group left (ESRCH): everyone in it has ended.
+      if (!groupOnly) this.child.kill(signal);
     }
   }
 }

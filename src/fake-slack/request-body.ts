@@ -8,10 +8,18 @@ import type { IncomingMessage } from 'node:http';
 /** Arguments Slack takes as JSON strings in form posts; parsed so handlers and the call record see objects. */
 const JSON_ARGUMENTS = ['blocks', 'attachments', 'view', 'files', 'metadata'] as const;
 
-/** Reads the whole request body. */
+/** The largest body the fake reads (Slack's own file limit is far above what vnetops uploads). */
+export const MAX_BODY_BYTES = 16 * 1024 * 1024;
+
+/** Reads the whole request body; rejects one larger than {@link MAX_BODY_BYTES}. */
 export async function readBody(request: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of request) chunks.push(chunk as Buffer);
+  let size = 0;
+  for await (const chunk of request) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) throw new Error(`request body over ${MAX_BODY_BYTES} bytes`);
+    chunks.push(chunk as Buffer);
+  }
   return Buffer.concat(chunks);
 }
 

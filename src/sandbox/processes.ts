@@ -3,7 +3,7 @@
  * namespace, end them by pid, spawn daemons that outlive us, poll for conditions.
  * Nothing here ever selects a process by its name.
  */
-import { execFile, spawn } from 'node:child_process';
+import { type ExecFileOptionsWithStringEncoding, execFile, spawn } from 'node:child_process';
 import { closeSync, openSync, readdirSync, readFileSync, readlinkSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
 
@@ -142,7 +142,10 @@ export interface CommandResult {
  */
 export function runCommand(file: string, args: readonly string[], timeoutMs: number): Promise<CommandResult> {
   return new Promise((resolve, reject) => {
-    execFile(file, args, { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8' }, (error, stdout, stderr) => {
+    // detached (spawn's option, which execFile passes on but its types omit): a Ctrl-C in the terminal
+    // must not kill a virsh or ip half-way through a teardown.
+    const options: ExecFileOptionsWithStringEncoding & { detached: boolean } = { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', detached: true };
+    execFile(file, args, options, (error, stdout, stderr) => {
       if (!error) {
         resolve({ stdout, stderr, code: 0 });
       } else if (error.killed) {

@@ -99,11 +99,13 @@ export class ApprovalFlow {
       // Nobody can approve a request nobody sees: withdraw it (rejected by vnetops, so a late click or
       // the expiry sweep cannot revive it) and end the job message with the reason, then let the
       // caller tell the requester too.
+      // Each step on its own: one failing must not hide the others or the original error.
       const detail = error instanceof Error ? error.message : String(error);
-      const reason = `the approval request could not be posted to <#${approvalsChannel}> (${detail}); invite the bot there and ask again`;
-      await store.decide(request.id, { by: SYSTEM_ACTOR, decision: 'reject', reason, now: Date.now() });
+      const reason = `the approval request could not be posted to the approvals channel ${approvalsChannel} (${detail}); invite the bot there and ask again`;
+      const logged = (what: string) => (stepError: unknown) => this.options.log.error({ err: String(stepError), approvalId: request.id }, what);
+      await store.decide(request.id, { by: SYSTEM_ACTOR, decision: 'reject', reason, now: Date.now() }).catch(logged('could not withdraw the unposted approval request'));
       await this.audit({ ...request, state: 'rejected', rejectReason: reason }, 'rejected', SYSTEM_ACTOR);
-      await tracker.show(record, { state: 'failed', failure: { code: 'internal', message: reason, step: 'approval' } });
+      await tracker.show(record, { state: 'failed', failure: { code: 'internal', message: reason, step: 'approval' } }).catch(logged('could not show the job as failed'));
       throw error;
     }
     await store.attach(request.id, { approvalMessageTs: posted.ts });

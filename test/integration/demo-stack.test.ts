@@ -88,6 +88,18 @@ describe('the demo with Slack credentials and a libvirt URI of its own', () => {
     expect(JSON.stringify(list.blocks)).toMatch(/kvm-own\s+own1\s+active/);
   });
 
+  it('refuses to start on a sandbox host that is running (another demo), and leaves that one alone', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vnetops-demo-twice-test-'));
+    try {
+      await expect(startDemoStack({ workDir: dir, run: 'sources', sandboxName: HOST, consolePort: 0, env: { PATH: process.env.PATH, HOME: process.env.HOME } })).rejects.toThrow(
+        `a sandbox host "${HOST}" is running already`,
+      );
+      expect(await virsh(host, ['net-list', '--name'])).toContain('own1');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('stops everything it started, the Redis included', async () => {
     const pids = stack.processes.map((child) => child.pid!);
     // The worker and the ip/bridge monitors it runs: found by their environment, so the check below can see them.

@@ -265,7 +265,7 @@ describe('an approvals channel the bot cannot post in', () => {
       const response = await lost.fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'delete seed1' });
       const jobId = jobIdOf(readable(JSON.parse(response.body) as { text?: string; blocks?: unknown }));
       const failed = await lost.fake.waitFor(() => lost.fake.messages(CHANNELS.ops).find((m) => readable(m).includes(jobId) && /failed/i.test(readable(m))), 30_000, 'the job message ending failed');
-      expect(readable(failed)).toMatch(/could not be posted to .*channel_not_found.*invite the bot there/s);
+      expect(readable(failed)).toMatch(/could not be posted to the approvals channel CNOWHERE1 \(.*channel_not_found\); invite the bot there/s);
       const told = await lost.fake.waitFor(() => lost.fake.ephemerals(PEOPLE.operator).find((m) => readable(m).includes('could not be started')), 10_000, 'the requester told');
       expect(readable(told)).toContain('channel_not_found');
       // Withdrawn for good: nothing pending is left to expire later or be approved.

@@ -23,7 +23,7 @@ const ALLOWED: Record<string, readonly string[]> = {
   'fake-slack': [],
   // The local console serves the page on a fake Slack; the demo wires every piece for one machine.
   console: ['fake-slack'],
-  demo: ['console', 'fake-slack', 'sandbox'],
+  demo: ['console', 'fake-slack', 'sandbox', 'config'],
   workers: ['libvirt', 'network', 'queue', 'config', 'log'],
 };
 

@@ -24,7 +24,9 @@ function button(spec, context) {
   node.type = 'button';
   node.dataset.actionId = spec.action_id ?? '';
   if (spec.url) {
-    node.addEventListener('click', () => window.open(spec.url, '_blank', 'noopener'));
+    // Only web links navigate, as in mrkdwn: never javascript: or data: from a message.
+    if (/^https?:\/\//i.test(spec.url)) node.addEventListener('click', () => window.open(spec.url, '_blank', 'noopener'));
+    else node.disabled = true;
     return node;
   }
   if (!context.onAction) {

@@ -60,6 +60,9 @@ describe('the console server', () => {
     expect(page.status).toBe(200);
     expect(page.headers.get('content-type')).toMatch(/^text\/html/);
     expect(await page.text()).toContain('<script type="module" src="/console/app.js">');
+    // No other site may frame it (a hidden frame could trick someone into clicking Approve).
+    expect(page.headers.get('x-frame-options')).toBe('DENY');
+    expect(page.headers.get('content-security-policy')).toContain("frame-ancestors 'none'");
     for (const file of ['app.js', 'blocks.js', 'mrkdwn.js']) {
       const script = await fetch(`${fake.baseUrl}/console/${file}`);
       expect(script.status).toBe(200);
