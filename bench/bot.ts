@@ -14,16 +14,16 @@
  * Targets: ack p99 < 25 ms at 50 concurrent; end-to-end list ≤ 1.0× the virsh process (medians).
  * The last line of output is one JSON object with every figure.
  */
-import { execFile } from 'node:child_process';
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import type { FakeSlack } from '../src/fake-slack/index.js';
 import { LibvirtClient } from '../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../src/sandbox/sandbox-host.js';
-import { CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
+import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
 import { runBench } from './bench-main.js';
-import { type BotProcess, startBotProcess } from './bot-process.js';
+import { type BotProcess, freePort, startBotProcess } from './bot-process.js';
 import { round, summarize, timeEach } from './stats.js';
 import { type SchedStat, schedStat } from './sched-stat.js';
 import { SlashCommandSender } from './slash-command-sender.js';
@@ -50,7 +50,7 @@ const SAMPLES_FILE = process.env.BENCH_SAMPLES_FILE;
 const phases: { name: string; startUs: number; endUs: number }[] = [];
 
 /** The processes whose CPU use is reported per phase (pids, filled in as they start). */
-const watched: Record<'bot' | 'sender' | 'worker' | 'bench', number | undefined> = { bot: undefined, sender: undefined, worker: undefined, bench: process.pid };
+const watched: Record<'bot' | 'sender' | 'worker' | 'bench' | 'bareBolt', number | undefined> = { bot: undefined, sender: undefined, worker: undefined, bench: process.pid, bareBolt: undefined };
 /** Per phase name: how often it ran, its wall time, and each watched process's CPU and run-queue wait, summed. */
 const phaseUse = new Map<string, { runs: number; wallMs: number; use: Partial<Record<keyof typeof watched, SchedStat>> }>();
 
@@ -99,9 +99,36 @@ function perRun(name: string): { wallMs: number; cpuMs: Record<string, number>; 
   return { wallMs: round(entry.wallMs / entry.runs, 1), cpuMs, runQueueWaitMs };
 }
 
-const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: BotProcess; sender?: SlashCommandSender } = {};
+const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: BotProcess; sender?: SlashCommandSender; bareBolt?: ChildProcess } = {};
+
+/** Starts bench/bare-bolt-app.ts (the peer: Bolt's HTTP receiver acking at once) and resolves with its events URL once it answers. */
+async function startBareBolt(fake: FakeSlack): Promise<string> {
+  const port = await freePort();
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/bare-bolt-app.ts')], {
+    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', BENCH_SIGNING_SECRET: SIGNING_SECRET, BENCH_BOT_TOKEN: BOT_TOKEN, BENCH_SLACK_API_URL: fake.apiUrl, BENCH_PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  started.bareBolt = child;
+  await new Promise<void>((ready, fail) => {
+    child.stdout?.setEncoding('utf8').on('data', (text: string) => {
+      if (text.includes('listening')) ready();
+    });
+    child.once('exit', (code) => fail(new Error(`the bare Bolt app exited (${code})`)));
+  });
+  watched.bareBolt = child.pid;
+  return `http://127.0.0.1:${port}/slack/events`;
+}
+
+async function stopBareBolt(): Promise<void> {
+  const child = started.bareBolt;
+  if (!child || child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((done) => child.once('exit', done));
+  child.kill('SIGTERM');
+  await exited;
+}
 
 async function cleanup(): Promise<void> {
+  await stopBareBolt().catch((error: unknown) => console.error('stopping the bare Bolt app:', error));
   await started.bot?.stop().catch((error: unknown) => console.error('stopping the bot:', error));
   await started.sender?.stop().catch((error: unknown) => console.error('stopping the sender:', error));
   await started.fake?.close().catch((error: unknown) => console.error('stopping the fake Slack:', error));
@@ -222,6 +249,16 @@ async function main(): Promise<void> {
     helpConcurrent.push(...(await phase('help-concurrent', () => timedAcks(sender, fake, botUrl, CONCURRENT, 'help'))).map((r) => r.ms));
   }
 
+  // The peer, same sender, same machine, same run: a Bolt app that only acks.
+  console.log(`ack of a bare Bolt app (the peer: HTTP receiver only), ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds)…`);
+  const bareUrl = await startBareBolt(fake);
+  // No extra warm-up: its first burst opens its connections, as the bot's first burst does.
+  const bareBoltConcurrent: number[] = [];
+  for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
+    bareBoltConcurrent.push(...(await phase('bare-bolt-concurrent', () => timedAcks(sender, fake, bareUrl, CONCURRENT, 'help'))).map((r) => r.ms));
+  }
+  await stopBareBolt();
+
   console.log(`end to end, one at a time (${E2E_SAMPLES})…`);
   const e2e: number[] = [];
   await phase('end-to-end', async () => {
@@ -231,7 +268,7 @@ async function main(): Promise<void> {
   console.log(`virsh net-list --all as a process (${VIRSH_SAMPLES})…`);
   const virshMs = await phase('virsh', () => timeEach(VIRSH_SAMPLES, 5, () => virsh(host, ['net-list', '--all'])));
   if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'phases.json'), JSON.stringify(phases));
-  if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify({ concurrency: CONCURRENT, ackSerial, ackConcurrent, helpConcurrent, e2e, virshMs }));
+  if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify({ concurrency: CONCURRENT, ackSerial, ackConcurrent, helpConcurrent, bareBoltConcurrent, e2e, virshMs }));
 
   const figures = {
     bench: 'bot',
@@ -241,6 +278,7 @@ async function main(): Promise<void> {
       serial: summarize(ackSerial),
       concurrent: { concurrency: CONCURRENT, ...summarize(ackConcurrent) },
       helpConcurrent: { concurrency: CONCURRENT, ...summarize(helpConcurrent) },
+      bareBoltConcurrent: { concurrency: CONCURRENT, ...summarize(bareBoltConcurrent) },
     },
     listEndToEndMs: summarize(e2e),
     virshNetListProcessMs: summarize(virshMs),
@@ -248,7 +286,8 @@ async function main(): Promise<void> {
     rateLimited429: fake.rateLimitedCount,
     // Per burst of 50: its wall time, and the CPU each process's main thread used and how long it
     // waited for a CPU (Linux schedstat), so runs on a shared machine can be told apart.
-    perBurst: { concurrent: perRun('ack-concurrent'), helpConcurrent: perRun('help-concurrent') },
+    perBurst: { concurrent: perRun('ack-concurrent'), helpConcurrent: perRun('help-concurrent'), bareBoltConcurrent: perRun('bare-bolt-concurrent') },
+    ratioAckP99ToBareBolt: round(summarize(ackConcurrent).p99 / summarize(bareBoltConcurrent).p99),
   };
   const targets = {
     ackP99Under25MsAt50: figures.ackMs.concurrent.p99 < 25,
@@ -259,15 +298,16 @@ async function main(): Promise<void> {
   console.log(`ack, 1 at a time                        ${figures.ackMs.serial.median.toString().padStart(9)} ${figures.ackMs.serial.p99.toString().padStart(8)} ${figures.ackMs.serial.n.toString().padStart(5)}`);
   console.log(`ack, ${CONCURRENT} at a time                       ${figures.ackMs.concurrent.median.toString().padStart(9)} ${figures.ackMs.concurrent.p99.toString().padStart(8)} ${figures.ackMs.concurrent.n.toString().padStart(5)}`);
  console.log(`ack of help (no job), ${CONCURRENT} at a time   ${figures.ackMs.helpConcurrent.median.toString().padStart(9)} ${figures.ackMs.helpConcurrent.p99.toString().padStart(8)} ${figures.ackMs.helpConcurrent.n.toString().padStart(5)}`);
+  console.log(`bare Bolt app ack, ${CONCURRENT} at a time (peer) ${figures.ackMs.bareBoltConcurrent.median.toString().padStart(9)} ${figures.ackMs.bareBoltConcurrent.p99.toString().padStart(8)} ${figures.ackMs.bareBoltConcurrent.n.toString().padStart(5)}`);
   console.log(`/vnet list end to end                   ${figures.listEndToEndMs.median.toString().padStart(9)} ${figures.listEndToEndMs.p99.toString().padStart(8)} ${figures.listEndToEndMs.n.toString().padStart(5)}`);
   console.log(`virsh net-list --all (process)          ${figures.virshNetListProcessMs.median.toString().padStart(9)} ${figures.virshNetListProcessMs.p99.toString().padStart(8)} ${figures.virshNetListProcessMs.n.toString().padStart(5)}`);
-  for (const [label, use] of [['list', figures.perBurst.concurrent], ['help', figures.perBurst.helpConcurrent]] as const) {
+  for (const [label, use] of [['list', figures.perBurst.concurrent], ['help', figures.perBurst.helpConcurrent], ['the bare Bolt app', figures.perBurst.bareBoltConcurrent]] as const) {
     if (!use) continue;
     const parts = Object.keys(use.cpuMs).map((who) => `${who} ${use.cpuMs[who]} (+${use.runQueueWaitMs[who]} waiting)`);
     console.log(`per ${CONCURRENT}-burst of ${label}: ${use.wallMs} ms wall; CPU ms: ${parts.join(', ')}`);
   }
   console.log(`end-to-end list / virsh: ${figures.ratioListEndToEndToVirsh}× (target ≤ 1.0×)`);
-  console.log(`ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'}`);
+  console.log(`ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'} (the bare Bolt app's p99 on this machine: ${figures.ackMs.bareBoltConcurrent.p99} ms; ours is ${figures.ratioAckP99ToBareBolt}× that)`);
   console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));
 }
 
