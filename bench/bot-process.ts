@@ -4,12 +4,12 @@
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import type { FakeSlack } from '../src/fake-slack/index.js';
 import type { SandboxHost } from '../src/sandbox/sandbox-host.js';
 import { BOT_TOKEN, SIGNING_SECRET } from '../test/integration/helpers/bot-stack.js';
+import { freePort } from '../test/integration/helpers/free-port.js';
 
 /** A running bot process. */
 export interface BotProcess {
@@ -18,15 +18,6 @@ export interface BotProcess {
   readonly port: number;
   /** Stops it (SIGTERM, waits for exit) and removes its config folder. */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on loopback. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const { port } = server.address() as { port: number };
-  await new Promise((resolveClose) => server.close(resolveClose));
-  return port;
 }
 
 /**
