@@ -27,7 +27,7 @@ function post(path: string, body: unknown, headers: Record<string, string> = {})
   return fetch(`${fake.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
 }
 
-/** A GET with a Host header of our choosing (fetch will not let one be set). */
+/** A GET of `path` exactly as written, with a Host header of our choosing (fetch allows neither). */
 function getWithHost(path: string, host: string): Promise<number> {
   const { port } = new URL(fake.baseUrl);
   return new Promise((resolve, reject) => {
@@ -68,7 +68,10 @@ describe('the console server', () => {
       expect(script.status).toBe(200);
       expect(script.headers.get('content-type')).toMatch(/^text\/javascript/);
     }
-    expect((await fetch(`${fake.baseUrl}/console/../console-server.ts`)).status).toBe(404);
+    // Sent as written (fetch would resolve the dots itself): the server serves a fixed list, not paths.
+    const loopback = `127.0.0.1:${new URL(fake.baseUrl).port}`;
+    expect(await getWithHost('/console/../console-server.ts', loopback)).toBe(404);
+    expect(await getWithHost('/console/%2e%2e/public/index.html', loopback)).toBe(404);
     expect((await fetch(`${fake.baseUrl}/console/console-server.ts`)).status).toBe(404);
     // Slack's own paths are still the fake's.
     const authTest = await fetch(`${fake.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${fake.botToken}` } });
