@@ -9,8 +9,11 @@
  *   2. `/vnet list --host H` end to end: signed request sent → the job's message at the fake Slack
  *      shows the final table (chat.update recorded), one at a time;
  *   3. peer: `virsh net-list --all` as a process on the same sandbox host;
- *   4. for reference, the ack of `/vnet help` (answered in the ack, no job) 50 at a time: the floor of
- *      Bolt's HTTP path on this machine.
+ *   4. the peers of the ack figures, each 50 at a time under the same sender, their rounds taken in
+ *      turn so all see the same machine: the bot's `/vnet help` (answered in the ack, no job); a bare
+ *      Bolt app (bare-bolt-app.ts: Bolt's HTTP receiver acking at once), the floor of any bot on that
+ *      receiver; and Node's own HTTP server checking the signature (plain-node-app.ts), the floor of
+ *      any Slack app on Node on this machine. Each is warmed first, as the bot is.
  * Targets: ack p99 < 25 ms at 50 concurrent; end-to-end list ≤ 1.0× the virsh process (medians).
  * The last line of output is one JSON object with every figure.
  */
@@ -36,7 +39,10 @@ const HOST = process.env.BENCH_HOST ?? 'benchb';
 const NETWORKS = Number(process.env.BENCH_NETWORKS ?? 12);
 const ACK_SAMPLES = Number(process.env.BENCH_ACK_SAMPLES ?? 200);
 const CONCURRENT = Number(process.env.BENCH_CONCURRENT ?? 50);
-const CONCURRENT_ROUNDS = Number(process.env.BENCH_CONCURRENT_ROUNDS ?? 6);
+/** Rounds of each 50-burst; a p99 of 20 × 50 samples is its 10th worst, steadier than the 3rd of 6 rounds. */
+const CONCURRENT_ROUNDS = Number(process.env.BENCH_CONCURRENT_ROUNDS ?? 20);
+/** Untimed bursts a peer gets first (JIT and connections), as the bot gets its warm-up. */
+const PEER_WARMUP_BURSTS = 5;
 const E2E_SAMPLES = Number(process.env.BENCH_E2E_SAMPLES ?? 100);
 const VIRSH_SAMPLES = Number(process.env.BENCH_VIRSH_SAMPLES ?? 60);
 const COMMAND = `list --host ${HOST}`;
@@ -51,7 +57,7 @@ const SAMPLES_FILE = process.env.BENCH_SAMPLES_FILE;
 const phases: { name: string; startUs: number; endUs: number }[] = [];
 
 /** The processes whose CPU use is reported per phase (pids, filled in as they start). */
-const watched: Record<'bot' | 'sender' | 'worker' | 'bench' | 'bareBolt', number | undefined> = { bot: undefined, sender: undefined, worker: undefined, bench: process.pid, bareBolt: undefined };
+const watched: Record<'bot' | 'sender' | 'worker' | 'bench' | PeerName, number | undefined> = { bot: undefined, sender: undefined, worker: undefined, bench: process.pid, bareBolt: undefined, plainNode: undefined };
 /** Per phase name: how often it ran, its wall time, and each watched process's CPU and run-queue wait, summed. */
 const phaseUse = new Map<string, { runs: number; wallMs: number; use: Partial<Record<keyof typeof watched, SchedStat>> }>();
 
@@ -100,36 +106,41 @@ function perRun(name: string): { wallMs: number; cpuMs: Record<string, number>; 
   return { wallMs: round(entry.wallMs / entry.runs, 1), cpuMs, runQueueWaitMs };
 }
 
-const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: BotProcess; sender?: SlashCommandSender; bareBolt?: ChildProcess } = {};
+/** The apps the bot's acks are compared with: a bare Bolt app, and Node's HTTP server alone. */
+type PeerName = 'bareBolt' | 'plainNode';
+const PEER_SCRIPTS: Record<PeerName, string> = { bareBolt: 'bench/bare-bolt-app.ts', plainNode: 'bench/plain-node-app.ts' };
 
-/** Starts bench/bare-bolt-app.ts (the peer: Bolt's HTTP receiver acking at once) and resolves with its events URL once it answers. */
-async function startBareBolt(fake: FakeSlack): Promise<string> {
+const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: BotProcess; sender?: SlashCommandSender; peers: Partial<Record<PeerName, ChildProcess>> } = { peers: {} };
+
+/** Starts a peer app as its own process and resolves with its events URL once it listens. */
+async function startPeer(name: PeerName, fake: FakeSlack): Promise<string> {
   const port = await freePort();
-  const child = spawn(process.execPath, ['--import', 'tsx', resolve('bench/bare-bolt-app.ts')], {
+  const child = spawn(process.execPath, ['--import', 'tsx', resolve(PEER_SCRIPTS[name])], {
     env: { PATH: process.env.PATH ?? '/usr/bin:/bin', BENCH_SIGNING_SECRET: SIGNING_SECRET, BENCH_BOT_TOKEN: BOT_TOKEN, BENCH_SLACK_API_URL: fake.apiUrl, BENCH_PORT: String(port) },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  started.bareBolt = child;
+  started.peers[name] = child;
   await new Promise<void>((ready, fail) => {
     child.stdout?.setEncoding('utf8').on('data', (text: string) => {
       if (text.includes('listening')) ready();
     });
-    child.once('exit', (code) => fail(new Error(`the bare Bolt app exited (${code})`)));
+    child.once('exit', (code) => fail(new Error(`${PEER_SCRIPTS[name]} exited (${code})`)));
   });
-  watched.bareBolt = child.pid;
+  watched[name] = child.pid;
   return `http://127.0.0.1:${port}/slack/events`;
 }
 
-async function stopBareBolt(): Promise<void> {
-  const child = started.bareBolt;
-  if (!child || child.exitCode !== null || child.signalCode !== null) return;
-  const exited = new Promise((done) => child.once('exit', done));
-  child.kill('SIGTERM');
-  await exited;
+async function stopPeers(): Promise<void> {
+  for (const child of Object.values(started.peers)) {
+    if (child.exitCode !== null || child.signalCode !== null) continue;
+    const exited = new Promise((done) => child.once('exit', done));
+    child.kill('SIGTERM');
+    await exited;
+  }
 }
 
 async function cleanup(): Promise<void> {
-  await stopBareBolt().catch((error: unknown) => console.error('stopping the bare Bolt app:', error));
+  await stopPeers().catch((error: unknown) => console.error('stopping the peer apps:', error));
   await started.bot?.stop().catch((error: unknown) => console.error('stopping the bot:', error));
   await started.sender?.stop().catch((error: unknown) => console.error('stopping the sender:', error));
   await started.fake?.close().catch((error: unknown) => console.error('stopping the fake Slack:', error));
@@ -243,22 +254,23 @@ async function main(): Promise<void> {
     await phase('ack-concurrent-settle', () => jobsFinished(fake, jobIdsOf(results)));
   }
 
-  // The floor of the HTTP path: `/vnet help` is answered in the ack and starts no job.
-  console.log(`ack of /vnet help (no job), ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds)…`);
+  // The peers, same sender, same run: the bot's own `/vnet help` (answered in the ack, no job), a
+  // Bolt app that only acks, and Node's HTTP server alone. Their rounds are taken in turn, so a busy
+  // moment of the machine falls on all of them alike.
+  console.log(`ack of /vnet help (no job), of a bare Bolt app and of Node's HTTP server alone, ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds each, in turn)…`);
+  const peerUrls: Record<PeerName, string> = { bareBolt: await startPeer('bareBolt', fake), plainNode: await startPeer('plainNode', fake) };
+  // The bot is warm by now; the peers get untimed bursts first so no cold start lands in their figures.
+  for (const url of Object.values(peerUrls)) for (let i = 0; i < PEER_WARMUP_BURSTS; i++) await timedAcks(sender, fake, url, CONCURRENT, 'help');
   const helpConcurrent: number[] = [];
+  const peerConcurrent: Record<PeerName, number[]> = { bareBolt: [], plainNode: [] };
   for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
     helpConcurrent.push(...(await phase('help-concurrent', () => timedAcks(sender, fake, botUrl, CONCURRENT, 'help'))).map((r) => r.ms));
+    for (const name of ['bareBolt', 'plainNode'] as const) {
+      peerConcurrent[name].push(...(await phase(`${name}-concurrent`, () => timedAcks(sender, fake, peerUrls[name], CONCURRENT, 'help'))).map((r) => r.ms));
+    }
   }
-
-  // The peer, same sender, same machine, same run: a Bolt app that only acks.
-  console.log(`ack of a bare Bolt app (the peer: HTTP receiver only), ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds)…`);
-  const bareUrl = await startBareBolt(fake);
-  // No extra warm-up: its first burst opens its connections, as the bot's first burst does.
-  const bareBoltConcurrent: number[] = [];
-  for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
-    bareBoltConcurrent.push(...(await phase('bare-bolt-concurrent', () => timedAcks(sender, fake, bareUrl, CONCURRENT, 'help'))).map((r) => r.ms));
-  }
-  await stopBareBolt();
+  await stopPeers();
+  const { bareBolt: bareBoltConcurrent, plainNode: plainNodeConcurrent } = peerConcurrent;
 
   console.log(`end to end, one at a time (${E2E_SAMPLES})…`);
   const e2e: number[] = [];
@@ -269,7 +281,7 @@ async function main(): Promise<void> {
   console.log(`virsh net-list --all as a process (${VIRSH_SAMPLES})…`);
   const virshMs = await phase('virsh', () => timeEach(VIRSH_SAMPLES, 5, () => virsh(host, ['net-list', '--all'])));
   if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'phases.json'), JSON.stringify(phases));
-  if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify({ concurrency: CONCURRENT, ackSerial, ackConcurrent, helpConcurrent, bareBoltConcurrent, e2e, virshMs }));
+  if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify({ concurrency: CONCURRENT, ackSerial, ackConcurrent, helpConcurrent, bareBoltConcurrent, plainNodeConcurrent, e2e, virshMs }));
 
   const figures = {
     bench: 'bot',
@@ -280,6 +292,7 @@ async function main(): Promise<void> {
       concurrent: { concurrency: CONCURRENT, ...summarize(ackConcurrent) },
       helpConcurrent: { concurrency: CONCURRENT, ...summarize(helpConcurrent) },
       bareBoltConcurrent: { concurrency: CONCURRENT, ...summarize(bareBoltConcurrent) },
+      plainNodeConcurrent: { concurrency: CONCURRENT, ...summarize(plainNodeConcurrent) },
     },
     listEndToEndMs: summarize(e2e),
     virshNetListProcessMs: summarize(virshMs),
@@ -287,8 +300,9 @@ async function main(): Promise<void> {
     rateLimited429: fake.rateLimitedCount,
     // Per burst of 50: its wall time, and the CPU each process's main thread used and how long it
     // waited for a CPU (Linux schedstat), so runs on a shared machine can be told apart.
-    perBurst: { concurrent: perRun('ack-concurrent'), helpConcurrent: perRun('help-concurrent'), bareBoltConcurrent: perRun('bare-bolt-concurrent') },
+    perBurst: { concurrent: perRun('ack-concurrent'), helpConcurrent: perRun('help-concurrent'), bareBoltConcurrent: perRun('bareBolt-concurrent'), plainNodeConcurrent: perRun('plainNode-concurrent') },
     ratioAckP99ToBareBolt: round(summarize(ackConcurrent).p99 / summarize(bareBoltConcurrent).p99),
+    ratioAckP99ToPlainNode: round(summarize(ackConcurrent).p99 / summarize(plainNodeConcurrent).p99),
   };
   const targets = {
     ackP99Under25MsAt50: figures.ackMs.concurrent.p99 < 25,
@@ -300,15 +314,16 @@ async function main(): Promise<void> {
   console.log(`ack, ${CONCURRENT} at a time                       ${figures.ackMs.concurrent.median.toString().padStart(9)} ${figures.ackMs.concurrent.p99.toString().padStart(8)} ${figures.ackMs.concurrent.n.toString().padStart(5)}`);
  console.log(`ack of help (no job), ${CONCURRENT} at a time   ${figures.ackMs.helpConcurrent.median.toString().padStart(9)} ${figures.ackMs.helpConcurrent.p99.toString().padStart(8)} ${figures.ackMs.helpConcurrent.n.toString().padStart(5)}`);
   console.log(`bare Bolt app ack, ${CONCURRENT} at a time (peer) ${figures.ackMs.bareBoltConcurrent.median.toString().padStart(9)} ${figures.ackMs.bareBoltConcurrent.p99.toString().padStart(8)} ${figures.ackMs.bareBoltConcurrent.n.toString().padStart(5)}`);
+  console.log(`Node HTTP server alone, ${CONCURRENT} at a time  ${figures.ackMs.plainNodeConcurrent.median.toString().padStart(9)} ${figures.ackMs.plainNodeConcurrent.p99.toString().padStart(8)} ${figures.ackMs.plainNodeConcurrent.n.toString().padStart(5)}`);
   console.log(`/vnet list end to end                   ${figures.listEndToEndMs.median.toString().padStart(9)} ${figures.listEndToEndMs.p99.toString().padStart(8)} ${figures.listEndToEndMs.n.toString().padStart(5)}`);
   console.log(`virsh net-list --all (process)          ${figures.virshNetListProcessMs.median.toString().padStart(9)} ${figures.virshNetListProcessMs.p99.toString().padStart(8)} ${figures.virshNetListProcessMs.n.toString().padStart(5)}`);
-  for (const [label, use] of [['list', figures.perBurst.concurrent], ['help', figures.perBurst.helpConcurrent], ['the bare Bolt app', figures.perBurst.bareBoltConcurrent]] as const) {
+  for (const [label, use] of [['list', figures.perBurst.concurrent], ['help', figures.perBurst.helpConcurrent], ['the bare Bolt app', figures.perBurst.bareBoltConcurrent], ['Node alone', figures.perBurst.plainNodeConcurrent]] as const) {
     if (!use) continue;
     const parts = Object.keys(use.cpuMs).map((who) => `${who} ${use.cpuMs[who]} (+${use.runQueueWaitMs[who]} waiting)`);
     console.log(`per ${CONCURRENT}-burst of ${label}: ${use.wallMs} ms wall; CPU ms: ${parts.join(', ')}`);
   }
   console.log(`end-to-end list / virsh: ${figures.ratioListEndToEndToVirsh}× (target ≤ 1.0×)`);
-  console.log(`ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'} (the bare Bolt app's p99 on this machine: ${figures.ackMs.bareBoltConcurrent.p99} ms; ours is ${figures.ratioAckP99ToBareBolt}× that)`);
+  console.log(`ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'} (ours is ${figures.ratioAckP99ToBareBolt}× the bare Bolt app's ${figures.ackMs.bareBoltConcurrent.p99} ms, ${figures.ratioAckP99ToPlainNode}× Node's HTTP server alone, ${figures.ackMs.plainNodeConcurrent.p99} ms, on this machine)`);
   console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));
 }
 
