@@ -2,7 +2,8 @@
 # Installs what vnetops needs on this machine and says what it does. Safe to run again: it only
 # acts on what is missing.
 #   scripts/prepare.sh demo   Debian packages for a sandbox libvirt host, npm ci, npm run build
-#   scripts/prepare.sh test   the same packages plus the tests' own (openssl, busybox, chromium),
+#   scripts/prepare.sh test   the same packages plus the tests' own (openssl, busybox, chromium,
+#                             openssh, netcat),
 #                             npm ci, and Redis on 127.0.0.1:6379 if none answers there
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -29,6 +30,9 @@ if [ "$purpose" = test ]; then
   want openssl openssl     # certificates for the TLS transport test
   want busybox busybox     # udhcpc: DHCP leases for veth guests
   want chromium chromium   # the console's browser test
+  want ssh openssh-client  # the qemu+ssh transport test: the real ssh client…
+  want sshd openssh-server #   …a real sshd of the test's own on 127.0.0.1…
+  want nc netcat-openbsd   #   …and nc -U on its far side (libvirt's netcat proxy)
   fc-list 2>/dev/null | grep -qi 'Noto Color Emoji' || need+=(fonts-noto-color-emoji)  # emoji in its screenshots
 fi
 if [ ${#need[@]} -gt 0 ]; then
@@ -41,6 +45,13 @@ if [ ${#need[@]} -gt 0 ]; then
   say "installing Debian packages: ${need[*]} (apt-get; takes a minute or two)"
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
+  # Packages with a service (openssh-server, redis-server, libvirt-daemon-system) must not start it
+  # on this machine: the tests run their own. policy-rc.d saying 101 is Debian's way to forbid it.
+  if [ ! -e /usr/sbin/policy-rc.d ]; then
+    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
+    chmod +x /usr/sbin/policy-rc.d
+    trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+  fi
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi
 

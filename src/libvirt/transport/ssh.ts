@@ -52,7 +52,12 @@ export function buildSshCommand(uri: LibvirtUri): SshCommand {
   return { file: uri.params.command ?? 'ssh', args };
 }
 
-/** Spawns ssh and presents its stdin/stdout as one byte stream; stderr is kept for error messages. */
+/**
+ * Spawns ssh and presents its stdin/stdout as one byte stream. The stream ends only once ssh has
+ * exited: cleanly when it exits 0, otherwise with an error carrying ssh's own last words on stderr
+ * ("Permission denied (publickey)", "Host key verification failed", the far side's "nc: not
+ * found"), which an end of stdout alone would lose.
+ */
 export function connectSsh(uri: LibvirtUri): Duplex {
   const command = buildSshCommand(uri);
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command.file, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
@@ -60,12 +65,29 @@ export function connectSsh(uri: LibvirtUri): Duplex {
   child.stderr.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString('utf8')).slice(-2000);
   });
-  const stream = Duplex.from({ readable: child.stdout, writable: child.stdin });
-  child.on('exit', (code, signal) => {
-    if (!stream.destroyed) stream.destroy(new Error(`ssh exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`));
+  const stream = new Duplex({
+    read: () => child.stdout.resume(),
+    write: (chunk: Buffer, _encoding, done) => {
+      // ssh gone means its stdin is closed; the exit below reports why, so a failed write says nothing more.
+      if (child.stdin.destroyed) done();
+      else child.stdin.write(chunk, () => done());
+    },
+    final: (done) => child.stdin.end(() => done()),
+    destroy: (error, done) => {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      done(error);
+    },
   });
-  stream.on('close', () => {
-    if (child.exitCode === null) child.kill('SIGTERM');
+  child.stdin.on('error', () => {}); // EPIPE once ssh has exited; reported through 'close' below
+  child.stdout.on('data', (chunk: Buffer) => {
+    if (!stream.push(chunk)) child.stdout.pause();
+  });
+  child.once('error', (error) => stream.destroy(new Error(`could not start ${command.file}: ${error.message}`, { cause: error })));
+  // 'close' comes after the exit and after stdout and stderr have ended, so stderr is complete here.
+  child.once('close', (code, signal) => {
+    if (stream.destroyed) return;
+    if (code === 0) stream.push(null);
+    else stream.destroy(new Error(`ssh exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`));
   });
   return stream;
 }
