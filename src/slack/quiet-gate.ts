@@ -7,12 +7,21 @@ export interface QuietGateOptions {
   maxHoldMs?: number;
   /** How long a new connection counts as a request on its way (until its first request arrives). Default 50 ms. */
   newConnectionMs?: number;
+  /**
+   * After a burst (more than one request in hand at once), how long the front must have been quiet
+   * (no request in hand, none arrived or answered) before the held work goes. Default 3 ms. On
+   * keep-alive connections a burst's requests reach the event loop a few at a time, and between two
+   * clumps nothing is in hand for a moment; without this the work of the first commands started
+   * there and the rest of the burst waited behind it. Requests one at a time do not wait for it, so
+   * a steady stream of them cannot hold the work until `maxHoldMs` and then let it all go at once.
+   */
+  quietMs?: number;
 }
 
 /**
  * Holds work that can wait — what a slash command does after its ack — until the bot's HTTP front is
- * quiet: no request in hand still unanswered. Node runs callbacks first come, first served, so once a
- * job's Redis and Slack calls are under way their replies queue among new requests, and every ack
+ * quiet: no request in hand still unanswered (after a burst, none for `quietMs`). Node runs callbacks
+ * first come, first served, so once a job's Redis and Slack calls are under way their replies queue among new requests, and every ack
  * behind them waits: in a burst of commands each ack would wait for the job work of those before it.
  * Held until the burst is acked, the work then starts all at once. It is never held longer than
  * `maxHoldMs`.
@@ -23,16 +32,23 @@ export interface QuietGateOptions {
 export class QuietGate {
   private inFlight = 0;
   private held: (() => void)[] = [];
-  private check: NodeJS.Immediate | undefined;
+  /** Cancels the pending check (a timer or an immediate), if any. */
+  private cancelCheck: (() => void) | undefined;
+  /** performance.now() of the last request arriving or ending. */
+  private lastActivityAt = 0;
+  /** Whether more than one request has been in hand at once since the held work last went. */
+  private burst = false;
   private deadline: NodeJS.Timeout | undefined;
   /** A new connection's "its first request arrived" callback. */
   private readonly connectionArrived = new WeakMap<Socket, () => void>();
   private readonly maxHoldMs: number;
   private readonly newConnectionMs: number;
+  private readonly quietMs: number;
 
   constructor(options: QuietGateOptions = {}) {
     this.maxHoldMs = options.maxHoldMs ?? 250;
     this.newConnectionMs = options.newConnectionMs ?? 50;
+    this.quietMs = options.quietMs ?? 3;
   }
 
   /**
@@ -63,11 +79,14 @@ export class QuietGate {
   /** A request arrived (what {@link watch} calls). */
   requestArrived(): void {
     this.inFlight += 1;
+    if (this.inFlight > 1) this.burst = true;
+    this.lastActivityAt = performance.now();
   }
 
   /** A request was answered or dropped (what {@link watch} calls). */
   requestEnded(): void {
     this.inFlight -= 1;
+    this.lastActivityAt = performance.now();
     this.schedule();
   }
 
@@ -86,17 +105,34 @@ export class QuietGate {
   }
 
   private schedule(): void {
-    if (this.held.length === 0 || this.check !== undefined || this.inFlight > 0) return;
-    // Checked again after the event loop's poll phase, so requests that have just arrived count first.
-    this.check = setImmediate(() => {
-      this.check = undefined;
-      if (this.inFlight === 0) this.release(); // else the end of those requests schedules again
-    });
+    if (this.held.length === 0 || this.cancelCheck !== undefined || this.inFlight > 0) return;
+    if (!this.burst) {
+      // Checked again after the event loop's poll phase, so requests that have just arrived count first.
+      const immediate = setImmediate(() => {
+        this.cancelCheck = undefined;
+        if (this.inFlight === 0) this.release(); // else the end of those requests schedules again
+      });
+      this.cancelCheck = () => clearImmediate(immediate);
+      return;
+    }
+    // After a burst: checked again once the quiet time has passed (a timer also runs after the poll
+    // phase); activity in between pushes the check further out.
+    const timer = setTimeout(
+      () => {
+        this.cancelCheck = undefined;
+        if (this.inFlight > 0) return;
+        if (performance.now() - this.lastActivityAt >= this.quietMs) this.release();
+        else this.schedule();
+      },
+      Math.max(0, this.lastActivityAt + this.quietMs - performance.now()),
+    );
+    this.cancelCheck = () => clearTimeout(timer);
   }
 
   private release(): void {
-    clearImmediate(this.check);
-    this.check = undefined;
+    this.cancelCheck?.();
+    this.cancelCheck = undefined;
+    this.burst = this.inFlight > 1;
     clearTimeout(this.deadline);
     this.deadline = undefined;
     for (const resolve of this.held.splice(0)) resolve();

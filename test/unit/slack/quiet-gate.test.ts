@@ -22,6 +22,43 @@ describe('quiet gate (work after an ack waits for the requests in hand)', () => 
     expect(work.done).toBe(true);
   });
 
+  it('requests one at a time: the work goes on the next turn after each, without the quiet time', async () => {
+    const gate = new QuietGate({ quietMs: 5000 });
+    gate.requestArrived();
+    const work = track(gate.quiet());
+    gate.requestEnded();
+    await turn();
+    await turn();
+    expect(work.done).toBe(true);
+  });
+
+  it('after a burst, waits for the quiet time after the last request, and a request arriving meanwhile holds the work again', async () => {
+    // Wide margins: each "not yet" only fails if a sleep overshoots by over 150 ms.
+    const gate = new QuietGate({ quietMs: 200, maxHoldMs: 5000 });
+    gate.requestArrived();
+    gate.requestArrived(); // two in hand at once: a burst
+    const work = track(gate.quiet());
+    gate.requestEnded();
+    gate.requestEnded();
+    await sleep(50);
+    expect(work.done).toBe(false);
+    // The next clump of the burst: arrives within the quiet time, so the work still waits.
+    gate.requestArrived();
+    await sleep(200);
+    gate.requestEnded();
+    await sleep(50);
+    expect(work.done).toBe(false); // 300 ms after the first clump ended, but only 50 after the last
+    await sleep(300);
+    expect(work.done).toBe(true);
+    // The burst is over once its work went: the next single request's work goes on the next turn.
+    gate.requestArrived();
+    const next = track(gate.quiet());
+    gate.requestEnded();
+    await turn();
+    await turn();
+    expect(next.done).toBe(true);
+  });
+
   it('holds work while requests are in hand and lets it all go when the last one is answered', async () => {
     const gate = new QuietGate();
     gate.requestArrived();
