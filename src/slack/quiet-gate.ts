@@ -8,8 +8,9 @@ export interface QuietGateOptions {
   /** How long a new connection counts as a request on its way (until its first request arrives). Default 50 ms. */
   newConnectionMs?: number;
   /**
-   * After a burst (more than one request in hand at once), how long the front must have been quiet
-   * (no request in hand, none arrived or answered) before the held work goes. Default 3 ms. On
+   * After a burst (three or more requests in hand at once since the held work last went), how long
+   * the front must have been quiet (no request in hand, none arrived or answered) before the held
+   * work goes. Default 3 ms. On
    * keep-alive connections a burst's requests reach the event loop a few at a time, and between two
    * clumps nothing is in hand for a moment; without this the work of the first commands started
    * there and the rest of the burst waited behind it. Requests one at a time do not wait for it, so
@@ -36,7 +37,7 @@ export class QuietGate {
   private cancelCheck: (() => void) | undefined;
   /** performance.now() of the last request arriving or ending. */
   private lastActivityAt = 0;
-  /** Whether more than one request has been in hand at once since the held work last went. */
+  /** Whether three or more requests have been in hand at once since the held work last went. */
   private burst = false;
   private deadline: NodeJS.Timeout | undefined;
   /** A new connection's "its first request arrived" callback. */
@@ -79,8 +80,11 @@ export class QuietGate {
   /** A request arrived (what {@link watch} calls). */
   requestArrived(): void {
     this.inFlight += 1;
-    if (this.inFlight > 1) this.burst = true;
     this.lastActivityAt = performance.now();
+    // Two in hand is still one at a time: a keep-alive client's next request can arrive before the
+    // last answer's 'finish' (it comes from the write callback, a turn later), and a new connection
+    // counts as one until its first request arrives.
+    if (this.inFlight >= 3) this.burst = true;
   }
 
   /** A request was answered or dropped (what {@link watch} calls). */
@@ -132,7 +136,7 @@ export class QuietGate {
   private release(): void {
     this.cancelCheck?.();
     this.cancelCheck = undefined;
-    this.burst = this.inFlight > 1;
+    this.burst = false;
     clearTimeout(this.deadline);
     this.deadline = undefined;
     for (const resolve of this.held.splice(0)) resolve();
