@@ -10,11 +10,11 @@ export interface QuietGateOptions {
   /**
    * After a burst (three or more requests in hand at once since the held work last went), how long
    * the front must have been quiet (no request in hand, none arrived or answered) before the held
-   * work goes. Default 3 ms. On
-   * keep-alive connections a burst's requests reach the event loop a few at a time, and between two
-   * clumps nothing is in hand for a moment; without this the work of the first commands started
-   * there and the rest of the burst waited behind it. Requests one at a time do not wait for it, so
-   * a steady stream of them cannot hold the work until `maxHoldMs` and then let it all go at once.
+   * work goes. Default 3 ms. On keep-alive connections a burst's requests reach the event loop a few
+   * at a time, and between two clumps nothing is in hand for a moment; without this the work of the
+   * first commands started there and the rest of the burst waited behind it. Requests one at a time
+   * do not wait for it, so a steady stream of them cannot hold the work until `maxHoldMs` and then
+   * let it all go at once.
    */
   quietMs?: number;
 }
@@ -22,8 +22,9 @@ export interface QuietGateOptions {
 /**
  * Holds work that can wait — what a slash command does after its ack — until the bot's HTTP front is
  * quiet: no request in hand still unanswered (after a burst, none for `quietMs`). Node runs callbacks
- * first come, first served, so once a job's Redis and Slack calls are under way their replies queue among new requests, and every ack
- * behind them waits: in a burst of commands each ack would wait for the job work of those before it.
+ * first come, first served, so once a job's Redis and Slack calls are under way their replies queue
+ * among new requests, and every ack behind them waits: in a burst of commands each ack would wait
+ * for the job work of those before it.
  * Held until the burst is acked, the work then starts all at once. It is never held longer than
  * `maxHoldMs`.
  *
