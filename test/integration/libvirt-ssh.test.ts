@@ -4,6 +4,9 @@
  * socket (libvirt's netcat proxy). Nothing is stood in for: what fails, fails in ssh or sshd or nc,
  * and the client must say so with their own words.
  */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient, LibvirtConnectionError } from '../../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
@@ -82,9 +85,28 @@ describe('qemu+ssh through OpenSSH and nc', () => {
     expect(String((failure as Error).message)).toMatch(/ssh exited \(code 1\): nc: .*no-such-sock: No such file or directory/);
   });
 
+  it('fails at once when ssh has exited but something it left behind still holds its stderr (ControlPersist)', async () => {
+    // As an ssh master kept by ControlPersist does: a process outliving ssh with ssh's stderr open.
+    const dir = mkdtempSync(join(tmpdir(), 'vnetops-ssh-wrapper-'));
+    const pidFile = join(dir, 'lingering.pid');
+    const wrapper = join(dir, 'ssh');
+    writeFileSync(wrapper, `#!/bin/sh\nsleep 60 </dev/null >/dev/null &\necho $! > '${pidFile}'\nexec ssh "$@"\n`, { mode: 0o755 });
+    try {
+      const started = performance.now();
+      const failure = await connectFailure(sshUri({ keyfile: sshd.strangerKeyFile, command: wrapper }));
+      expect(String((failure as Error).message)).toMatch(/ssh exited \(code 255\): .*Permission denied \(publickey\)/s);
+      expect(performance.now() - started).toBeLessThan(10_000); // not the 60 s the lingering process holds stderr
+    } finally {
+      const lingering = Number(readFileSync(pidFile, 'utf8'));
+      if (Number.isInteger(lingering) && lingering > 0) process.kill(lingering, 'SIGKILL');
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('a missing ssh program is named', async () => {
     const failure = await connectFailure(sshUri({ command: '/nonexistent/ssh' }));
     expect(failure).toBeInstanceOf(LibvirtConnectionError);
+    expect(failure).toMatchObject({ reason: 'connect-failed' });
     expect(String((failure as Error).message)).toContain('could not start /nonexistent/ssh');
   });
 });

@@ -1,5 +1,6 @@
 import { type ChildProcessByStdio, spawn } from 'node:child_process';
 import { Duplex, type Readable, type Writable } from 'node:stream';
+import { LibvirtConnectionError } from '../errors.js';
 import { LibvirtUriError, type LibvirtUri } from '../uri.js';
 
 /** How the far side is reached once ssh is in: libvirt's `proxy=` parameter. */
@@ -52,42 +53,87 @@ export function buildSshCommand(uri: LibvirtUri): SshCommand {
   return { file: uri.params.command ?? 'ssh', args };
 }
 
+/** After ssh has exited and its stdout has ended, how long to wait for the rest of its stderr. */
+const STDERR_GRACE_MS = 200;
+
 /**
- * Spawns ssh and presents its stdin/stdout as one byte stream. The stream ends only once ssh has
+ * Spawns ssh and presents its stdin/stdout as one byte stream; rejects with a
+ * {@link LibvirtConnectionError} when the program cannot be started. The stream ends once ssh has
  * exited: cleanly when it exits 0, otherwise with an error carrying ssh's own last words on stderr
  * ("Permission denied (publickey)", "Host key verification failed", the far side's "nc: not
- * found"), which an end of stdout alone would lose.
+ * found"), which an end of stdout alone would lose. It does not wait for stderr to close: an ssh
+ * master kept alive by `ControlPersist` holds it open after ssh itself has gone.
  */
-export function connectSsh(uri: LibvirtUri): Duplex {
+export async function connectSsh(uri: LibvirtUri): Promise<Duplex> {
   const command = buildSshCommand(uri);
   const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command.file, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
-  let stderr = '';
-  child.stderr.on('data', (chunk: Buffer) => {
-    stderr = (stderr + chunk.toString('utf8')).slice(-2000);
+  await new Promise<void>((started, failed) => {
+    child.once('spawn', started);
+    child.once('error', (error) => failed(new LibvirtConnectionError('connect-failed', `could not start ${command.file}: ${error.message}`, { cause: error })));
   });
+
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (text: string) => {
+    stderr = (stderr + text).slice(-2000);
+  });
+  const releasePipes = (): void => {
+    for (const pipe of [child.stdin, child.stdout, child.stderr]) pipe.destroy();
+  };
   const stream = new Duplex({
     read: () => child.stdout.resume(),
     write: (chunk: Buffer, _encoding, done) => {
-      // ssh gone means its stdin is closed; the exit below reports why, so a failed write says nothing more.
+      // ssh gone means its stdin is closed; the exit reports why, so a failed write says nothing more.
       if (child.stdin.destroyed) done();
       else child.stdin.write(chunk, () => done());
     },
     final: (done) => child.stdin.end(() => done()),
     destroy: (error, done) => {
+      clearTimeout(grace);
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+      releasePipes();
       done(error);
     },
   });
-  child.stdin.on('error', () => {}); // EPIPE once ssh has exited; reported through 'close' below
+  child.on('error', (error) => stream.destroy(error)); // e.g. the kill failing
+  child.stdin.on('error', () => {}); // EPIPE once ssh has exited; its exit says why
   child.stdout.on('data', (chunk: Buffer) => {
     if (!stream.push(chunk)) child.stdout.pause();
   });
-  child.once('error', (error) => stream.destroy(new Error(`could not start ${command.file}: ${error.message}`, { cause: error })));
-  // 'close' comes after the exit and after stdout and stderr have ended, so stderr is complete here.
-  child.once('close', (code, signal) => {
-    if (stream.destroyed) return;
-    if (code === 0) stream.push(null);
-    else stream.destroy(new Error(`ssh exited (${signal ?? `code ${code}`})${stderr ? `: ${stderr.trim()}` : ''}`));
+
+  let exit: { code: number | null; signal: NodeJS.Signals | null } | undefined;
+  let stdoutEnded = false;
+  let stderrEnded = false;
+  let grace: NodeJS.Timeout | undefined;
+  const finish = (): void => {
+    if (!exit || stream.destroyed) return;
+    clearTimeout(grace);
+    const { code, signal } = exit;
+    const why = stderr.trim();
+    if (code === 0) {
+      stream.push(null);
+      releasePipes();
+    } else {
+      stream.destroy(new Error(`ssh exited (${signal ?? `code ${code}`})${why ? `: ${why}` : ''}`));
+    }
+  };
+  // Ends once ssh has exited and all it wrote on stdout is through, with stderr's last words if they
+  // come within the grace time (they usually come first).
+  const settle = (): void => {
+    if (!exit) return;
+    if (stdoutEnded && stderrEnded) finish();
+    else grace ??= setTimeout(finish, STDERR_GRACE_MS);
+  };
+  child.stdout.once('end', () => {
+    stdoutEnded = true;
+    settle();
+  });
+  child.stderr.once('end', () => {
+    stderrEnded = true;
+    settle();
+  });
+  child.once('exit', (code, signal) => {
+    exit = { code, signal };
+    settle();
   });
   return stream;
 }
