@@ -136,7 +136,10 @@ async function stopPeers(): Promise<void> {
     if (child.exitCode !== null || child.signalCode !== null) continue;
     const exited = new Promise((done) => child.once('exit', done));
     child.kill('SIGTERM');
+    // A peer whose stop hangs is not left behind.
+    const killer = setTimeout(() => child.kill('SIGKILL'), 5000);
     await exited;
+    clearTimeout(killer);
   }
 }
 

@@ -3,7 +3,7 @@
  * whether framed by Content-Length or chunked (Node's servers use both). Just enough HTTP for the
  * bench's slash-command sender, which writes its requests on raw sockets so that the client's own
  * CPU (Node's http client costs several times the server's parse) stays out of the bot's ack times
- * on a 2-core machine. Not a general parser: no trailers, no 1xx, no HEAD.
+ * on a 2-core machine. Not a general parser: no trailers, no 1xx, no HEAD, no body ended by close.
  */
 
 /** One whole response. */
@@ -19,6 +19,8 @@ export class HttpResponseError extends Error {
 
 const HEAD_END = Buffer.from('\r\n\r\n');
 const LINE_END = Buffer.from('\r\n');
+/** Statuses that never have a body, so need no Content-Length. */
+const NO_BODY_STATUSES = new Set([204, 304]);
 /** A head longer than this is not an answer from a Slack app; stop rather than buffer forever. */
 const MAX_HEAD_BYTES = 16 * 1024;
 
@@ -57,15 +59,20 @@ export class HttpResponseReader {
       if (colon > 0) headers.set(line.slice(0, colon).trim().toLowerCase(), line.slice(colon + 1).trim());
     }
     const bodyStart = headEnd + HEAD_END.length;
-    const framed = headers.get('transfer-encoding')?.toLowerCase() === 'chunked' ? this.chunkedBody(bodyStart) : this.lengthBody(bodyStart, headers.get('content-length'));
+    const framed =
+      headers.get('transfer-encoding')?.toLowerCase() === 'chunked'
+        ? this.chunkedBody(bodyStart)
+        : this.lengthBody(bodyStart, headers.get('content-length') ?? (NO_BODY_STATUSES.has(Number(status)) ? '0' : undefined));
     if (!framed) return undefined;
     this.pending = this.pending.subarray(framed.end);
     return { status: Number(status), body: framed.body.toString('utf8') };
   }
 
   private lengthBody(start: number, contentLength: string | undefined): { body: Buffer; end: number } | undefined {
-    const length = contentLength === undefined ? 0 : Number(contentLength);
-    if (!Number.isSafeInteger(length) || length < 0) throw new HttpResponseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
+    // A body ended by closing the connection cannot be told apart on a kept-alive one.
+    if (contentLength === undefined) throw new HttpResponseError('neither Content-Length nor chunked: where the body ends is unknown');
+    if (!/^\d{1,15}$/.test(contentLength)) throw new HttpResponseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
+    const length = Number(contentLength);
     if (this.pending.length < start + length) return undefined;
     return { body: this.pending.subarray(start, start + length), end: start + length };
   }

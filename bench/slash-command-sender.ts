@@ -131,18 +131,29 @@ class Connection {
   /** Writes one request (already framed) and resolves with its answer. */
   exchange(request: string, timeoutMs: number): Promise<HttpResponse> {
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => this.socket.destroy(new Error(`the app did not answer within ${timeoutMs} ms`)), timeoutMs);
+      // A socket that closed after it was picked gets no 'close' again: fail now, not never.
+      if (this.closedWith || this.socket.destroyed) {
+        reject(this.closedWith ?? new Error('the connection to the app is closed'));
+        return;
+      }
+      const fail = (error: Error): void => {
+        clearTimeout(timer);
+        if (this.waiting?.reject !== fail) return;
+        this.waiting = undefined;
+        reject(error);
+        this.socket.destroy();
+      };
+      const timer = setTimeout(() => fail(new Error(`the app did not answer within ${timeoutMs} ms`)), timeoutMs);
       this.waiting = {
         resolve: (response) => {
           clearTimeout(timer);
           resolve(response);
         },
-        reject: (error) => {
-          clearTimeout(timer);
-          reject(error);
-        },
+        reject: fail,
       };
-      this.socket.write(request);
+      this.socket.write(request, (error) => {
+        if (error) fail(error);
+      });
     });
   }
 
@@ -161,8 +172,8 @@ async function connectionsTo(url: URL, count: number): Promise<Connection[]> {
     connection.close();
     return false;
   });
-  while (pool.length < count) pool.push(await Connection.open(url));
   pools.set(url.origin, pool);
+  while (pool.length < count) pool.push(await Connection.open(url));
   return pool.slice(0, count);
 }
 

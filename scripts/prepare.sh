@@ -46,11 +46,13 @@ if [ ${#need[@]} -gt 0 ]; then
   export DEBIAN_FRONTEND=noninteractive
   apt-get update -qq
   # Packages with a service (openssh-server, redis-server, libvirt-daemon-system) must not start it
-  # on this machine: the tests run their own. policy-rc.d saying 101 is Debian's way to forbid it.
-  if [ ! -e /usr/sbin/policy-rc.d ]; then
-    printf '#!/bin/sh\nexit 101\n' > /usr/sbin/policy-rc.d
-    chmod +x /usr/sbin/policy-rc.d
+  # now: the tests run their own. policy-rc.d saying 101 is Debian's way to forbid it; one that is
+  # already there (even a dangling link) is left alone. The packages still enable their services
+  # for a machine's next boot under an init system; these machines have none.
+  if [ ! -e /usr/sbin/policy-rc.d ] && [ ! -L /usr/sbin/policy-rc.d ]; then
+    (set -C; printf '#!/bin/sh\n# vnetops prepare.sh: no service starts during its apt-get install\nexit 101\n' > /usr/sbin/policy-rc.d)
     trap 'rm -f /usr/sbin/policy-rc.d' EXIT
+    chmod +x /usr/sbin/policy-rc.d
   fi
   apt-get install -y -qq --no-install-recommends "${need[@]}" >/dev/null
 fi

@@ -8,7 +8,7 @@ export interface QuietGateOptions {
   /** How long a new connection counts as a request on its way (until its first request arrives). Default 50 ms. */
   newConnectionMs?: number;
   /**
-   * After a burst (three or more requests in hand at once since the held work last went), how long
+   * During a burst (three or more requests in hand at once within the last 10 × `quietMs`), how long
    * the front must have been quiet (no request in hand, none arrived or answered) before the held
    * work goes. Default 3 ms. On keep-alive connections a burst's requests reach the event loop a few
    * at a time, and between two clumps nothing is in hand for a moment; without this the work of the
@@ -21,7 +21,7 @@ export interface QuietGateOptions {
 
 /**
  * Holds work that can wait — what a slash command does after its ack — until the bot's HTTP front is
- * quiet: no request in hand still unanswered (after a burst, none for `quietMs`). Node runs callbacks
+ * quiet: no request in hand still unanswered (in a burst, none for `quietMs`). Node runs callbacks
  * first come, first served, so once a job's Redis and Slack calls are under way their replies queue
  * among new requests, and every ack behind them waits: in a burst of commands each ack would wait
  * for the job work of those before it.
@@ -38,8 +38,8 @@ export class QuietGate {
   private cancelCheck: (() => void) | undefined;
   /** performance.now() of the last request arriving or ending. */
   private lastActivityAt = 0;
-  /** Whether three or more requests have been in hand at once since the held work last went. */
-  private burst = false;
+  /** performance.now() when three or more requests were last in hand at once. */
+  private crowdedAt = Number.NEGATIVE_INFINITY;
   private deadline: NodeJS.Timeout | undefined;
   /** A new connection's "its first request arrived" callback. */
   private readonly connectionArrived = new WeakMap<Socket, () => void>();
@@ -85,7 +85,7 @@ export class QuietGate {
     // Two in hand is still one at a time: a keep-alive client's next request can arrive before the
     // last answer's 'finish' (it comes from the write callback, a turn later), and a new connection
     // counts as one until its first request arrives.
-    if (this.inFlight >= 3) this.burst = true;
+    if (this.inFlight >= 3) this.crowdedAt = this.lastActivityAt;
   }
 
   /** A request was answered or dropped (what {@link watch} calls). */
@@ -111,7 +111,9 @@ export class QuietGate {
 
   private schedule(): void {
     if (this.held.length === 0 || this.cancelCheck !== undefined || this.inFlight > 0) return;
-    if (!this.burst) {
+    // A burst is over once 10 quiet times have passed without three in hand, held work or not.
+    const inBurst = performance.now() - this.crowdedAt < 10 * this.quietMs;
+    if (!inBurst) {
       // Checked again after the event loop's poll phase, so requests that have just arrived count first.
       const immediate = setImmediate(() => {
         this.cancelCheck = undefined;
@@ -120,7 +122,7 @@ export class QuietGate {
       this.cancelCheck = () => clearImmediate(immediate);
       return;
     }
-    // After a burst: checked again once the quiet time has passed (a timer also runs after the poll
+    // In a burst: checked again once the quiet time has passed (a timer also runs after the poll
     // phase); activity in between pushes the check further out.
     const timer = setTimeout(
       () => {
@@ -137,7 +139,6 @@ export class QuietGate {
   private release(): void {
     this.cancelCheck?.();
     this.cancelCheck = undefined;
-    this.burst = false;
     clearTimeout(this.deadline);
     this.deadline = undefined;
     for (const resolve of this.held.splice(0)) resolve();

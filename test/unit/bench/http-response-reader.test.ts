@@ -76,6 +76,15 @@ describe('HttpResponseReader', () => {
     );
   });
 
+  it('reads a 204 without a length, and chunk extensions', () => {
+    const reader = new HttpResponseReader();
+    const bytes = 'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;name=value\r\nabc\r\n0\r\n\r\n';
+    expect(reader.push(Buffer.from(bytes))).toEqual([
+      { status: 204, body: '' },
+      { status: 200, body: 'abc' },
+    ]);
+  });
+
   it('holds a response back until its last byte', () => {
     const reader = new HttpResponseReader();
     expect(reader.push(wire.subarray(0, wire.length - 1)).length).toBe(3);
@@ -87,6 +96,8 @@ describe('HttpResponseReader', () => {
     expect(() => new HttpResponseReader().push(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n\r\n'))).toThrow(HttpResponseError);
     expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'))).toThrow(/bad chunk size/);
     expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'))).toThrow(/bad Content-Length/);
+    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n'))).toThrow(/bad Content-Length/);
+    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody'))).toThrow(/where the body ends is unknown/);
     expect(() => new HttpResponseReader().push(Buffer.alloc(20_000, 'a'))).toThrow(/no end of the response head/);
   });
 });

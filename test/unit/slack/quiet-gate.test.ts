@@ -50,13 +50,19 @@ describe('quiet gate (work after an ack waits for the requests in hand)', () => 
     expect(work.done).toBe(false); // 300 ms after the first clump ended, but only 50 after the last
     await sleep(300);
     expect(work.done).toBe(true);
-    // The burst is long over: the next single request's work goes on the next turn.
+  });
+
+  it('a burst with nothing held (e.g. 50 help commands) is over after 10 quiet times: the next command does not wait', async () => {
+    const gate = new QuietGate({ quietMs: 5 });
+    for (let i = 0; i < 3; i++) gate.requestArrived();
+    for (let i = 0; i < 3; i++) gate.requestEnded();
+    await sleep(80);
     gate.requestArrived();
-    const next = track(gate.quiet());
+    const work = track(gate.quiet());
     gate.requestEnded();
     await turn();
     await turn();
-    expect(next.done).toBe(true);
+    expect(work.done).toBe(true);
   });
 
   it('a keep-alive client sending one request at a time never has its work held (a real server, 300 requests)', async () => {
