@@ -32,7 +32,8 @@ if [ "$purpose" = test ]; then
   want chromium chromium   # the console's browser test
   want ssh openssh-client  # the qemu+ssh transport test: the real ssh client…
   want sshd openssh-server #   …a real sshd of the test's own on 127.0.0.1…
-  want nc netcat-openbsd   #   …and nc -U on its far side (libvirt's netcat proxy)
+  # …and nc -U on its far side (libvirt's netcat proxy): the OpenBSD nc, other ones lack -U
+  grep -q 'OpenBSD netcat' < <(nc -h 2>&1 || true) || need+=(netcat-openbsd)
   fc-list 2>/dev/null | grep -qi 'Noto Color Emoji' || need+=(fonts-noto-color-emoji)  # emoji in its screenshots
 fi
 if [ ${#need[@]} -gt 0 ]; then
