@@ -18,7 +18,7 @@ export default tseslint.config(
   },
   {
     // CLIs and benchmarks talk to a terminal on purpose.
-    files: ['bench/**', 'scripts/**', 'src/sandbox/cli.ts', 'test/**'],
+    files: ['bench/**', 'scripts/**', 'tools/sandbox/cli.ts', 'tools/demo/cli.ts', 'test/**'],
     rules: { 'no-console': 'off' },
   },
   {
@@ -27,7 +27,7 @@ export default tseslint.config(
   },
   {
     // The local console's page runs in a browser, as plain ES modules.
-    files: ['src/console/public/**/*.js'],
+    files: ['tools/console/public/**/*.js'],
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(

@@ -7,8 +7,8 @@
  *   1. ack latency of `/vnet list --host H` (signed request sent → HTTP answer), one at a time and
  *      50 at a time (all 50 clocks start together; 5 untimed bursts first, each burst's 50 jobs
  *      finished before the next);
- *   2. `/vnet list --host H` end to end: signed request sent → the job's message at the fake Slack
- *      shows the final table (chat.update recorded), one at a time;
+ *   2. `/vnet list --host H` end to end: signed request sent → the answer at the fake Slack shows
+ *      the table (a quick list is posted once with it), one at a time;
  *   3. peer: `virsh net-list --all` as a process on the same sandbox host;
  *   4. the peers of the ack figures, each 50 at a time under the same sender, their rounds taken in
  *      turn so all see the same machine: the bot's `/vnet help` (answered in the ack, no job); a bare
@@ -22,17 +22,17 @@ import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
-import type { FakeSlack } from '../src/fake-slack/index.js';
+import type { FakeSlack } from '../tools/fake-slack/index.js';
 import { LibvirtClient } from '../src/libvirt/index.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../src/sandbox/sandbox-host.js';
-import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../tools/sandbox/sandbox-host.js';
+import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../tools/test-workspace.js';
 import { runBench } from './bench-main.js';
-import { freePort } from '../test/integration/helpers/free-port.js';
-import { type BotProcess, startBotProcess } from './bot-process.js';
+import { freePort } from '../tools/free-port.js';
+import { type BotProcess, startBotProcess } from '../tools/processes/bot-process.js';
 import { round, summarize, timeEach } from './stats.js';
 import { type SchedStat, schedStat } from './sched-stat.js';
 import { SlashCommandSender } from './slash-command-sender.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess } from '../tools/processes/worker-process.js';
 
 const run = promisify(execFile);
 /** Sandbox host name; give each person running benches their own (BENCH_HOST) so runs do not collide. */
@@ -183,40 +183,38 @@ async function timedAcks(sender: SlashCommandSender, fake: FakeSlack, botUrl: st
 
 /** One `/vnet list` from the signed request to the final table in the job's message. */
 async function timedEndToEnd(fake: FakeSlack): Promise<number> {
+  const since = fake.messages(CHANNELS.ops).length;
   const start = performance.now();
-  const { body } = await timedAck(fake);
-  const jobId = /\b(j[0-9a-f]{12})\b/.exec(body)?.[1];
-  if (!jobId) throw new Error(`no job id in the ack: ${body}`);
-  // The job's message is posted saying it asks the host, then updated in place with the table.
-  const placeholder = await fake.waitFor(() => fake.messages(CHANNELS.ops).findLast((m) => JSON.stringify(m).includes(jobId)), 10_000);
-  await fake.waitFor(() => {
-    const message = fake.messages(CHANNELS.ops).findLast((m) => m.ts === placeholder.ts);
-    return message && JSON.stringify(message).includes('bench1') ? message : undefined;
-  }, 10_000);
+  await timedAck(fake);
+  // A quick list is answered once, with the table (a slow one posts a placeholder first and edits it).
+  await settled(fake, since, 1);
   return performance.now() - start;
 }
 
-/** The job ids in ack bodies. */
-function jobIdsOf(acks: readonly { body: string }[]): string[] {
-  return acks.map((ack) => /\b(j[0-9a-f]{12})\b/.exec(ack.body)?.[1] ?? '');
+/**
+ * Waits until `count` list answers posted since the channel held `since` messages show their table,
+ * so a phase starts with no job work left over.
+ */
+async function settled(fake: FakeSlack, since: number, count: number): Promise<void> {
+  // A message with its table is read once, not on every later check (reading the whole channel each
+  // time grew with every round and took seconds of the bench's CPU).
+  const done = new Set<string>();
+  await fake.waitFor(() => {
+    const messages = fake.messages(CHANNELS.ops);
+    for (let i = since; i < messages.length; i++) {
+      const message = messages[i]!;
+      if (!done.has(message.ts) && JSON.stringify(message.blocks).includes('bench1')) done.add(message.ts);
+    }
+    return done.size >= count ? true : undefined;
+  }, 60_000);
 }
 
-/** Waits until every job's message is in its final state (posted, then updated with the table), so a phase starts with no job work left over. */
-async function jobsFinished(fake: FakeSlack, jobIds: readonly string[]): Promise<void> {
-  const left = new Set(jobIds);
-  // Checked on every call the fake records: a final message is read once, not on every later check
-  // (reading the whole channel each time grew with every round and took seconds of the bench's CPU).
-  const read = new Set<string>();
-  await fake.waitFor(() => {
-    for (const message of fake.messages(CHANNELS.ops)) {
-      if (!message.edited || read.has(message.ts)) continue;
-      read.add(message.ts);
-      const text = JSON.stringify(message);
-      for (const id of left) if (text.includes(id)) left.delete(id);
-      if (left.size === 0) return true;
-    }
-    return undefined;
-  }, 60_000);
+/** Sends a burst of list commands and waits for every answer's table: the acks' times. */
+async function settledBurst(sender: SlashCommandSender, fake: FakeSlack, botUrl: string, count: number): Promise<{ ms: number; body: string }[]> {
+  const since = fake.messages(CHANNELS.ops).length;
+  const acks = await timedAcks(sender, fake, botUrl, count);
+  await settled(fake, since, count);
+  return acks;
 }
 
 async function main(): Promise<void> {
@@ -230,7 +228,14 @@ async function main(): Promise<void> {
   started.worker = await WorkerProcess.start(host, { hostId: HOST, prefix, heartbeatMs: 5000, compiled: true });
   const fake = await startTestFakeSlack();
   started.fake = fake;
-  started.bot = await startBotProcess(host, fake, prefix, policyYaml('24h'), {}, PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : []);
+  started.bot = await startBotProcess({
+    run: 'built',
+    configYaml: policyYaml('24h'),
+    slackApiUrl: fake.apiUrl,
+    redis: { socketPath: host.redisSocketPath },
+    prefix,
+    nodeArgs: PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${PROFILE_DIR}`] : [],
+  });
   const { port } = started.bot;
   const botUrl = `http://127.0.0.1:${port}/slack/events`;
   fake.setRequestUrl(botUrl);
@@ -246,23 +251,23 @@ async function main(): Promise<void> {
   console.log(`ack, one at a time (${ACK_SAMPLES})…`);
   const ackSerial: number[] = [];
   await phase('ack-serial', async () => {
-    const acks: { ms: number; body: string }[] = [];
-    for (let i = 0; i < ACK_SAMPLES; i++) acks.push(...(await timedAcks(sender, fake, botUrl, 1)));
-    ackSerial.push(...acks.map((ack) => ack.ms));
+    const since = fake.messages(CHANNELS.ops).length;
+    for (let i = 0; i < ACK_SAMPLES; i++) ackSerial.push(...(await timedAcks(sender, fake, botUrl, 1)).map((ack) => ack.ms));
     // The bursts below each start from a bot with no job work going on, like the rounds after them.
-    await jobsFinished(fake, jobIdsOf(acks));
+    await settled(fake, since, ACK_SAMPLES);
   });
 
   console.log(`ack, ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds, after ${WARMUP_BURSTS} untimed)…`);
   // Warmed as the peers are: the serial phase warmed one command at a time, not a burst and the 50
   // jobs it starts at once.
-  for (let i = 0; i < WARMUP_BURSTS; i++) await jobsFinished(fake, jobIdsOf(await timedAcks(sender, fake, botUrl, CONCURRENT)));
+  for (let i = 0; i < WARMUP_BURSTS; i++) await settledBurst(sender, fake, botUrl, CONCURRENT);
   const ackConcurrent: number[] = [];
   for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
+    const since = fake.messages(CHANNELS.ops).length;
     const results = await phase('ack-concurrent', () => timedAcks(sender, fake, botUrl, CONCURRENT));
     ackConcurrent.push(...results.map((r) => r.ms));
-    // Let the jobs these started finish (their messages reach their final state) before the next round.
-    await phase('ack-concurrent-settle', () => jobsFinished(fake, jobIdsOf(results)));
+    // Let the jobs these started finish (their answers show their tables) before the next round.
+    await phase('ack-concurrent-settle', () => settled(fake, since, CONCURRENT));
   }
 
   // The peers, same sender, same run: the bot's own `/vnet help` (answered in the ack, no job), a

@@ -10,7 +10,7 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { LibvirtClient } from '../src/libvirt/index.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../src/sandbox/sandbox-host.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../tools/sandbox/sandbox-host.js';
 import { LongLivedVirsh } from './long-lived-virsh.js';
 import { round, summarize, timeEach } from './stats.js';
 

@@ -13,15 +13,15 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { promisify } from 'node:util';
-import type { FakeSlack, RecordedCall } from '../src/fake-slack/index.js';
+import type { FakeSlack, RecordedCall } from '../tools/fake-slack/index.js';
 import { LibvirtClient } from '../src/libvirt/index.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../src/sandbox/sandbox-host.js';
-import { alertsIn } from '../test/integration/helpers/alert-reading.js';
-import { CHANNELS, newPrefix, policyYaml, startTestFakeSlack } from '../test/integration/helpers/bot-stack.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../tools/sandbox/sandbox-host.js';
+import { alertsIn } from '../tools/fake-slack/alert-reading.js';
+import { CHANNELS, newPrefix, policyYaml, startTestFakeSlack } from '../tools/test-workspace.js';
 import { runBench } from './bench-main.js';
-import { type BotProcess, startBotProcess } from './bot-process.js';
+import { type BotProcess, startBotProcess } from '../tools/processes/bot-process.js';
 import { round, summarize } from './stats.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess } from '../tools/processes/worker-process.js';
 
 const run = promisify(execFile);
 const HOST = process.env.BENCH_HOST ?? 'benchm';
@@ -104,9 +104,13 @@ async function main(): Promise<void> {
   started.worker = await WorkerProcess.start(host, { hostId: HOST, prefix, heartbeatMs: 5000, compiled: true });
   const fake = await startTestFakeSlack(RATE_LIMITS);
   started.fake = fake;
-  started.bot = await startBotProcess(host, fake, prefix, policyYaml('24h'), {
-    VNETOPS_ALERTS_CHANNEL: CHANNELS.alerts,
-    VNETOPS_ALERT_COALESCE_MS: String(COALESCE_MS),
+  started.bot = await startBotProcess({
+    run: 'built',
+    configYaml: policyYaml('24h'),
+    slackApiUrl: fake.apiUrl,
+    redis: { socketPath: host.redisSocketPath },
+    prefix,
+    env: { VNETOPS_ALERTS_CHANNEL: CHANNELS.alerts, VNETOPS_ALERT_COALESCE_MS: String(COALESCE_MS) },
   });
   const virshEvents = watchVirshEvents(host);
   await sleep(500);

@@ -18,7 +18,7 @@
 import { type ChildProcess, fork } from 'node:child_process';
 import { type Socket, connect } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { slackSignatureHeaders } from '../src/fake-slack/index.js';
+import { slackSignatureHeaders } from '../tools/fake-slack/index.js';
 import { type HttpResponse, HttpResponseReader } from './http-response-reader.js';
 
 /** One answer: ms from the batch's start to the last byte of the bot's HTTP answer. */

@@ -23,19 +23,11 @@ import { promisify } from 'node:util';
 import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LibvirtClient } from '../src/libvirt/index.js';
-import {
-  HostRegistry,
-  JobClient,
-  type JobName,
-  type JobPayload,
-  type JobResult,
-  createRedisConnection,
-  hostQueueName,
-  jobPayloadSchemas,
-} from '../src/queue/index.js';
-import { type SandboxHost, sharedRedisStatus, startSandboxHost, stopSandboxHost } from '../src/sandbox/sandbox-host.js';
+import { type JobName, type JobPayload, type JobResult, hostQueueName, jobPayloadSchemas } from '../src/contract/index.js';
+import { HostRegistry, JobClient, createRedisConnection } from '../src/queue/index.js';
+import { type SandboxHost, sharedRedisStatus, startSandboxHost, stopSandboxHost } from '../tools/sandbox/sandbox-host.js';
 import { round, summarize, timeEach } from './stats.js';
-import { WorkerProcess } from './worker-process.js';
+import { WorkerProcess } from '../tools/processes/worker-process.js';
 
 const run = promisify(execFile);
 const HOST = 'benchw';

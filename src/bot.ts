@@ -10,7 +10,8 @@ import { AuditLog } from './audit/index.js';
 import { ConfigError, DEFAULT_REDIS_URL, loadBotConfig } from './config/index.js';
 import { createLogger } from './log/index.js';
 import { HostRegistry, JobClient, type RedisLocation, createRedisConnection } from './queue/index.js';
-import { createBotMetrics, startSlackBot } from './slack/index.js';
+import { createBotApp, createBotMetrics } from './app/index.js';
+import { startSlackBot } from './slack/index.js';
 
 const SHUTDOWN_GRACE_MS = 10_000;
 
@@ -37,17 +38,15 @@ async function main(): Promise<void> {
   const jobs = new JobClient({ redis: redisLocation, connection: redis, prefix: config.redis.prefix, registry, onConnectionError: onRedisError });
   let bot;
   try {
+    const metrics = createBotMetrics();
+    const approvalStore = new ApprovalStore(redis, config.redis.prefix);
+    const audit = new AuditLog(redis, config.redis.prefix);
     bot = await startSlackBot({
       config,
       log,
-      redis,
-      jobs,
-      registry,
-      approvalStore: new ApprovalStore(redis, config.redis.prefix),
-      audit: new AuditLog(redis, config.redis.prefix),
-      policy,
-      alertRouting,
-      metrics: createBotMetrics(),
+      metrics,
+      healthCheck: () => redis.ping(),
+      createApp: (ports) => createBotApp({ config, log, redis, jobs, registry, approvalStore, audit, policy, alertRouting, metrics }, ports),
     });
   } catch (error) {
     // Name the likely cause: Slack refusing the token, or Redis not answering, or else whatever it was.

@@ -1,5 +1,5 @@
 import { type BridgeState, type PortOwner, portOwnersFromDomains, readBridgeState } from '../src/network/index.js';
-import type { BridgeReport } from '../src/queue/index.js';
+import type { BridgeReport } from '../src/contract/index.js';
 import type { JobContext } from './job-context.js';
 
 /** Maps bridge ports to the running VMs behind them, from the running domains' XML (calls pipelined). */

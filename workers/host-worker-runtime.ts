@@ -5,20 +5,13 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { DEFAULT_REDIS_URL, type WorkerConfig } from '../src/config/index.js';
 import { LibvirtClient, type LibvirtClientOptions } from '../src/libvirt/index.js';
-import {
-  HostRegistry,
-  JOB_NAMES,
-  MUTATING_JOBS,
-  type JobName,
-  type JobProgress,
-  type RedisLocation,
-  createRedisConnection,
-  hostQueueName,
-  jobPayloadSchemas,
-} from '../src/queue/index.js';
+import { JOB_NAMES, MUTATING_JOBS, type JobName, type JobProgress, hostQueueName, jobPayloadSchemas } from '../src/contract/index.js';
+import type { CommandRunner } from '../src/network/index.js';
+import { HostRegistry, type RedisLocation, createRedisConnection } from '../src/queue/index.js';
 import { formatLibvirtVersion } from './jobs/host-info.js';
-import type { CommandRunner, JobContext } from './job-context.js';
-import { JobFailedError, describeFailure, toBullmqError } from './job-failure.js';
+import { toBullmqError } from './bullmq-failure.js';
+import type { JobContext } from './job-context.js';
+import { JobFailedError, describeFailure } from './job-failure.js';
 import { processors, networkKeyOf } from './job-processors.js';
 import { readNetworkList } from './jobs/list.js';
 import { KeyedMutex } from './keyed-mutex.js';

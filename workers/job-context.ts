@@ -1,11 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LibvirtClient } from '../src/libvirt/index.js';
-import type { JobName, JobPayload, JobResult } from '../src/queue/index.js';
+import type { CommandRunner } from '../src/network/index.js';
+import type { JobName, JobPayload, JobResult } from '../src/contract/index.js';
 import type { NetworkInventory } from './network-inventory.js';
-
-/** Runs a program on this host (argv only, never a shell) and resolves with its stdout. */
-export type CommandRunner = (file: string, args: string[]) => Promise<string>;
 
 /** What a job processor gets to work with. */
 export interface JobContext {

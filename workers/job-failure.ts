@@ -1,4 +1,3 @@
-import { UnrecoverableError } from 'bullmq';
 import { LibvirtConnectionError, LibvirtError } from '../src/libvirt/index.js';
 import {
   BridgeNotFoundError,
@@ -7,11 +6,12 @@ import {
   SubnetPlanningError,
   UnsupportedNetworkXmlError,
 } from '../src/network/index.js';
-import { type JobFailure, type JobFailureCode, encodeJobFailure } from '../src/queue/index.js';
+import type { JobFailure, JobFailureCode } from '../src/contract/index.js';
 
 /**
  * A job failure worth telling the user, with a stable code. Thrown by processors; `toBullmqError`
- * turns it into what BullMQ needs: retried only when the cause may pass (libvirt restarting).
+ * (bullmq-failure.ts) turns it into what BullMQ needs: retried only when the cause may pass (libvirt
+ * restarting).
  */
 export class JobFailedError extends Error {
   override readonly name = 'JobFailedError';
@@ -28,9 +28,6 @@ export class JobFailedError extends Error {
     return this.step ? { code: this.code, message: this.message, step: this.step } : { code: this.code, message: this.message };
   }
 }
-
-/** Codes whose cause may pass by itself: BullMQ retries those with backoff. */
-const RETRYABLE: readonly JobFailureCode[] = ['libvirt-unavailable'];
 
 /** Maps anything a processor threw to a user-facing failure. */
 export function describeFailure(error: unknown, step?: string): JobFailure {
@@ -52,14 +49,4 @@ export function describeFailure(error: unknown, step?: string): JobFailure {
     return { code: 'libvirt-error', message: `libvirt refused: ${error.message}`, ...at };
   }
   return { code: 'internal', message: `internal error: ${error instanceof Error ? error.message : String(error)}`, ...at };
-}
-
-/**
- * The error to throw out of a BullMQ processor: a plain Error (retried per the job's attempts) for
- * passing causes, an UnrecoverableError (failed at once) for everything else. The message is the
- * JSON-encoded failure the bot decodes.
- */
-export function toBullmqError(failure: JobFailure): Error {
-  const reason = encodeJobFailure(failure);
-  return RETRYABLE.includes(failure.code) ? new Error(reason) : new UnrecoverableError(reason);
 }

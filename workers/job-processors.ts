@@ -1,4 +1,4 @@
-import type { JobName, JobPayload } from '../src/queue/index.js';
+import type { JobName, JobPayload } from '../src/contract/index.js';
 import type { JobProcessor } from './job-context.js';
 import { autostartJob } from './jobs/autostart.js';
 import { bridgesJob } from './jobs/bridges.js';

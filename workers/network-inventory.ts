@@ -1,4 +1,4 @@
-import type { NetworkListEntry } from '../src/queue/index.js';
+import type { NetworkListEntry } from '../src/contract/index.js';
 
 /** Options of {@link NetworkInventory}. */
 export interface NetworkInventoryOptions {

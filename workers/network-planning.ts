@@ -5,7 +5,7 @@ import {
   renderNetworkXml,
   validateNetworkSpec,
 } from '../src/network/index.js';
-import type { CreateRequest, JobPayload } from '../src/queue/index.js';
+import type { CreateRequest, JobPayload } from '../src/contract/index.js';
 import type { HostSurvey } from './host-survey.js';
 import { JobFailedError } from './job-failure.js';
 import type { JobContext } from './job-context.js';

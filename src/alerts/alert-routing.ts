@@ -2,8 +2,9 @@
  * Which channels an event goes to, from the `alerts` config: every route it matches, else the
  * default channel. Checked once at start, so a misspelt kind stops the bot instead of silencing alerts.
  */
-import { type BotConfig, ConfigError, type ConfigProblem, closestName } from '../config/index.js';
-import { MONITOR_EVENT_KINDS, type MonitorEvent, type MonitorEventKind } from '../queue/index.js';
+import { type BotConfig, ConfigError, type ConfigProblem } from '../config/index.js';
+import { MONITOR_EVENT_KINDS, type MonitorEvent, type MonitorEventKind } from '../contract/index.js';
+import { didYouMean } from '../text/index.js';
 
 /** Kind groups a route may name instead of single kinds. */
 export const ALERT_KIND_GROUPS: Readonly<Record<string, readonly MonitorEventKind[]>> = {
@@ -40,7 +41,7 @@ export function compileAlertRouting(alerts: BotConfig['alerts']): AlertRouting {
       const group = ALERT_KIND_GROUPS[kind];
       if (group) return [...group];
       if ((MONITOR_EVENT_KINDS as readonly string[]).includes(kind)) return [kind as MonitorEventKind];
-      const guess = closestName(kind, known);
+      const guess = didYouMean(kind, known);
       problems.push({ path: `alerts.routes.${index}.kinds`, source: 'file', message: `"${kind}" is not an event kind${guess ? ` — did you mean "${guess}"?` : ''} (kinds: ${known.join(', ')})` });
       return [];
     });

@@ -4,7 +4,7 @@
  * Suppressed alerts are counted, so unmuting can say how many were held back.
  */
 import type { Redis } from 'ioredis';
-import type { MonitorEvent } from '../queue/index.js';
+import type { MonitorEvent } from '../contract/index.js';
 
 /** A mute in force. */
 export interface Mute {

@@ -1,4 +1,4 @@
-import type { JobName } from '../queue/job-contract.js';
+import type { JobName } from '../contract/index.js';
 
 /** Where an approval request is in its life: pending until decided or past its time. */
 export type ApprovalState = 'pending' | 'approved' | 'rejected' | 'expired';

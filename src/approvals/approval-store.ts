@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { JOB_NAMES } from '../queue/job-contract.js';
+import { JOB_NAMES } from '../contract/index.js';
 import type { ApprovalRequest, NewApprovalRequest } from './approval-request.js';
-import { DECIDED_REQUEST_KEEP_DAYS, refusalMessage, type DecideRefusal } from './approval-refusals.js';
+import { DECIDED_REQUEST_KEEP_DAYS, type DecideRefusal } from './approval-refusals.js';
 import { ATTACH_SCRIPT, DECIDE_SCRIPT, EXPIRE_DUE_SCRIPT } from './approval-scripts.js';
 
 /** An approver's decision on one request. */
@@ -20,7 +20,7 @@ export interface ApprovalDecision {
 /** What became of a decision: the request as decided, or why not (with a message for the person). */
 export type DecideResult =
   | { ok: true; request: ApprovalRequest }
-  | { ok: false; code: DecideRefusal; message: string; request?: ApprovalRequest };
+  | { ok: false; code: DecideRefusal; request?: ApprovalRequest };
 
 /** Fields that can be added to a request after it is created. */
 export interface ApprovalAttachment {
@@ -131,7 +131,7 @@ export class ApprovalStore {
 
   /** One atomic step (a Lua script): only a pending, unexpired request by someone other than the requester moves. */
   async decide(id: string, d: ApprovalDecision): Promise<DecideResult> {
-    if (!REQUEST_ID.test(id)) return { ok: false, code: 'not-found', message: refusalMessage('not-found') };
+    if (!REQUEST_ID.test(id)) return { ok: false, code: 'not-found' };
     const reason = d.reason?.trim() ?? '';
     const reply = (await this.redis.eval(
       DECIDE_SCRIPT,
@@ -149,7 +149,7 @@ export class ApprovalStore {
     const request = flat.length === 0 ? undefined : fromHash(id, pairsToObject(flat));
     if (outcome === 'ok' && request !== undefined) return { ok: true, request };
     const code = outcome as DecideRefusal;
-    return { ok: false, code, message: refusalMessage(code, request), ...(request === undefined ? {} : { request }) };
+    return { ok: false, code, ...(request === undefined ? {} : { request }) };
   }
 
   /** Moves every pending request whose expiresAt ≤ now to expired, atomically; returns those it moved. */

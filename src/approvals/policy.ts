@@ -1,5 +1,6 @@
 import { COMMAND_NAMES, MUTATING_COMMANDS, type CommandName } from '../commands/index.js';
-import { ConfigError, NO_ROLE, closestName, type BotConfig, type ConfigProblem } from '../config/index.js';
+import { ConfigError, NO_ROLE, type BotConfig, type ConfigProblem } from '../config/index.js';
+import { didYouMean } from '../text/index.js';
 import { BUILT_IN_COMMAND_RULES, type CommandRule } from './command-rules.js';
 import { higherRole, roleCovers, rolesUpTo, type Role } from './roles.js';
 
@@ -115,7 +116,7 @@ function overrideProblems(overrides: CommandOverrides): ConfigProblem[] {
     // The policy is read from the config file only (it has no environment variables).
     const path = `policy.commands.${name}`;
     if (!isCommandName(name)) {
-      const suggestion = closestName(name, COMMAND_NAMES);
+      const suggestion = didYouMean(name, COMMAND_NAMES);
       const message =
         suggestion === undefined
           ? `is not a /vnet command — the commands are: ${COMMAND_NAMES.join(', ')}`

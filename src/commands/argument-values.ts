@@ -5,8 +5,8 @@
  */
 import ipaddr from 'ipaddr.js';
 import { InvalidInterfaceNameError, MAX_MTU, MIN_MTU, assertInterfaceName } from '../network/index.js';
+import { didYouMean } from '../text/index.js';
 import { COMMAND_NAMES, type CommandName, type CommandNetworkMode } from './command.js';
-import { nearestWord } from './nearest-word.js';
 import { showText } from './shown-text.js';
 
 /** The outcome of reading one value: the normalised value, or a message for the person who typed it. */
@@ -90,7 +90,7 @@ export const networkMode: ValueKind<CommandNetworkMode> = {
     const choice = MODE_CHOICES.find((mode) => mode.word === lower || mode.aliases.includes(lower));
     if (choice !== undefined) return ok(choice.word);
     const words = MODE_CHOICES.flatMap((mode) => [mode.word, ...mode.aliases]);
-    const near = nearestWord(lower, words);
+    const near = didYouMean(lower, words);
     const meant = MODE_CHOICES.find((mode) => mode.word === near || (near !== undefined && mode.aliases.includes(near)));
     return refuse(
       `${subject} ${showText(text)} is not a network mode: choose one of ${MODE_CHOICES.map((mode) => mode.word).join(', ')}`,
@@ -387,7 +387,7 @@ export const commandTopic: ValueKind<CommandName> = {
     const lower = text.toLowerCase();
     const name = COMMAND_NAMES.find((candidate) => candidate === lower);
     if (name !== undefined) return ok(name);
-    const near = nearestWord(lower, COMMAND_NAMES);
+    const near = didYouMean(lower, COMMAND_NAMES);
     return refuse(`${subject} ${showText(text)} is not a /vnet command`, near === undefined ? undefined : `Did you mean \`${near}\`?`);
   },
 };

@@ -2,12 +2,12 @@
  * `parseCommand`: the text after `/vnet` → a typed {@link Command} or a {@link UsageError} written for
  * the person who typed it. Driven entirely by the grammar table; never throws.
  */
+import { didYouMean } from '../text/index.js';
 import { COMMAND_NAMES, type ParseResult, type UsageError } from './command.js';
 import { COMMAND_GRAMMAR } from './command-grammar.js';
 import { usageOf } from './command-help.js';
 import { type CommandToken, tokenizeCommandLine } from './command-tokenizer.js';
 import { type CommandSpec, type FlagSpec, type PositionalSlot, type ValueFlag, type ValueSlot, ParsedArguments, flagsOf, isFlagGroup } from './grammar-spec.js';
-import { nearestWord } from './nearest-word.js';
 import { showText } from './shown-text.js';
 
 /** Longest line accepted; Slack itself sends at most 4000 characters of command text. */
@@ -62,7 +62,7 @@ function commandOf(token: CommandToken): { ok: true; command: CommandSpec } | Fa
   }
   const name = COMMAND_NAMES.find((candidate) => candidate === word);
   if (name !== undefined) return { ok: true, command: COMMAND_GRAMMAR[name] };
-  const near = nearestWord(word, COMMAND_NAMES);
+  const near = didYouMean(word, COMMAND_NAMES);
   return fail({
     message: `${showText(token.text)} is not a /vnet command: the commands are ${COMMAND_NAMES.join(', ')}`,
     suggestion: near === undefined ? 'Try `/vnet help`.' : `Did you mean \`/vnet ${near}\`?`,
@@ -146,12 +146,12 @@ function flagOf(spec: CommandSpec, flags: readonly FlagSpec[], text: string): Ty
   const names = flags.map((flag) => flag.name);
   const exact = flags.find((flag) => flag.name === name);
   if (singleDash) {
-    const meant = exact?.name ?? nearestWord(name, names);
+    const meant = exact?.name ?? didYouMean(name, names);
     return failFor(spec, `${showText(text)} is not a flag: flags start with two dashes`, meant === undefined ? undefined : `Did you mean \`--${meant}\`?`);
   }
   if (exact !== undefined) return equals < 0 ? { flag: exact } : { flag: exact, inlineValue: body.slice(equals + 1) };
   if (flags.length === 0) return failFor(spec, `\`${spec.name}\` takes no flags, and ${showText(text)} is given`);
-  const near = nearestWord(name, names);
+  const near = didYouMean(name, names);
   return failFor(
     spec,
     `unknown flag ${showText(`--${name}`)} for \`${spec.name}\`: its flags are ${names.map((flag) => `--${flag}`).join(', ')}`,
@@ -188,7 +188,7 @@ function matchForm(spec: CommandSpec, words: readonly string[], flags: readonly 
     const hit = keywords.find((keyword) => keyword.word === lower);
     if (hit === undefined) {
       const choices = uniqueWords(keywords.map((keyword) => keyword.word));
-      const near = nearestWord(lower, choices);
+      const near = didYouMean(lower, choices);
       return failFor(spec, `unknown ${slot.role} ${showText(word)}: write ${orList(choices)}`, near === undefined ? undefined : `Did you mean \`${near}\`?`);
     }
     slots.set(hit, word);

@@ -195,6 +195,9 @@ export type CommandName = (typeof COMMAND_NAMES)[number];
 /** Commands that change a host: they go through RBAC at operator level, approval policy and the audit log. */
 export const MUTATING_COMMANDS: readonly CommandName[] = ['create', 'delete', 'start', 'stop', 'autostart', 'update'];
 
+/** Commands that read a host and change nothing: answered with their result alone when they are quick. */
+export const READ_COMMANDS: readonly CommandName[] = ['list', 'info', 'leases', 'bridges'];
+
 /** The policy name of a parsed command (`create-dialog` is `create`). */
 export function commandNameOf(command: Command): CommandName {
   return command.kind === 'create-dialog' ? 'create' : command.kind;

@@ -1,6 +1,5 @@
 /** Layered configuration: built-in defaults → YAML file → environment, validated once and frozen. */
 export { botConfigSchema, botEnvVars, SLACK_MODES, type BotConfig } from './bot-config.js';
-export { closestName } from './closest-name.js';
 export {
   CONFIG_REFERENCE_END,
   CONFIG_REFERENCE_START,

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { closestName } from './closest-name.js';
+import { didYouMean } from '../text/index.js';
 import { omittableSection } from './config-sections.js';
 
 /** Access roles, lowest to highest; each has every power of the roles below it. */
@@ -49,7 +49,7 @@ const commandRule = z
   .looseObject(commandRuleShape)
   .superRefine((rule, context) => {
     for (const key of Object.keys(rule).filter((key) => !commandRuleKeys.includes(key))) {
-      const suggestion = closestName(key, commandRuleKeys);
+      const suggestion = didYouMean(key, commandRuleKeys);
       context.addIssue({
         code: 'custom',
         path: [key],

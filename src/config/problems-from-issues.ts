@@ -1,5 +1,5 @@
 import type { z } from 'zod';
-import { closestName } from './closest-name.js';
+import { didYouMean } from '../text/index.js';
 import type { ConfigProblem } from './config-error.js';
 import type { ConfigFileLayer } from './config-file.js';
 import type { EnvLayer } from './env-layer.js';
@@ -53,7 +53,7 @@ function unknownKeyMessage(parent: readonly PropertyKey[], key: string, sources:
     ...(objectKeysAt(sources.schema, parent) ?? []),
     ...(parent.length === 0 ? sources.foreignSections : []),
   ];
-  const suggestion = closestName(key, known);
+  const suggestion = didYouMean(key, known);
   if (suggestion === undefined) return `is not a known setting — known here: ${known.join(', ')}`;
   return `is not a known setting — did you mean ${[...parent.map(String), suggestion].join('.')}?`;
 }

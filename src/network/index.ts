@@ -1,32 +1,34 @@
 /**
- * The network domain: what a network is (a spec per mode), what is allowed, its libvirt XML, subnet
- * and bridge-name planning, and the state of a host's bridges. Pure logic; host I/O is injected.
+ * The network domain, in four parts: spec/ (what a network is, a spec per mode, and what is allowed),
+ * xml/ (its libvirt XML), planning/ (subnet and bridge-name planning) and host/ (the state of a host's
+ * bridges, links and addresses). Pure logic; host I/O is injected. Each part keeps its errors in one
+ * file: spec-errors, xml-errors, planning-errors, host-errors.
  */
-export * from './network-spec.js';
-export { NetworkSpecError, type NetworkSpecProblem } from './network-spec-error.js';
-export { validateNetworkSpec, MIN_MTU, MIN_MTU_IPV6, MAX_MTU } from './network-validation.js';
-export * from './network-xml.js';
-export { planSubnet, type SubnetPlan, type SubnetPlanRequest } from './subnet-planner.js';
-export { allocateSubnet, suggestDhcpRange, suggestGateway, type AllocateSubnetOptions } from './subnet-allocation.js';
+export * from './spec/network-spec.js';
+export { NetworkSpecError, type NetworkSpecProblem } from './spec/spec-errors.js';
+export { validateNetworkSpec, MIN_MTU, MIN_MTU_IPV6, MAX_MTU } from './spec/network-validation.js';
+export * from './xml/network-xml.js';
+export { planSubnet, type SubnetPlan, type SubnetPlanRequest } from './planning/subnet-planner.js';
+export { allocateSubnet, suggestDhcpRange, suggestGateway, type AllocateSubnetOptions } from './planning/subnet-allocation.js';
 export {
   assertSubnetFree,
   bridgesCountedByNetworks,
   findSubnetConflicts,
   occupiedByNetworks,
   type NetworkAddressing,
-} from './subnet-overlap.js';
+} from './planning/subnet-overlap.js';
 export {
   InvalidSubnetError,
   SubnetConflictError,
   SubnetPlanningError,
   SubnetPoolExhaustedError,
   type SubnetConflict,
-} from './subnet-errors.js';
-export { describeOccupiedSubnet, type OccupiedSubnet } from './occupied-subnet.js';
-export { allocateBridgeName, DEFAULT_BRIDGE_PREFIX } from './bridge-name-allocation.js';
-export { InvalidInterfaceNameError, assertInterfaceName } from './interface-name.js';
-export { readHostAddressing, parseHostAddressing, type HostAddressingOptions } from './host-addressing.js';
-export { type CommandRunner, CommandFailedError } from './command-runner.js';
+} from './planning/planning-errors.js';
+export { describeOccupiedSubnet, type OccupiedSubnet } from './planning/occupied-subnet.js';
+export { allocateBridgeName, DEFAULT_BRIDGE_PREFIX } from './planning/bridge-name-allocation.js';
+export { assertInterfaceName } from './host/interface-name.js';
+export { readHostAddressing, parseHostAddressing, type HostAddressingOptions } from './host/host-addressing.js';
+export type { CommandRunner } from './host/command-runner.js';
 export {
   listBridges,
   parseBridgeState,
@@ -37,7 +39,7 @@ export {
   type BridgeStateDeps,
   type LinkState,
   type StpPortState,
-} from './bridge-state.js';
-export { BridgeNotFoundError, NotABridgeError } from './bridge-state-errors.js';
-export { type HostLinks, type PortOwnerLookup, parseHostLinks, readHostLinks } from './host-links.js';
-export { parseDomainInterfaces, portOwnersFromDomains, type DomainInterface, type PortOwner } from './domain-interfaces.js';
+} from './host/bridge-state.js';
+export { BridgeNotFoundError, CommandFailedError, InvalidInterfaceNameError, NotABridgeError } from './host/host-errors.js';
+export { type HostLinks, type PortOwnerLookup, parseHostLinks, readHostLinks } from './host/host-links.js';
+export { parseDomainInterfaces, portOwnersFromDomains, type DomainInterface, type PortOwner } from './xml/domain-interfaces.js';

@@ -3,7 +3,7 @@
  * reply per gathered batch listing every event, a digest for bursts across many networks, and the
  * mute notices. Every event a batch holds is shown: none is summarised away.
  */
-import type { MonitorEvent } from '../queue/monitor-contract.js';
+import type { MonitorEvent } from '../contract/index.js';
 import type { Message, MessageBlock } from './message.js';
 import { escapeMrkdwn, inlineCode, mentionUser, slackDate } from './mrkdwn-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';

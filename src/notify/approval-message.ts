@@ -2,10 +2,10 @@
  * The approval request posted to the approvals channel (with Approve / Reject while pending, and
  * who decided once decided) and the short notice that tells the requester the outcome.
  */
-import type { JobName, JobResults } from '../queue/job-contract.js';
+import type { JobName, JobResults } from '../contract/index.js';
 import { APPROVE_ACTION_ID, REJECT_ACTION_ID } from './action-ids.js';
 import type { Message, MessageBlock } from './message.js';
-import { escapeMrkdwn, inlineCode, mentionUser, slackDate } from './mrkdwn-text.js';
+import { type BotText, escapeMrkdwn, inlineCode, mentionUser, slackDate } from './mrkdwn-text.js';
 import { specFields } from './spec-summary.js';
 import { xmlBlocks } from './xml-excerpt.js';
 
@@ -114,4 +114,41 @@ function decider(view: ApprovalView): string {
 
 function notice(text: string, mrkdwn: string): Message {
   return { text, blocks: [{ kind: 'section', text: mrkdwn }] };
+}
+
+/** Why an approver's click or rejection did not take (the approval store's refusal codes). */
+export type ApprovalRefusalCode = 'not-found' | 'already-decided' | 'expired' | 'self-approval' | 'reason-required';
+
+/**
+ * The sentence shown to the person whose click or rejection did not take. `request` is the request
+ * as it stands (who decided it, when it expired), when there is one; `keepDays` is how long decided
+ * requests stay readable.
+ */
+export function approvalRefusal(code: ApprovalRefusalCode, request: { state: string; decidedBy?: string; expiresAt: number } | undefined, keepDays: number): BotText {
+  switch (code) {
+    case 'not-found': {
+      const text = `This approval request is not known: it never existed, or was decided more than ${keepDays} days ago.`;
+      return { mrkdwn: text, plain: text };
+    }
+    case 'already-decided': {
+      const state = escapeMrkdwn(request?.state ?? 'decided');
+      return request?.decidedBy === undefined
+        ? { mrkdwn: `This request was already ${state}.`, plain: `This request was already ${request?.state ?? 'decided'}.` }
+        : { mrkdwn: `This request was already ${state} by ${mentionUser(request.decidedBy)}.`, plain: `This request was already ${request.state} by someone else.` };
+    }
+    case 'expired': {
+      const plain = 'This request expired without a decision. Ask for it again if it is still needed.';
+      return request === undefined
+        ? { mrkdwn: plain, plain }
+        : { mrkdwn: `This request expired ${slackDate(request.expiresAt)} without a decision. Ask for it again if it is still needed.`, plain };
+    }
+    case 'self-approval': {
+      const text = 'You asked for this change, so someone else has to decide on it.';
+      return { mrkdwn: text, plain: text };
+    }
+    case 'reason-required': {
+      const text = 'A rejection needs a reason: it tells the requester what to change.';
+      return { mrkdwn: text, plain: text };
+    }
+  }
 }

@@ -2,7 +2,7 @@
  * `/vnet list` over several hosts: one table with a host column, and a line for each host that did
  * not answer (down, failed, or still being asked).
  */
-import type { JobFailure, NetworkListEntry } from '../queue/job-contract.js';
+import type { JobFailure, NetworkListEntry } from '../contract/index.js';
 import { NETWORK_COLUMNS, networkRow } from './job-result-blocks.js';
 import type { Message, MessageBlock } from './message.js';
 import { escapeMrkdwn, inlineCode, mentionUser } from './mrkdwn-text.js';

@@ -1,5 +1,5 @@
 /** `/vnet hosts`: every registered host, whether its worker is up, and its libvirt connection. */
-import type { HostStatus } from '../queue/host-registry.js';
+import type { HostStatus } from '../contract/index.js';
 import type { Message } from './message.js';
 
 /** A table of hosts: up/down, libvirt connection and version, networks, last heartbeat age. */

@@ -1,21 +1,23 @@
 /**
- * Platform-free messages (job status, approvals, replies, hosts, audit), the builders that make
- * them from bot state, the Slack Block Kit renderer and the bot's modals.
+ * The Slack presentation layer: the message model, the builders that make messages from bot state,
+ * the Block Kit renderer, the bot's modals and the action and view ids its listeners match on. The
+ * model's block structure names no platform, but its texts are Slack mrkdwn (mentions, channel
+ * links, dates): a second chat platform would start by moving that markup into its renderer.
  */
 export type { Message, MessageBlock, MessageButton } from './message.js';
 export { type BlockKitMessage, renderBlockKit } from './block-kit.js';
 export { SLACK_LIMITS } from './slack-limits.js';
-export { TRUNCATION_NOTE, escapeMrkdwn, inlineCode, mentionChannel, mentionUser, slackDate } from './mrkdwn-text.js';
-export { type JobState, type JobView, jobMessage } from './job-message.js';
+export { type BotText, TRUNCATION_NOTE, escapeMrkdwn, inlineCode, mentionChannel, mentionUser, plainText, slackDate } from './mrkdwn-text.js';
+export { type JobState, type JobView, jobAnswerMessage, jobMessage } from './job-message.js';
 export { jobResultBlocks } from './job-result-blocks.js';
 export { XML_EXCERPT_LINES } from './xml-excerpt.js';
 export { type FleetListAnswer, fleetListMessage } from './fleet-list-message.js';
-export { type ApprovalView, approvalOutcomeNotice, approvalRequestMessage } from './approval-message.js';
+export { type ApprovalRefusalCode, type ApprovalView, approvalOutcomeNotice, approvalRefusal, approvalRequestMessage } from './approval-message.js';
 export { ackMessage, deniedMessage, errorMessage, helpMessage, usageErrorMessage } from './reply-messages.js';
 export { describeCommand } from './describe-command.js';
 export { hostsMessage } from './hosts-message.js';
 export { type AuditEntryView, auditMessage } from './audit-message.js';
-export { createNetworkModal, rejectReasonModal } from './modal-views.js';
+export { type CreateNetworkModalOptions, createNetworkModal, rejectReasonModal } from './modal-views.js';
 export {
   APPROVE_ACTION_ID,
   CREATE_MODAL_CALLBACK_ID,

@@ -3,7 +3,7 @@
  * done/failed/rejected/expired). Every state reads on its own: what was asked, on which host, by
  * whom, where it stands in one clear word or sentence, and, when done, the result.
  */
-import type { JobFailure, JobName, JobProgress } from '../queue/job-contract.js';
+import type { JobFailure, JobName, JobProgress } from '../contract/index.js';
 import { jobResultBlocks } from './job-result-blocks.js';
 import type { Message, MessageBlock } from './message.js';
 import { escapeMrkdwn, inlineCode, mentionChannel, mentionUser, slackDate } from './mrkdwn-text.js';
@@ -50,6 +50,20 @@ export function jobMessage(view: JobView): Message {
   if (view.state === 'failed' && view.failure) context.push(`code ${inlineCode(view.failure.code)}`);
   blocks.push({ kind: 'context', elements: context });
   return { text: `${view.commandText} (host ${view.hostId}): ${state.plain}`, blocks };
+}
+
+/**
+ * The one answer to a quick read (info, leases, bridges): its result, then the command, host, job
+ * and who asked in one context line. Work that takes time or needs approval keeps the live card of
+ * {@link jobMessage} instead.
+ */
+export function jobAnswerMessage(view: JobView): Message {
+  const blocks: MessageBlock[] = view.outcome ? jobResultBlocks(view.outcome.name, view.outcome.result, { xmlAttached: view.xmlAttached ?? false }) : [];
+  blocks.push({
+    kind: 'context',
+    elements: [`${inlineCode(view.commandText)} on host ${inlineCode(view.hostId)} · job ${inlineCode(view.jobId)} · asked by ${mentionUser(view.requestedBy)} · ${slackDate(view.updatedAt)}`],
+  });
+  return { text: `${view.commandText} (host ${view.hostId}): done`, blocks };
 }
 
 /** The state in words: plain for the notification, mrkdwn for the message. */

@@ -2,7 +2,7 @@
  * The result of a finished job as message blocks, one rendering per job name (tables for lists,
  * fields for a single network, one sentence for a change).
  */
-import type { BridgeReport, JobName, JobResults, NetworkListEntry } from '../queue/job-contract.js';
+import type { BridgeReport, JobName, JobResults, NetworkListEntry } from '../contract/index.js';
 import type { MessageBlock } from './message.js';
 import { escapeMrkdwn, inlineCode, isoMinute } from './mrkdwn-text.js';
 import { specFields } from './spec-summary.js';

@@ -1,11 +1,11 @@
 /**
- * The platform-free message model: what the bot wants to say, in blocks any chat platform can show.
- * Builders produce it from bot state; a renderer per platform (Block Kit for Slack) turns it into
- * that platform's payload and enforces that platform's limits.
+ * The message model: what the bot wants to say, as blocks. Builders produce it from bot state; the
+ * Block Kit renderer turns it into Slack's payload and enforces Slack's limits.
  *
  * Text conventions: `header`, table cells, `code`, button and confirm texts are plain text (the
- * renderer escapes them where the platform would parse them); `section`, `fields` and `context`
- * texts are mrkdwn, so builders escape every user- or host-supplied piece with `escapeMrkdwn`.
+ * renderer escapes them where Slack would parse them); `section`, `fields` and `context` texts are
+ * Slack mrkdwn, so builders escape every user- or host-supplied piece with `escapeMrkdwn` and keep
+ * what the bot writes itself (mentions, channel links, dates) as it is (see `BotText`).
  */
 
 /** One block of a message. */

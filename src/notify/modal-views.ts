@@ -28,8 +28,16 @@ const DHCP_OPTIONS: readonly [string, string][] = [
   [DHCP_CHOICES.custom, 'custom range'],
 ];
 
+/** What the create dialog opens with: the hosts to pick from, the defaults, and the channel it came from. */
+export interface CreateNetworkModalOptions {
+  hosts: string[];
+  defaultHost?: string;
+  suggestedSubnet?: string;
+  channelId: string;
+}
+
 /** The create-network dialog. `private_metadata` carries `{ channelId }`: where the request was made. */
-export function createNetworkModal(p: { hosts: string[]; defaultHost?: string; suggestedSubnet?: string; channelId: string; errors?: never }): View {
+export function createNetworkModal(p: CreateNetworkModalOptions): View {
   const f = CREATE_MODAL_FIELDS;
   const hostOptions = p.hosts.slice(0, SLACK_LIMITS.selectOptions).map((host) => option(host, host));
   const initialHost = hostOptions.find((o) => o.value === p.defaultHost);

@@ -4,6 +4,22 @@
  * mrkdwn, so it can never become a link, a mention or a broadcast.
  */
 
+/**
+ * A sentence the bot wrote itself, as mrkdwn (with its mentions, channel links and dates, and every
+ * user- or host-supplied piece already escaped) and as plain text for notifications. Builders take
+ * it as it is: it never goes through {@link escapeMrkdwn} again, which would show a mention as raw
+ * `&lt;@U…&gt;`. A plain `string` is what a person or host supplied, and is always escaped.
+ */
+export interface BotText {
+  readonly mrkdwn: string;
+  readonly plain: string;
+}
+
+/** Plain text (from a person, a host or a library) as a {@link BotText}: escaped for mrkdwn. */
+export function plainText(text: string): BotText {
+  return { mrkdwn: escapeMrkdwn(text), plain: text };
+}
+
 /** The note appended wherever text had to be cut to fit a limit. */
 export const TRUNCATION_NOTE = '…(truncated)';
 

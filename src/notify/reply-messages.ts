@@ -4,7 +4,7 @@
  */
 import type { UsageError } from '../commands/index.js';
 import type { Message, MessageBlock } from './message.js';
-import { escapeMrkdwn, inlineCode } from './mrkdwn-text.js';
+import { type BotText, escapeMrkdwn, inlineCode, plainText } from './mrkdwn-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
 /**
@@ -61,7 +61,11 @@ export function deniedMessage(p: { command: string; requiredRole: string; userRo
   };
 }
 
-/** A failure to act, written for the person (e.g. the host is down). The text is escaped. */
-export function errorMessage(text: string): Message {
-  return { text, blocks: [{ kind: 'section', text: `*Could not do that:* ${escapeMrkdwn(text)}` }] };
+/**
+ * A failure to act, written for the person (e.g. the host is down). A `string` is escaped; a
+ * {@link BotText} the bot composed (with mentions or dates) is used as it is.
+ */
+export function errorMessage(text: string | BotText): Message {
+  const { mrkdwn, plain } = typeof text === 'string' ? plainText(text) : text;
+  return { text: plain, blocks: [{ kind: 'section', text: `*Could not do that:* ${mrkdwn}` }] };
 }

@@ -1,28 +1,5 @@
 import type { Redis } from 'ioredis';
-import { hostRegistryKey } from './queue-names.js';
-
-/** What a host worker says about its host, refreshed with every heartbeat. */
-export interface HostRecord {
-  hostId: string;
-  hostname: string;
-  libvirtVersion: string;
-  networks: number;
-  /** Whether the worker currently has a working libvirt connection. */
-  libvirtConnected: boolean;
-  /** Last heartbeat, ms since epoch. */
-  lastHeartbeat: number;
-  startedAt: number;
-  workerVersion: string;
-  /** The worker's heartbeat interval, so readers judge silence by it (records from older workers lack it). */
-  heartbeatMs?: number;
-}
-
-/** A registered host and whether its heartbeat is fresh. */
-export interface HostStatus extends HostRecord {
-  up: boolean;
-  /** How long since the last heartbeat, ms. */
-  silentForMs: number;
-}
+import { type HostRecord, type HostStatus, hostRegistryKey } from '../contract/index.js';
 
 /**
  * The host registry: one Redis hash, a field per host holding its JSON record. Workers write

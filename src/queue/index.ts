@@ -1,8 +1,5 @@
-/** The bot↔worker contract and the Redis plumbing both sides share. */
-export * from './job-contract.js';
-export { hostQueueName, hostRegistryKey } from './queue-names.js';
+/** The Redis/BullMQ plumbing both sides share: connections, the job client, the host registry, the monitor stream. */
 export { createRedisConnection, type RedisLocation, type RedisRole } from './redis-connection.js';
-export { HostRegistry, type HostRecord, type HostStatus } from './host-registry.js';
+export { HostRegistry } from './host-registry.js';
 export { HostUnavailableError, JobClient, type JobOutcome, type SubmitOptions } from './job-client.js';
-export * from './monitor-contract.js';
 export { MONITOR_STREAM_MAX_LENGTH, MonitorEventReader, MonitorEventWriter, type MonitorStreamEntry } from './monitor-stream.js';

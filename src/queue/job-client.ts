@@ -8,10 +8,10 @@ import {
   type JobResult,
   MUTATING_JOBS,
   decodeJobFailure,
+  hostQueueName,
   jobPayloadSchemas,
-} from './job-contract.js';
+} from '../contract/index.js';
 import type { HostRegistry } from './host-registry.js';
-import { hostQueueName } from './queue-names.js';
 import { type RedisLocation, createRedisConnection } from './redis-connection.js';
 
 /** How a job ended. */

@@ -4,7 +4,7 @@
  * events survive a bot restart and are redelivered if it dies before posting them.
  */
 import type { Redis } from 'ioredis';
-import { type MonitorEvent, monitorEventSchema, monitorStreamKey } from './monitor-contract.js';
+import { type MonitorEvent, monitorEventSchema, monitorStreamKey } from '../contract/index.js';
 
 /** How many events the stream keeps (approximately; oldest trimmed first). */
 export const MONITOR_STREAM_MAX_LENGTH = 100_000;

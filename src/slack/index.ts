@@ -1,4 +1,3 @@
-/** The Slack side of the bot: Bolt listeners, job messages kept in place, approvals, posting under rate limits. */
-export { createBotMetrics, type BotMetrics } from './bot-metrics.js';
-export { startSlackBot, SLACK_IDS, type RunningSlackBot, type SlackBotOptions } from './slack-bot.js';
-export { SlackPoster, slackClientOptions, type PostedMessage, type SlackMessageBody } from './slack-poster.js';
+/** The Bolt adapter: Slack payloads in, the bot's use cases called, Block Kit answers out, posting under rate limits. */
+export { startSlackBot, type RunningSlackBot, type SlackBotOptions } from './slack-bot.js';
+export { SlackPoster, slackClientOptions } from './slack-poster.js';

@@ -1,59 +1,45 @@
-import type { AddressInfo } from 'node:net';
+/**
+ * The Bolt adapter: builds the Bolt app (HTTP receiver or Socket Mode), turns Slack payloads into
+ * calls of the bot's use cases (src/app) and renders their answers as Block Kit. What the bot does
+ * lives in src/app; this file knows Slack's shapes and nothing more.
+ */
 import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { App, type CustomRoute, HTTPReceiver, LogLevel, type Receiver, SocketModeReceiver } from '@slack/bolt';
-import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { type AlertRouting, MuteStore, compileAlertRouting } from '../alerts/index.js';
-import type { ApprovalStore, CompiledPolicy } from '../approvals/index.js';
-import type { AuditLog } from '../audit/index.js';
+import type { BotApp, BotMetrics, ChatPorts } from '../app/index.js';
 import type { BotConfig } from '../config/index.js';
 import { toBoltLogger } from '../log/index.js';
-import { REJECT_REASON_FIELD, createNetworkModal, describeCommand, ackMessage, errorMessage, rejectReasonModal, renderBlockKit } from '../notify/index.js';
-import type { HostRegistry, JobClient } from '../queue/index.js';
-import { AlertFeed } from './alert-feed.js';
-import { ApprovalFlow } from './approval-flow.js';
-import type { BotMetrics } from './bot-metrics.js';
-import { CommandHandler, type SlashCommandInput, newJobId } from './command-handler.js';
-import { dialogCommandText, readCreateDialog, validateCreateDialog } from './create-dialog.js';
-import { HostChooser } from './host-choice.js';
-import { JobRecordStore } from './job-records.js';
-import { JobTracker } from './job-tracker.js';
+import {
+  APPROVE_ACTION_ID,
+  CREATE_MODAL_CALLBACK_ID,
+  type Message,
+  REJECT_ACTION_ID,
+  REJECT_REASON_CALLBACK_ID,
+  REJECT_REASON_FIELD,
+  createNetworkModal,
+  errorMessage,
+  rejectReasonModal,
+  renderBlockKit,
+} from '../notify/index.js';
+import { readCreateDialog } from './create-dialog-values.js';
 import { QuietGate } from './quiet-gate.js';
-import { ReplayGuard } from './replay-guard.js';
 import { SlackPoster, slackClientOptions } from './slack-poster.js';
 import { UserGroupDirectory } from './user-groups.js';
 
-/** Action and view ids the bot's messages and modals use (the notify renderer sets them). */
-export const SLACK_IDS = {
-  approve: 'vnet_approve',
-  reject: 'vnet_reject',
-  rejectReasonView: 'vnet_reject_reason',
-  createView: 'vnet_create',
-} as const;
-
-/** Everything the Slack side of the bot needs; built by `src/bot.ts` (or a test). */
+/** What the Slack adapter needs; built by `src/bot.ts` (or a test). */
 export interface SlackBotOptions {
   config: BotConfig;
   log: Logger;
-  redis: Redis;
-  jobs: JobClient;
-  registry: HostRegistry;
-  approvalStore: ApprovalStore;
-  audit: AuditLog;
-  policy: CompiledPolicy;
   metrics: BotMetrics;
+  /** Builds the bot's use cases over the ports this adapter gives (see `createBotApp`). */
+  createApp: (ports: ChatPorts) => BotApp;
+  /** Resolves when the bot's backing store answers; `/healthz` says 503 with the reason otherwise. */
+  healthCheck: () => Promise<unknown>;
   /** Overrides `slack.port` (0 = any free port, for tests). */
   port?: number;
-  /** How often expired approval requests are swept. Default 15 s. */
-  approvalSweepMs?: number;
-  /** Longest wait for a job's outcome. Default 10 min. */
-  jobTimeoutMs?: number;
   /** The slash command's name as registered in the Slack app. Default `/vnet`. */
   slashCommand?: string;
-  /** Alert routing compiled from `config.alerts` (compiled here when absent). */
-  alertRouting?: AlertRouting;
-  /** Overrides of the alert feed (tests): `config.alerts` timings, and its consumer name in the stream's group (default this machine's host name). */
-  alertFeed?: { coalesceMs?: number; burstNetworks?: number; consumer?: string };
 }
 
 /** A running bot. */
@@ -70,7 +56,7 @@ export interface RunningSlackBot {
  * `auth.test` first, so a wrong token fails here, clearly, instead of as an unhandled rejection.
  */
 export async function startSlackBot(options: SlackBotOptions): Promise<RunningSlackBot> {
-  const { config, log, metrics, policy } = options;
+  const { config, log, metrics } = options;
   const slack = config.slack;
   const boltLogger = toBoltLogger<LogLevel>(log.child({ component: 'bolt' }));
   const port = options.port ?? slack.port;
@@ -98,132 +84,71 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   await app.init();
 
   const poster = new SlackPoster({ client: app.client, log, onRateLimited: (method) => metrics.rateLimitedTotal.inc({ method }) });
-  const records = new JobRecordStore(options.redis, config.redis.prefix);
-  const tracker = new JobTracker({ jobs: options.jobs, poster, records, audit: options.audit, metrics, log, ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}) });
-  const approvals = new ApprovalFlow({ store: options.approvalStore, policy, tracker, jobs: options.jobs, audit: options.audit, metrics, log });
-  const groups = new UserGroupDirectory(app.client, Object.keys(config.policy.grants.groups ?? {}), log);
-  const chooser = new HostChooser(options.registry, options.jobs);
-  const routing = options.alertRouting ?? compileAlertRouting(config.alerts);
-  const mutes = routing.enabled ? new MuteStore(options.redis, config.redis.prefix) : undefined;
-  const actorOf = async (userId: string, channelId: string): Promise<{ userId: string; channelId: string; userGroups: string[] }> => ({
-    userId,
-    channelId,
-    userGroups: await groups.groupsOf(userId),
-  });
-
-  const openCreateDialog = async (input: SlashCommandInput): Promise<void> => {
-    const hosts = (await chooser.hosts()).filter((h) => h.up).map((h) => h.hostId);
-    const defaultHost = hosts.length === 1 ? hosts[0] : undefined;
-    const suggestedSubnet = defaultHost ? await suggestSubnet(options.jobs, defaultHost, input.userId) : undefined;
-    await app.client.views.open({
-      trigger_id: input.triggerId,
-      view: createNetworkModal({ hosts, channelId: input.channelId, ...(defaultHost ? { defaultHost } : {}), ...(suggestedSubnet ? { suggestedSubnet } : {}) }),
-    });
-  };
   // What a slash command does after its ack waits for the requests in hand to be acked (see QuietGate).
   const gate = new QuietGate();
-  const handler = new CommandHandler({
-    policy,
-    groups,
-    guard: new ReplayGuard(options.redis, config.redis.prefix),
-    tracker,
-    approvals,
-    chooser,
-    registry: options.registry,
-    jobs: options.jobs,
-    ...(mutes ? { mutes } : {}),
-    records,
-    audit: options.audit,
-    metrics,
-    log,
-    openCreateDialog,
+  const bot = options.createApp({
+    poster,
+    groups: new UserGroupDirectory(app.client, Object.keys(config.policy.grants.groups ?? {}), log),
+    openCreateDialog: async (triggerId, form) => {
+      await app.client.views.open({ trigger_id: triggerId, view: createNetworkModal(form) });
+    },
     afterAck: () => gate.quiet(),
   });
 
   app.command(options.slashCommand ?? '/vnet', async ({ command, ack, respond }) => {
-    const input: SlashCommandInput = {
-      command: command.command,
-      text: command.text,
-      userId: command.user_id,
-      userName: command.user_name,
-      channelId: command.channel_id,
-      triggerId: command.trigger_id,
-    };
-    await handler.handle(
-      input,
-      (body) => (body ? ack({ response_type: 'ephemeral', ...body }) : ack()),
-      async (body) => {
-        await respond({ response_type: 'ephemeral', ...body });
+    await bot.commands.handle(
+      {
+        command: command.command,
+        text: command.text,
+        userId: command.user_id,
+        userName: command.user_name,
+        channelId: command.channel_id,
+        requestId: command.trigger_id,
+      },
+      (message) => (message ? ack({ response_type: 'ephemeral', ...render(message) }) : ack()),
+      async (message) => {
+        await respond({ response_type: 'ephemeral', ...render(message) });
       },
     );
   });
 
-  app.action(SLACK_IDS.approve, async ({ ack, body, action }) => {
+  app.action(APPROVE_ACTION_ID, async ({ ack, body, action }) => {
     await ack();
-    const approvalId = 'value' in action && typeof action.value === 'string' ? action.value : '';
     const channelId = body.channel?.id ?? '';
-    const answer = await approvals.approve(approvalId, await actorOf(body.user.id, channelId));
-    if (!answer.ok && channelId) await poster.postEphemeral(channelId, body.user.id, renderBlockKit(errorMessage(answer.message)));
+    const answer = await bot.approve(buttonValue(action), { userId: body.user.id, channelId });
+    if (!answer.ok && channelId) await poster.postEphemeral(channelId, body.user.id, errorMessage(answer.refusal));
   });
 
-  app.action(SLACK_IDS.reject, async ({ ack, body, action, client }) => {
+  app.action(REJECT_ACTION_ID, async ({ ack, body, action, client }) => {
     await ack();
-    const approvalId = 'value' in action && typeof action.value === 'string' ? action.value : '';
+    const approvalId = buttonValue(action);
     const channelId = body.channel?.id ?? '';
-    const answer = await approvals.mayReject(approvalId, await actorOf(body.user.id, channelId));
+    const answer = await bot.mayReject(approvalId, { userId: body.user.id, channelId });
     if (!answer.ok) {
-      if (channelId) await poster.postEphemeral(channelId, body.user.id, renderBlockKit(errorMessage(answer.message)));
+      if (channelId) await poster.postEphemeral(channelId, body.user.id, errorMessage(answer.refusal));
       return;
     }
     // Reject asks for a reason, so the requester learns why.
     if ('trigger_id' in body) await client.views.open({ trigger_id: body.trigger_id, view: { ...rejectReasonModal(approvalId), private_metadata: JSON.stringify({ approvalId, channelId }) } });
   });
 
-  app.view(SLACK_IDS.rejectReasonView, async ({ ack, body, view }) => {
-    const { approvalId, channelId } = JSON.parse(view.private_metadata || '{}') as { approvalId?: string; channelId?: string };
+  app.view(REJECT_REASON_CALLBACK_ID, async ({ ack, body, view }) => {
+    const { approvalId, channelId } = privateMetadata(view.private_metadata);
     const reason = (view.state.values[REJECT_REASON_FIELD.blockId]?.[REJECT_REASON_FIELD.actionId]?.value ?? '').trim();
     if (!reason) {
       await ack({ response_action: 'errors', errors: { [REJECT_REASON_FIELD.blockId]: 'say why, so the requester knows what to change' } });
       return;
     }
-    const answer = await approvals.reject(approvalId ?? '', await actorOf(body.user.id, channelId ?? ''), reason);
-    if (!answer.ok) {
-      await ack({ response_action: 'errors', errors: { [REJECT_REASON_FIELD.blockId]: answer.message } });
-      return;
-    }
-    await ack();
+    const answer = await bot.reject(approvalId ?? '', { userId: body.user.id, channelId: channelId ?? '' }, reason);
+    // A modal's field errors are plain text.
+    await (answer.ok ? ack() : ack({ response_action: 'errors', errors: { [REJECT_REASON_FIELD.blockId]: answer.refusal.plain } }));
   });
 
-  app.view(SLACK_IDS.createView, async ({ ack, body, view }) => {
-    const { channelId = '' } = JSON.parse(view.private_metadata || '{}') as { channelId?: string };
-    const result = validateCreateDialog(readCreateDialog(view.state.values));
-    if (!result.ok) {
-      await ack({ response_action: 'errors', errors: result.errors });
-      return;
-    }
-    const actor = await actorOf(body.user.id, channelId);
-    const decision = policy.authorize(actor, 'create');
-    if (!decision.allowed) {
-      await ack({ response_action: 'errors', errors: { [Object.keys(view.state.values)[0] ?? 'name']: decision.reason } });
-      return;
-    }
-    await ack();
-    const jobId = newJobId();
-    const needsApproval = policy.needsApproval('create');
-    const command = result.command;
-    await poster.postEphemeral(
-      channelId,
-      body.user.id,
-      renderBlockKit(
-        ackMessage(
-          `Understood: ${describeCommand(command)}.`,
-          needsApproval && policy.approvalsChannel ? `Job ${jobId} needs approval; the request goes to <#${policy.approvalsChannel}>.` : `Job ${jobId} is queued.`,
-        ),
-      ),
+  app.view(CREATE_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
+    const { channelId = '' } = privateMetadata(view.private_metadata);
+    await bot.commands.submitCreateDialog(readCreateDialog(view.state.values), { userId: body.user.id, userName: body.user.name, channelId }, (answer) =>
+      answer.ok ? ack() : ack({ response_action: 'errors', errors: answer.errors }),
     );
-    metrics.commandsTotal.inc({ command: 'create', outcome: 'accepted' });
-    const input: SlashCommandInput = { command: '', text: dialogCommandText(command), userId: body.user.id, userName: body.user.name, channelId, triggerId: (body as { trigger_id?: string }).trigger_id ?? '' };
-    await handler.run(command, { jobId, input, needsApproval }).catch((error: unknown) => log.error({ err: String(error), jobId }, 'could not start a job from the create dialog'));
   });
 
   app.error((error) => {
@@ -234,55 +159,56 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   const server = (await app.start(port)) as Server | undefined;
   if (server && typeof server.on === 'function') gate.watch(server);
   const address = server && typeof server.address === 'function' ? (server.address() as AddressInfo | null) : null;
-  const sweeper = setInterval(() => {
-    approvals.expireDue().catch((error: unknown) => log.warn({ err: String(error) }, 'approval expiry sweep failed'));
-  }, options.approvalSweepMs ?? 15_000);
-  let feed: AlertFeed | undefined;
-  if (mutes) {
-    feed = new AlertFeed({
-      // Stream reads block: the feed gets a connection of its own.
-      // Its errors are logged like the main connection's (ioredis retries by itself); unheard, ioredis prints each to stderr.
-      readerConnection: options.redis.duplicate().on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection problem (alert reader)')),
-      redis: options.redis,
-      prefix: config.redis.prefix,
-      routing,
-      mutes,
-      poster,
-      log: log.child({ component: 'alerts' }),
-      metrics,
-      coalesceMs: options.alertFeed?.coalesceMs ?? config.alerts.coalesceMs,
-      burstNetworks: options.alertFeed?.burstNetworks ?? config.alerts.burstNetworks,
-      ...(options.alertFeed?.consumer ? { consumer: options.alertFeed.consumer } : {}),
-    });
-    await feed.start();
-  } else {
-    log.warn('monitor alerts are off: set alerts.channel (VNETOPS_ALERTS_CHANNEL) or alerts.routes to get them');
-  }
-  log.info({ mode: slack.mode, port: address?.port, alerts: routing.enabled }, 'vnetops bot ready');
+  await bot.start();
+  log.info({ mode: slack.mode, port: address?.port, alerts: bot.alertsEnabled }, 'vnetops bot ready');
 
   return {
     app,
     port: address?.port,
     stop: async (graceMs = 10_000) => {
-      clearInterval(sweeper);
       await app.stop();
-      // Gathered alerts are posted (or left in the stream for the next start) meanwhile, within the same grace.
-      await Promise.all([
-        feed?.stop(graceMs),
-        Promise.race([Promise.all([tracker.settle(), poster.settle()]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]),
-      ]);
+      await bot.stop(graceMs);
     },
   };
 }
 
-/** `/healthz` (Redis reachable) and `/metrics` (Prometheus text format). */
+/** Block Kit for a message; a message object answered often (help) is rendered once. */
+const rendered = new WeakMap<Message, ReturnType<typeof renderBlockKit>>();
+function render(message: Message): ReturnType<typeof renderBlockKit> {
+  let body = rendered.get(message);
+  if (!body) {
+    body = renderBlockKit(message);
+    rendered.set(message, body);
+  }
+  return body;
+}
+
+/** A button's value (the approval id on approval buttons); '' when it has none. */
+function buttonValue(action: unknown): string {
+  const value = (action as { value?: unknown }).value;
+  return typeof value === 'string' ? value : '';
+}
+
+/** The ids a modal carries in `private_metadata` (JSON the bot wrote; read defensively all the same). */
+function privateMetadata(text: string | undefined): { approvalId?: string; channelId?: string } {
+  try {
+    const parsed: unknown = JSON.parse(text || '{}');
+    if (typeof parsed !== 'object' || parsed === null) return {};
+    const { approvalId, channelId } = parsed as Record<string, unknown>;
+    return { ...(typeof approvalId === 'string' ? { approvalId } : {}), ...(typeof channelId === 'string' ? { channelId } : {}) };
+  } catch {
+    return {};
+  }
+}
+
+/** `/healthz` (the backing store reachable) and `/metrics` (Prometheus text format). */
 function healthRoutes(options: SlackBotOptions): CustomRoute[] {
   return [
     {
       path: '/healthz',
       method: ['GET'],
       handler: (_req, res) => {
-        options.redis.ping().then(
+        options.healthCheck().then(
           () => {
             res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
           },
@@ -303,17 +229,4 @@ function healthRoutes(options: SlackBotOptions): CustomRoute[] {
       },
     },
   ];
-}
-
-/** The planner's next free subnet on a host, for the create dialog; undefined if the host is slow to say. */
-async function suggestSubnet(jobs: JobClient, hostId: string, userId: string): Promise<string | undefined> {
-  try {
-    const { jobId } = await jobs.submit(hostId, 'plan', { requestedBy: { userId }, request: { mode: 'isolated', name: 'new-network' } });
-    // views.open must follow the command within 3 s: wait at most 1.5 s for the suggestion.
-    const outcome = await jobs.waitForOutcome<'plan'>(hostId, jobId, { timeoutMs: 1500 });
-    const spec = outcome.ok ? (outcome.result.spec as { ipv4?: { subnet?: string } }) : undefined;
-    return spec?.ipv4?.subnet;
-  } catch {
-    return undefined;
-  }
 }

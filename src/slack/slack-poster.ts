@@ -1,18 +1,7 @@
 import { type WebClient, WebClientEvent, ErrorCode as WebApiErrorCode } from '@slack/web-api';
-import type { KnownBlock } from '@slack/types';
 import type { Logger } from 'pino';
-
-/** A rendered message ready for Slack. */
-export interface SlackMessageBody {
-  text: string;
-  blocks: KnownBlock[];
-}
-
-/** Where a posted message is, for updating it later. */
-export interface PostedMessage {
-  channel: string;
-  ts: string;
-}
+import type { MessagePoster, PostedMessage } from '../app/index.js';
+import { type Message, renderBlockKit } from '../notify/index.js';
 
 /** Options of {@link SlackPoster}. */
 export interface SlackPosterOptions {
@@ -32,15 +21,15 @@ export interface SlackPosterOptions {
 export const slackClientOptions = { rejectRateLimitedCalls: true, retryConfig: { retries: 0 } } as const;
 
 /**
- * Posts and updates bot messages under Slack's rate limits.
+ * Posts and updates bot messages under Slack's rate limits, rendering them as Block Kit.
  * - A 429 waits the `Retry-After` Slack gave, then tries again: nothing is dropped.
  * - Posting is retried only when Slack certainly did not take the message (429, connection
  *   refused), so a retry never posts twice. Updates are idempotent and retried on any transport error.
  * - Updates of one message are coalesced: while one is in flight only the newest pending content is
  *   kept, so a fast job does not queue a stale trail of edits, and the last state always lands.
  */
-export class SlackPoster {
-  private readonly updates = new Map<string, { running: Promise<void>; next?: SlackMessageBody; waiters: (() => void)[] }>();
+export class SlackPoster implements MessagePoster {
+  private readonly updates = new Map<string, { running: Promise<void>; next?: Message; waiters: (() => void)[] }>();
   private readonly maxRetryAfterMs: number;
 
   constructor(private readonly options: SlackPosterOptions) {
@@ -51,7 +40,8 @@ export class SlackPoster {
   }
 
   /** Posts a message (in a thread when `threadTs` is given). */
-  async post(channel: string, body: SlackMessageBody, threadTs?: string): Promise<PostedMessage> {
+  async post(channel: string, message: Message, threadTs?: string): Promise<PostedMessage> {
+    const body = renderBlockKit(message);
     const response = await this.withRetries('chat.postMessage', false, () =>
       this.options.client.chat.postMessage({ channel, text: body.text, blocks: body.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
     );
@@ -60,7 +50,8 @@ export class SlackPoster {
   }
 
   /** Posts a message only `user` sees. */
-  async postEphemeral(channel: string, user: string, body: SlackMessageBody, threadTs?: string): Promise<void> {
+  async postEphemeral(channel: string, user: string, message: Message, threadTs?: string): Promise<void> {
+    const body = renderBlockKit(message);
     await this.withRetries('chat.postEphemeral', false, () =>
       this.options.client.chat.postEphemeral({ channel, user, text: body.text, blocks: body.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
     );
@@ -70,17 +61,17 @@ export class SlackPoster {
    * Replaces a message's content. Resolves when this content (or newer content given meanwhile)
    * is in Slack. Never throws: a failed update is logged, and the next one carries the state anyway.
    */
-  update(message: PostedMessage, body: SlackMessageBody): Promise<void> {
+  update(message: PostedMessage, body: Message): Promise<void> {
     const key = `${message.channel}/${message.ts}`;
     const current = this.updates.get(key);
     if (current) {
       current.next = body;
       return new Promise((resolve) => current.waiters.push(resolve));
     }
-    const entry: { running: Promise<void>; next?: SlackMessageBody; waiters: (() => void)[] } = { running: Promise.resolve(), waiters: [] };
+    const entry: { running: Promise<void>; next?: Message; waiters: (() => void)[] } = { running: Promise.resolve(), waiters: [] };
     this.updates.set(key, entry);
     entry.running = (async () => {
-      let content: SlackMessageBody | undefined = body;
+      let content: Message | undefined = body;
       while (content) {
         const waiters = entry.waiters.splice(0);
         await this.sendUpdate(message, content);
@@ -98,7 +89,8 @@ export class SlackPoster {
     while (this.updates.size > 0) await Promise.all([...this.updates.values()].map((u) => u.running));
   }
 
-  private async sendUpdate(message: PostedMessage, body: SlackMessageBody): Promise<void> {
+  private async sendUpdate(message: PostedMessage, content: Message): Promise<void> {
+    const body = renderBlockKit(content);
     try {
       await this.withRetries('chat.update', true, () =>
         this.options.client.chat.update({ channel: message.channel, ts: message.ts, text: body.text, blocks: body.blocks }),

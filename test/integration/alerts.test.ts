@@ -12,10 +12,11 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AlertThreads, MuteStore, PostedEvents, postedKey } from '../../src/alerts/index.js';
 import { AuditLog } from '../../src/audit/index.js';
-import type { FakeSlack } from '../../src/fake-slack/index.js';
-import { type MonitorEvent, MonitorEventReader, MonitorEventWriter, createRedisConnection, monitorStreamKey } from '../../src/queue/index.js';
-import { type SeenAlert, alertsIn, blockTexts, threadParentOf } from './helpers/alert-reading.js';
-import { type BotChild, startBotChild } from './helpers/bot-child.js';
+import type { FakeSlack } from '../../tools/fake-slack/index.js';
+import { type MonitorEvent, monitorStreamKey } from '../../src/contract/index.js';
+import { MonitorEventReader, MonitorEventWriter, createRedisConnection } from '../../src/queue/index.js';
+import { type SeenAlert, alertsIn, blockTexts, threadParentOf } from '../../tools/fake-slack/alert-reading.js';
+import { type BotProcess, startBotProcess } from '../../tools/processes/bot-process.js';
 import { BOT_TOKEN, type BotStack, CHANNELS, PEOPLE, newPrefix, policyYaml, startBotStack, startTestFakeSlack } from './helpers/bot-stack.js';
 
 const REDIS_URL = process.env.VNETOPS_TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -34,7 +35,7 @@ const ALERT_CHANNELS = [CHANNELS.alerts, CHANNELS.labAlerts, CHANNELS.healthAler
 let redis: Redis;
 let writer: MonitorEventWriter;
 let stack: BotStack | undefined;
-const children: BotChild[] = [];
+const children: BotProcess[] = [];
 let crashFake: FakeSlack | undefined;
 
 let sequence = 0;
@@ -373,7 +374,7 @@ describe('a bot that dies', () => {
     expect(await pendingEntries()).toBe(1);
 
     // A bot with a long window reads three events and is killed before it posts them.
-    const first = await startBotChild({ fake, redisUrl: REDIS_URL, prefix, configYaml, env: { VNETOPS_ALERT_COALESCE_MS: '20000' } });
+    const first = await startBotProcess({ slackApiUrl: fake.apiUrl, redis: { url: REDIS_URL }, prefix, configYaml, env: { VNETOPS_ALERT_COALESCE_MS: '20000' } });
     children.push(first);
     await waitAllAcknowledged(15_000); // gone1 taken up and recognised as posted
     const crashed = ['crash1', 'crash2', 'crash3'].map((network) => event({ kind: 'network-stopped', network }));
@@ -386,7 +387,7 @@ describe('a bot that dies', () => {
     expect(await pendingEntries()).toBe(3);
     expect(fake.messages(CHANNELS.alerts)).toEqual([]);
 
-    const second = await startBotChild({ fake, redisUrl: REDIS_URL, prefix, configYaml, env: { VNETOPS_ALERT_COALESCE_MS: '200' } });
+    const second = await startBotProcess({ slackApiUrl: fake.apiUrl, redis: { url: REDIS_URL }, prefix, configYaml, env: { VNETOPS_ALERT_COALESCE_MS: '200' } });
     children.push(second);
     for (const network of ['crash1', 'crash2', 'crash3']) await waitForAlert(fake, CHANNELS.alerts, network, (a) => a.change === 'stopped', `${network} after the restart`, 15_000);
     await writer.append([event({ kind: 'network-defined', network: 'after1' })]);

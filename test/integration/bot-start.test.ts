@@ -5,9 +5,9 @@
 import { spawn } from 'node:child_process';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { FakeSlack } from '../../src/fake-slack/index.js';
+import type { FakeSlack } from '../../tools/fake-slack/index.js';
 import { BOT_TOKEN, CHANNELS, SIGNING_SECRET, startTestFakeSlack } from './helpers/bot-stack.js';
-import { freePort } from './helpers/free-port.js';
+import { freePort } from '../../tools/free-port.js';
 
 let fake: FakeSlack;
 

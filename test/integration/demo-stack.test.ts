@@ -8,12 +8,12 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'n
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DemoInterrupted, type DemoStack, startDemoStack } from '../../src/demo/demo-stack.js';
-import { runCommand } from '../../src/sandbox/processes.js';
-import { type SandboxHost, listSandboxHosts, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
+import { DemoInterrupted, type DemoStack, startDemoStack } from '../../tools/demo/demo-stack.js';
+import { runCommand } from '../../tools/sandbox/processes.js';
+import { type SandboxHost, listSandboxHosts, startSandboxHost, stopSandboxHost, virsh } from '../../tools/sandbox/sandbox-host.js';
 import { CHANNELS, PEOPLE, policyYaml, startTestFakeSlack } from './helpers/bot-stack.js';
-import type { FakeSlack } from '../../src/fake-slack/index.js';
-import { freePort } from './helpers/free-port.js';
+import type { FakeSlack } from '../../tools/fake-slack/index.js';
+import { freePort } from '../../tools/free-port.js';
 
 const HOST = 'dst1';
 

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient } from '../../src/libvirt/index.js';
-import { type SandboxHost, execInSandbox, startSandboxHost, stopSandboxHost } from '../../src/sandbox/sandbox-host.js';
+import { type SandboxHost, execInSandbox, startSandboxHost, stopSandboxHost } from '../../tools/sandbox/sandbox-host.js';
 import { findNetworkDnsmasqs } from '../../workers/monitor/dnsmasq-check.js';
 import { waitUntil } from './helpers/wait.js';
 

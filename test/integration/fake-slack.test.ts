@@ -9,7 +9,7 @@ import { App, type BlockButtonAction, LogLevel, type ViewStateValue } from '@sla
 import { LogLevel as WebLogLevel, WebClient, type WebClientOptions, retryPolicies } from '@slack/web-api';
 import pino from 'pino';
 import { afterEach, describe, expect, it } from 'vitest';
-import { FAKE_IDS, FakeSlack, FakeSlackError, type FakeSlackOptions, type StoredMessage } from '../../src/fake-slack/index.js';
+import { FAKE_IDS, FakeSlack, FakeSlackError, type FakeSlackOptions, type StoredMessage } from '../../tools/fake-slack/index.js';
 import { SlackPoster, slackClientOptions } from '../../src/slack/index.js';
 
 const { requester: REQUESTER, approver: APPROVER, viewer: VIEWER, ops: OPS, approvals: APPROVALS } = FAKE_IDS;

@@ -5,7 +5,8 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostRegistry, type HostRecord } from '../../src/queue/index.js';
+import { type HostRecord } from '../../src/contract/index.js';
+import { HostRegistry } from '../../src/queue/index.js';
 
 const NOW = Date.UTC(2030, 0, 1, 9, 0, 0);
 let redis: Redis;

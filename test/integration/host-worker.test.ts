@@ -8,17 +8,8 @@ import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient } from '../../src/libvirt/index.js';
 import { renderNetworkXml } from '../../src/network/index.js';
-import {
-  HostRegistry,
-  HostUnavailableError,
-  JobClient,
-  type JobName,
-  type JobOutcome,
-  type JobPayload,
-  type JobProgress,
-  type JobResult,
-  createRedisConnection,
-} from '../../src/queue/index.js';
+import { type JobName, type JobPayload, type JobProgress, type JobResult } from '../../src/contract/index.js';
+import { HostRegistry, HostUnavailableError, JobClient, type JobOutcome, createRedisConnection } from '../../src/queue/index.js';
 import {
   type SandboxHost,
   attachVethGuest,
@@ -27,10 +18,10 @@ import {
   startSandboxHost,
   stopSandboxHost,
   virsh,
-} from '../../src/sandbox/sandbox-host.js';
+} from '../../tools/sandbox/sandbox-host.js';
 import { interfaceNames } from './helpers/sandbox-inspect.js';
 import { waitUntil } from './helpers/wait.js';
-import { WorkerProcess } from './helpers/worker-process.js';
+import { WorkerProcess } from '../../tools/processes/worker-process.js';
 
 const prefix = `vnt-${randomUUID().slice(0, 8)}`;
 const requestedBy = { userId: 'U123', userName: 'ana' };

@@ -20,7 +20,7 @@ import {
   startSandboxHost,
   stopSandboxHost,
   virsh,
-} from '../../src/sandbox/sandbox-host.js';
+} from '../../tools/sandbox/sandbox-host.js';
 import { dnsmasqPids, interfaceNames, runInSandbox } from './helpers/sandbox-inspect.js';
 import { EventCollector, waitUntil } from './helpers/wait.js';
 

@@ -5,7 +5,7 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient, type LibvirtConnectionError, type NetworkLifecycleEvent } from '../../src/libvirt/index.js';
-import { type SandboxHost, restartLibvirtd, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
+import { type SandboxHost, restartLibvirtd, startSandboxHost, stopSandboxHost, virsh } from '../../tools/sandbox/sandbox-host.js';
 import { EventCollector, nextEvent } from './helpers/wait.js';
 
 let host: SandboxHost;

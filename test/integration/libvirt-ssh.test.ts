@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient, LibvirtConnectionError } from '../../src/libvirt/index.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../tools/sandbox/sandbox-host.js';
 import { type TestSshServer, startTestSshServer } from './helpers/ssh-server.js';
 
 let host: SandboxHost;

@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHost, execInSandbox, startSandboxHost, stopSandboxHost } from '../../src/sandbox/sandbox-host.js';
+import { type SandboxHost, execInSandbox, startSandboxHost, stopSandboxHost } from '../../tools/sandbox/sandbox-host.js';
 import { type TestPki, makeTestPki } from './helpers/pki.js';
 
 const TSX = resolve('node_modules/.bin/tsx');

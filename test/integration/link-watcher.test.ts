@@ -8,7 +8,7 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { Writable } from 'node:stream';
 import { type Logger, pino } from 'pino';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { isPidRunning } from '../../src/sandbox/processes.js';
+import { isPidRunning } from '../../tools/sandbox/processes.js';
 import {
   type SandboxHost,
   type VethGuest,
@@ -18,7 +18,7 @@ import {
   sandboxProcessPids,
   startSandboxHost,
   stopSandboxHost,
-} from '../../src/sandbox/sandbox-host.js';
+} from '../../tools/sandbox/sandbox-host.js';
 import { LinkWatcher, type MonitorSpawner } from '../../workers/monitor/link-watcher.js';
 import { nextEvent, waitUntil } from './helpers/wait.js';
 

@@ -11,7 +11,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AuditLog } from '../../src/audit/index.js';
 import { LibvirtClient } from '../../src/libvirt/index.js';
-import { type MonitorEvent, MonitorEventReader, MonitorEventWriter, createRedisConnection } from '../../src/queue/index.js';
+import { type MonitorEvent } from '../../src/contract/index.js';
+import { MonitorEventReader, MonitorEventWriter, createRedisConnection } from '../../src/queue/index.js';
 import {
   type SandboxHost,
   attachVethGuest,
@@ -21,11 +22,11 @@ import {
   startSandboxHost,
   stopSandboxHost,
   virsh,
-} from '../../src/sandbox/sandbox-host.js';
-import { type SeenAlert, alertsIn, blockTexts, threadParentOf } from './helpers/alert-reading.js';
+} from '../../tools/sandbox/sandbox-host.js';
+import { type SeenAlert, alertsIn, blockTexts, threadParentOf } from '../../tools/fake-slack/alert-reading.js';
 import { type BotStack, CHANNELS, PEOPLE, newPrefix, startBotStack } from './helpers/bot-stack.js';
 import { dnsmasqPidFromFile } from './helpers/sandbox-inspect.js';
-import { WorkerProcess } from './helpers/worker-process.js';
+import { WorkerProcess } from '../../tools/processes/worker-process.js';
 
 const HOST = 'ma1';
 const COALESCE_MS = 300;

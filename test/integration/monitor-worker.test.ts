@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HostRegistry, JobClient, type JobName, type JobPayload, type MonitorEvent, createRedisConnection } from '../../src/queue/index.js';
+import { type JobName, type JobPayload, type MonitorEvent } from '../../src/contract/index.js';
+import { HostRegistry, JobClient, createRedisConnection } from '../../src/queue/index.js';
 import {
   type SandboxHost,
   attachVethGuest,
@@ -20,10 +21,10 @@ import {
   startSandboxHost,
   stopSandboxHost,
   virsh,
-} from '../../src/sandbox/sandbox-host.js';
+} from '../../tools/sandbox/sandbox-host.js';
 import { MonitorEventLog } from './helpers/monitor-events.js';
 import { dnsmasqPidFromFile } from './helpers/sandbox-inspect.js';
-import { WorkerProcess } from './helpers/worker-process.js';
+import { WorkerProcess } from '../../tools/processes/worker-process.js';
 
 const HOST = 'mw1';
 const prefix = `mon-${randomUUID().slice(0, 8)}`;

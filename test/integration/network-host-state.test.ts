@@ -6,16 +6,16 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient } from '../../src/libvirt/index.js';
-import { BridgeNotFoundError } from '../../src/network/bridge-state-errors.js';
-import { listBridges, readBridgeState } from '../../src/network/bridge-state.js';
-import { type CommandRunner, CommandFailedError } from '../../src/network/command-runner.js';
-import { parseDomainInterfaces, portOwnersFromDomains } from '../../src/network/domain-interfaces.js';
-import { readHostAddressing } from '../../src/network/host-addressing.js';
-import { readNetworkAddresses, readNetworkBridge } from '../../src/network/network-xml.js';
-import type { OccupiedSubnet } from '../../src/network/occupied-subnet.js';
-import { allocateSubnet } from '../../src/network/subnet-allocation.js';
-import { SubnetConflictError } from '../../src/network/subnet-errors.js';
-import { assertSubnetFree, bridgesCountedByNetworks, occupiedByNetworks } from '../../src/network/subnet-overlap.js';
+import { BridgeNotFoundError, CommandFailedError } from '../../src/network/host/host-errors.js';
+import { listBridges, readBridgeState } from '../../src/network/host/bridge-state.js';
+import type { CommandRunner } from '../../src/network/host/command-runner.js';
+import { parseDomainInterfaces, portOwnersFromDomains } from '../../src/network/xml/domain-interfaces.js';
+import { readHostAddressing } from '../../src/network/host/host-addressing.js';
+import { readNetworkAddresses, readNetworkBridge } from '../../src/network/xml/network-xml.js';
+import type { OccupiedSubnet } from '../../src/network/planning/occupied-subnet.js';
+import { allocateSubnet } from '../../src/network/planning/subnet-allocation.js';
+import { SubnetConflictError } from '../../src/network/planning/planning-errors.js';
+import { assertSubnetFree, bridgesCountedByNetworks, occupiedByNetworks } from '../../src/network/planning/subnet-overlap.js';
 import {
   type SandboxHost,
   type VethGuest,
@@ -24,7 +24,7 @@ import {
   execInSandbox,
   startSandboxHost,
   stopSandboxHost,
-} from '../../src/sandbox/sandbox-host.js';
+} from '../../tools/sandbox/sandbox-host.js';
 import { waitUntil } from './helpers/wait.js';
 
 const HOST_NAME = 'nh1';

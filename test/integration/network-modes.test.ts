@@ -8,10 +8,10 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient, type NetworkId } from '../../src/libvirt/index.js';
-import type { NetworkSpec } from '../../src/network/network-spec.js';
-import { validateNetworkSpec } from '../../src/network/network-validation.js';
-import { parseNetworkXml, renderNetworkXml } from '../../src/network/network-xml.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../../src/sandbox/sandbox-host.js';
+import type { NetworkSpec } from '../../src/network/spec/network-spec.js';
+import { validateNetworkSpec } from '../../src/network/spec/network-validation.js';
+import { parseNetworkXml, renderNetworkXml } from '../../src/network/xml/network-xml.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../../tools/sandbox/sandbox-host.js';
 import { dnsmasqPids, interfaceNames, runInSandbox } from './helpers/sandbox-inspect.js';
 
 const SANDBOX_HOST = 'nm1';

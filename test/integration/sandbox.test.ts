@@ -19,7 +19,7 @@ import {
   stopSandboxHost,
   virsh,
   type SandboxHost,
-} from '../../src/sandbox/sandbox-host.js';
+} from '../../tools/sandbox/sandbox-host.js';
 import { makeTestPki } from './helpers/pki.js';
 
 const run = promisify(execFile);

@@ -7,9 +7,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApprovalStore } from '../../src/approvals/index.js';
 import { LibvirtClient } from '../../src/libvirt/index.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../src/sandbox/sandbox-host.js';
+import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../../tools/sandbox/sandbox-host.js';
 import { type BotStack, CHANNELS, PEOPLE, newPrefix, startBotStack } from './helpers/bot-stack.js';
-import { WorkerProcess } from './helpers/worker-process.js';
+import { WorkerProcess } from '../../tools/processes/worker-process.js';
+import { APPROVE_ACTION_ID, CREATE_MODAL_CALLBACK_ID, REJECT_ACTION_ID, REJECT_REASON_CALLBACK_ID } from '../../src/notify/index.js';
 
 const HOST = 'bt1';
 let host: SandboxHost;
@@ -57,7 +58,7 @@ async function jobMessageSaying(jobId: string, text: string | RegExp, channelId:
 
 /** The approval request message for a job, in the approvals channel. */
 async function approvalRequestFor(jobId: string) {
-  return stack.fake.waitFor(() => stack.fake.messages(CHANNELS.approvals).find((m) => readable(m).includes(jobId) && JSON.stringify(m.blocks).includes('vnet_approve')), 30_000);
+  return stack.fake.waitFor(() => stack.fake.messages(CHANNELS.approvals).find((m) => readable(m).includes(jobId) && JSON.stringify(m.blocks).includes(APPROVE_ACTION_ID)), 30_000);
 }
 
 beforeAll(async () => {
@@ -99,15 +100,19 @@ describe('reading commands', () => {
     expect(ack).toMatch(/up/i);
   });
 
-  it('list acks with a job id, then posts one message that ends as the table of networks', async () => {
+  it('list answers once: a silent ack, then one message with the table of networks and its job id', async () => {
     const { ack } = await command(PEOPLE.viewer, 'list --all');
-    expect(jobIdOf(ack)).toMatch(/^j/);
+    expect(ack).toBe('');
     // seed1 is defined but not running: it shows with --all, as in `virsh net-list --all`.
     const message = await stack.fake.waitFor(() => stack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes('list --all') && readable(m).includes('seed1')), 15_000);
     expect(readable(message)).toContain(HOST);
+    expect(readable(message)).toMatch(/Job `j[0-9a-f]{12}`/);
+    // Posted once with its answer: never a "running" placeholder edited afterwards.
+    expect(stack.fake.messages(CHANNELS.ops).filter((m) => readable(m).includes('list --all'))).toHaveLength(1);
+    expect(readable(message)).not.toMatch(/asking/);
     const { ack: activeOnly } = await command(PEOPLE.viewer, 'list');
-    expect(jobIdOf(activeOnly)).toMatch(/^j/);
-    const listed = await stack.fake.waitFor(() => stack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes('/vnet list') && !readable(m).includes('--all') && !/asking/.test(readable(m))), 15_000);
+    expect(activeOnly).toBe('');
+    const listed = await stack.fake.waitFor(() => stack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes('/vnet list') && !readable(m).includes('--all')), 15_000);
     expect(readable(listed)).not.toContain('seed1');
   });
 });
@@ -140,17 +145,17 @@ describe('create with approval', () => {
 
   it('the requester may not approve their own request; a viewer may not approve at all', async () => {
     const request = await approvalRequestFor(jobId);
-    await stack.fake.clickButton({ userId: PEOPLE.operator, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: 'vnet_approve' });
+    await stack.fake.clickButton({ userId: PEOPLE.operator, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: APPROVE_ACTION_ID });
     await stack.fake.waitFor(() => stack.fake.ephemerals(PEOPLE.operator).find((m) => /someone else|own/i.test(readable(m))), 10_000);
-    await stack.fake.clickButton({ userId: PEOPLE.viewer, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: 'vnet_approve' });
+    await stack.fake.clickButton({ userId: PEOPLE.viewer, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: APPROVE_ACTION_ID });
     await stack.fake.waitFor(() => stack.fake.ephemerals(PEOPLE.viewer).find((m) => /approver/i.test(readable(m))), 10_000);
   });
 
   it('two approvers clicking at once run the job exactly once; it reaches done and the requester is told in the thread', async () => {
     const request = await approvalRequestFor(jobId);
     await Promise.all([
-      stack.fake.clickButton({ userId: PEOPLE.approver, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: 'vnet_approve' }),
-      stack.fake.clickButton({ userId: PEOPLE.approver2, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: 'vnet_approve' }),
+      stack.fake.clickButton({ userId: PEOPLE.approver, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: APPROVE_ACTION_ID }),
+      stack.fake.clickButton({ userId: PEOPLE.approver2, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: APPROVE_ACTION_ID }),
     ]);
     const done = await jobMessageSaying(jobId, /done/i);
     expect(readable(done)).toContain('lab1');
@@ -158,8 +163,12 @@ describe('create with approval', () => {
     expect(networks).toHaveLength(1);
     const loser = [PEOPLE.approver, PEOPLE.approver2].find((u) => stack.fake.ephemerals(u).some((m) => /already/i.test(readable(m))));
     expect(loser).toBeDefined();
+    // Who won is named as a mention Slack renders, not as escaped markup.
+    const refusal = stack.fake.ephemerals(loser!).find((m) => /already/i.test(readable(m)));
+    expect(JSON.stringify(refusal?.blocks)).toMatch(/already approved by <@UAPPR00[12]>\./);
+    expect(JSON.stringify(refusal)).not.toContain('&lt;@');
     const decided = stack.fake.messages(CHANNELS.approvals).find((m) => m.ts === request.ts);
-    expect(JSON.stringify(decided?.blocks)).not.toContain('vnet_approve');
+    expect(JSON.stringify(decided?.blocks)).not.toContain(APPROVE_ACTION_ID);
     expect(readable(decided)).toMatch(/approved/i);
     const jobMessage = stack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes(jobId));
     await stack.fake.waitFor(() => stack.fake.threadReplies(CHANNELS.ops, jobMessage!.ts).find((m) => /approved/i.test(readable(m))), 10_000);
@@ -167,13 +176,18 @@ describe('create with approval', () => {
 });
 
 describe('jobs on the network', () => {
-  it('info, leases and bridges report on lab1', async () => {
-    const info = jobIdOf((await command(PEOPLE.viewer, 'info lab1 --xml')).ack);
-    expect(readable(await jobMessageSaying(info, /done/i))).toContain('vnbr');
-    const leases = jobIdOf((await command(PEOPLE.viewer, 'leases lab1')).ack);
-    await jobMessageSaying(leases, /done/i);
-    const bridges = jobIdOf((await command(PEOPLE.viewer, 'bridges lab1')).ack);
-    expect(readable(await jobMessageSaying(bridges, /done/i))).toMatch(/vnbr\d+/);
+  it('info, leases and bridges are answered once each, with the result and one context line (no ack, no card)', async () => {
+    const answerTo = async (text: string) => {
+      const { ack } = await command(PEOPLE.viewer, text);
+      expect(ack).toBe('');
+      return stack.fake.waitFor(() => stack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes(`/vnet ${text}\``)), 15_000);
+    };
+    const info = await answerTo('info lab1 --xml');
+    expect(readable(info)).toContain('vnbr');
+    expect(readable(info)).toMatch(new RegExp(`on host \`${HOST}\` · job \`j[0-9a-f]{12}\` · asked by <@${PEOPLE.viewer}>`));
+    expect(readable(info)).not.toMatch(/Requested by|Queued|Running/);
+    await answerTo('leases lab1');
+    expect(readable(await answerTo('bridges lab1'))).toMatch(/vnbr\d+/);
   });
 
   it('stop, start, autostart and update run without approval and end done', async () => {
@@ -204,8 +218,8 @@ describe('reject and expiry', () => {
   it('reject asks for a reason, refuses an empty one, then ends the job rejected with the reason', async () => {
     const jobId = jobIdOf((await command(PEOPLE.operator, 'delete lab1')).ack);
     const request = await approvalRequestFor(jobId);
-    await stack.fake.clickButton({ userId: PEOPLE.approver, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: 'vnet_reject' });
-    const view = await stack.fake.waitFor(() => stack.fake.openViews(PEOPLE.approver).find((v) => v.callback_id === 'vnet_reject_reason'), 10_000);
+    await stack.fake.clickButton({ userId: PEOPLE.approver, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: REJECT_ACTION_ID });
+    const view = await stack.fake.waitFor(() => stack.fake.openViews(PEOPLE.approver).find((v) => v.callback_id === REJECT_REASON_CALLBACK_ID), 10_000);
     const empty = await stack.fake.submitView({ userId: PEOPLE.approver, viewId: view.id, values: { reason: { reason: '' } } });
     expect(JSON.stringify(empty)).toMatch(/errors/);
     await stack.fake.submitView({ userId: PEOPLE.approver, viewId: view.id, values: { reason: { reason: 'still in use by the class' } } });
@@ -220,7 +234,7 @@ describe('reject and expiry', () => {
     await jobMessageSaying(jobId, /expired/i, CHANNELS.ops, 20_000);
     await stack.fake.waitFor(() => {
       const m = stack.fake.messages(CHANNELS.approvals).find((x) => x.ts === request.ts);
-      return m && /expired/i.test(readable(m)) && !JSON.stringify(m.blocks).includes('vnet_approve') ? m : undefined;
+      return m && /expired/i.test(readable(m)) && !JSON.stringify(m.blocks).includes(APPROVE_ACTION_ID) ? m : undefined;
     }, 10_000);
   });
 });
@@ -229,7 +243,7 @@ describe('the create dialog', () => {
   it('/vnet create alone opens the dialog with a free subnet filled in; bad fields are refused one by one', async () => {
     const { status } = await command(PEOPLE.operator, 'create');
     expect(status).toBe(200);
-    const view = await stack.fake.waitFor(() => stack.fake.openViews(PEOPLE.operator).find((v) => v.callback_id === 'vnet_create'), 10_000);
+    const view = await stack.fake.waitFor(() => stack.fake.openViews(PEOPLE.operator).find((v) => v.callback_id === CREATE_MODAL_CALLBACK_ID), 10_000);
     expect(JSON.stringify(view.blocks)).toMatch(/10\.200\.\d+\.0\/24/);
     const bad = await stack.fake.submitView({
       userId: PEOPLE.operator,
@@ -247,7 +261,7 @@ describe('delete with approval, audit', () => {
   it('an approved delete removes the network; the audit log holds the command, the decision and the result', async () => {
     const jobId = jobIdOf((await command(PEOPLE.operator, 'delete lab1')).ack);
     const request = await approvalRequestFor(jobId);
-    await stack.fake.clickButton({ userId: PEOPLE.admin, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: 'vnet_approve' });
+    await stack.fake.clickButton({ userId: PEOPLE.admin, channelId: CHANNELS.approvals, messageTs: request.ts, actionId: APPROVE_ACTION_ID });
     await jobMessageSaying(jobId, /done/i);
     expect(await virsh(host, ['net-list', '--all', '--name'])).not.toContain('lab1');
     const { ack } = await command(PEOPLE.operator, 'audit 50');
@@ -279,7 +293,8 @@ describe('an approvals channel the bot cannot post in', () => {
 
 describe('request checks', () => {
   it('a forged signature and a stale timestamp get 401; a replayed request does not make a second job', async () => {
-    const body = new URLSearchParams({ command: '/vnet', text: 'list', user_id: PEOPLE.viewer, channel_id: CHANNELS.ops, trigger_id: 'T-replay-1', response_url: `${stack.fake.baseUrl}/response/replay` }).toString();
+    // A command whose ack names its job (reads answer silently): the replay must not make a second one.
+    const body = new URLSearchParams({ command: '/vnet', text: 'stop nosuchnet', user_id: PEOPLE.operator, channel_id: CHANNELS.ops, trigger_id: 'T-replay-1', response_url: `${stack.fake.baseUrl}/response/replay` }).toString();
     const now = Math.floor(Date.now() / 1000);
     const forged = await stack.fake.postToBot(body, { ...stack.fake.signRequest(body, { timestamp: now }), 'x-slack-signature': 'v0=' + '0'.repeat(64) });
     expect(forged.status).toBe(401);
@@ -309,8 +324,9 @@ describe('Socket Mode', () => {
     try {
       await socketStack.fake.waitFor(() => socketStack.fake.calls('apps.connections.open').find((c) => c.status === 200), 10_000);
       const answer = await socketStack.fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: 'list --all' });
-      expect(readable(JSON.parse(answer.body) as { text?: string; blocks?: unknown })).toMatch(/j[0-9a-f]{12}/);
-      await socketStack.fake.waitFor(() => socketStack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes('seed1')), 15_000);
+      expect(answer.status).toBe(200);
+      const listed = await socketStack.fake.waitFor(() => socketStack.fake.messages(CHANNELS.ops).find((m) => readable(m).includes('seed1')), 15_000);
+      expect(readable(listed)).toMatch(/j[0-9a-f]{12}/);
     } finally {
       await socketStack.stop();
     }

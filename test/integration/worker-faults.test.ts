@@ -11,16 +11,17 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient } from '../../src/libvirt/index.js';
-import { HostRegistry, JobClient, type JobOutcome, type JobProgress, createRedisConnection } from '../../src/queue/index.js';
+import { type JobProgress } from '../../src/contract/index.js';
+import { HostRegistry, JobClient, type JobOutcome, createRedisConnection } from '../../src/queue/index.js';
 import {
   type SandboxHost,
   restartLibvirtd,
   startSandboxHost,
   stopSandboxHost,
-} from '../../src/sandbox/sandbox-host.js';
+} from '../../tools/sandbox/sandbox-host.js';
 import { dnsmasqPids, interfaceNames } from './helpers/sandbox-inspect.js';
 import { waitUntil } from './helpers/wait.js';
-import { WorkerProcess } from './helpers/worker-process.js';
+import { WorkerProcess } from '../../tools/processes/worker-process.js';
 
 const requestedBy = { userId: 'U1', userName: 'fault-test' };
 

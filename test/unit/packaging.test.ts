@@ -1,9 +1,11 @@
 /**
  * The deployment files stay true to the code: the compose file's services, and a Slack app manifest
- * whose scopes cover every Web API method the bot calls (and no more).
+ * whose scopes cover every Web API method the bot calls (and no more), and a build and image that
+ * hold the product only (bot, workers and what they import), never the harness.
  */
+import { execFileSync } from 'node:child_process';
 import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 
@@ -65,5 +67,34 @@ describe('docker-compose.yml', () => {
   it('starts what the build makes', () => {
     expect(read('Dockerfile')).toContain('CMD ["node", "dist/src/bot.js"]');
     expect(read('tsconfig.build.json')).toContain('"outDir": "dist"');
+  });
+});
+
+describe('the product apart from its harness', () => {
+  const HARNESS = /^(tools|test|bench|scripts)\//;
+
+  it('`npm run build` compiles only bot, workers and what they import: no harness, test or bench file', () => {
+    // --listFilesOnly names every file the build would compile, including any it reaches by import.
+    const listed = execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--listFilesOnly'], { encoding: 'utf8' });
+    const ours = listed
+      .split('\n')
+      .filter((line) => line.startsWith(ROOT) && !line.includes('/node_modules/'))
+      .map((line) => relative(ROOT, line));
+    expect(ours).toContain('src/bot.ts');
+    expect(ours).toContain('workers/host-worker.ts');
+    expect(ours.filter((path) => HARNESS.test(path) || !/^(src|workers)\//.test(path))).toEqual([]);
+  });
+
+  it('the Docker build context leaves the harness out, and the Dockerfile copies only the product', () => {
+    const ignored = read('.dockerignore')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
+    const inContext = (path: string): boolean => !ignored.some((pattern) => (pattern.startsWith('*') ? path.endsWith(pattern.slice(1)) : path === pattern || path.startsWith(`${pattern}/`)));
+    const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
+    expect(tracked.some((path) => path.startsWith('tools/'))).toBe(true);
+    expect(tracked.filter(inContext).filter((path) => HARNESS.test(path))).toEqual([]);
+    const copied = [...read('Dockerfile').matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((match) => match[1]!.trim().split(/\s+/).slice(0, -1));
+    expect(copied.filter((source) => !/^(package(-lock)?\.json|tsconfig(\.build)?\.json|src|workers|config)$/.test(source))).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { NetworkId } from '../../src/libvirt/index.js';
 import { hasIpConfig, parseNetworkXml } from '../../src/network/index.js';
-import type { JobResult } from '../../src/queue/index.js';
+import type { JobResult } from '../../src/contract/index.js';
 import { surveyHost } from '../host-survey.js';
 import type { JobContext, JobProcessor } from '../job-context.js';
 import { JobFailedError, describeFailure } from '../job-failure.js';

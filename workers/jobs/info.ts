@@ -1,5 +1,5 @@
 import { parseNetworkXml } from '../../src/network/index.js';
-import type { JobResult } from '../../src/queue/index.js';
+import type { JobResult } from '../../src/contract/index.js';
 import { readBridgeWithOwners, toBridgeReport } from '../bridge-reports.js';
 import { surveyHost } from '../host-survey.js';
 import type { JobProcessor } from '../job-context.js';

@@ -1,5 +1,5 @@
 import { parseNetworkXml } from '../../src/network/index.js';
-import type { NetworkListEntry } from '../../src/queue/index.js';
+import type { NetworkListEntry } from '../../src/contract/index.js';
 import { type SurveyedNetwork, surveyHost } from '../host-survey.js';
 import type { JobContext, JobProcessor } from '../job-context.js';
 

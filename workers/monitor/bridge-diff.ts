@@ -3,7 +3,7 @@
  * as monitor events waiting for their stamp. Pure: the monitor reads, this compares.
  */
 import type { BridgeAddress, BridgePort, BridgeState, HostLinks, LinkState } from '../../src/network/index.js';
-import type { MonitorEventKind } from '../../src/queue/index.js';
+import type { MonitorEventKind } from '../../src/contract/index.js';
 
 /** An event before it gets its id, host, time and source. */
 export interface EventDraft {

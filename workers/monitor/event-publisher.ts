@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { MonitorEvent } from '../../src/queue/index.js';
+import type { MonitorEvent } from '../../src/contract/index.js';
 
 /** An event before the publisher stamps it with id and host. */
 export type UnstampedEvent = Omit<MonitorEvent, 'id' | 'host'>;

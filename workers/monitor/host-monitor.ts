@@ -7,10 +7,10 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LibvirtClient, NetworkLifecycleEvent } from '../../src/libvirt/index.js';
-import { type HostLinks, type PortOwner, portOwnersFromDomains, readHostLinks, readNetworkDhcpRanges, readNetworkForward } from '../../src/network/index.js';
-import { type MonitorEvent, type MonitorEventKind, MonitorEventWriter } from '../../src/queue/index.js';
+import { type CommandRunner, type HostLinks, type PortOwner, portOwnersFromDomains, readHostLinks, readNetworkDhcpRanges, readNetworkForward } from '../../src/network/index.js';
+import { type MonitorEvent, type MonitorEventKind } from '../../src/contract/index.js';
+import { MonitorEventWriter } from '../../src/queue/index.js';
 import { surveyHost } from '../host-survey.js';
-import type { CommandRunner } from '../job-context.js';
 import { type EventDraft, type WatchedLinks, diffHostLinks } from './bridge-diff.js';
 import { dhcpUsage, isNearlyFull } from './dhcp-usage.js';
 import { findNetworkDnsmasqs } from './dnsmasq-check.js';

@@ -1,4 +1,4 @@
-import type { JobName, MonitorEvent, MonitorEventKind } from '../../src/queue/index.js';
+import type { JobName, MonitorEvent, MonitorEventKind } from '../../src/contract/index.js';
 
 /** The vnetops job behind an event, as the event reports it. */
 export type JobCause = NonNullable<MonitorEvent['job']>;

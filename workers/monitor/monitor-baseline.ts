@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { monitorStateKey } from '../../src/queue/index.js';
+import { monitorStateKey } from '../../src/contract/index.js';
 import type { NetworkState } from './network-states.js';
 
 /**

@@ -1,4 +1,4 @@
-import type { MonitorEventKind } from '../../src/queue/index.js';
+import type { MonitorEventKind } from '../../src/contract/index.js';
 
 /** What the monitor remembers of one libvirt network between looks. */
 export interface NetworkState {

@@ -7,58 +7,15 @@ import pino from 'pino';
 import { ApprovalStore, compilePolicy } from '../../../src/approvals/index.js';
 import { AuditLog } from '../../../src/audit/index.js';
 import { type BotConfig, loadBotConfig } from '../../../src/config/index.js';
-import { FakeSlack } from '../../../src/fake-slack/index.js';
+import { FakeSlack } from '../../../tools/fake-slack/index.js';
 import { HostRegistry, JobClient, type RedisLocation, createRedisConnection } from '../../../src/queue/index.js';
-import type { SandboxHost } from '../../../src/sandbox/sandbox-host.js';
-import { type RunningSlackBot, createBotMetrics, startSlackBot } from '../../../src/slack/index.js';
+import type { SandboxHost } from '../../../tools/sandbox/sandbox-host.js';
+import { BOT_TOKEN, SIGNING_SECRET, policyYaml, startTestFakeSlack } from '../../../tools/test-workspace.js';
+import { createBotApp, createBotMetrics } from '../../../src/app/index.js';
+import { type RunningSlackBot, startSlackBot } from '../../../src/slack/index.js';
 
-/** Slack ids of the people and channels the bot tests use. */
-export const PEOPLE = {
-  admin: 'UADMIN01',
-  operator: 'UOPER001',
-  approver: 'UAPPR001',
-  approver2: 'UAPPR002',
-  viewer: 'UVIEW001',
-} as const;
-export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001', alerts: 'CALRT001', labAlerts: 'CALRT002', healthAlerts: 'CALRT003' } as const;
-
-export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
-export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
-
-/** The policy the tests run under. */
-export function policyYaml(approvalTtl: string): string {
-  return `policy:
-  defaultRole: viewer
-  grants:
-    users:
-      ${PEOPLE.admin}: admin
-      ${PEOPLE.operator}: operator
-      ${PEOPLE.approver}: approver
-      ${PEOPLE.approver2}: approver
-approvals:
-  channel: ${CHANNELS.approvals}
-  ttl: ${approvalTtl}
-`;
-}
-
-/** Starts a fake Slack with the test people and channels, signing with the test secret. */
-export async function startTestFakeSlack(rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits']): Promise<FakeSlack> {
-  const fake = new FakeSlack({
-    signingSecret: SIGNING_SECRET,
-    botToken: BOT_TOKEN,
-    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
-    channels: [
-      { id: CHANNELS.ops, name: 'ops' },
-      { id: CHANNELS.approvals, name: 'approvals' },
-      { id: CHANNELS.alerts, name: 'net-alerts' },
-      { id: CHANNELS.labAlerts, name: 'lab-alerts' },
-      { id: CHANNELS.healthAlerts, name: 'health-alerts' },
-    ],
-    ...(rateLimits ? { rateLimits } : {}),
-  });
-  await fake.start();
-  return fake;
-}
+// The test workspace (people, channels, credentials, policy, fake Slack) lives under tools/, where the benches use it too.
+export { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../../../tools/test-workspace.js';
 
 /** A real bot (Bolt HTTP receiver on a free port) wired to a fake Slack and a sandbox host's Redis. */
 export interface BotStack {
@@ -90,7 +47,7 @@ export async function startBotStack(
     socketMode?: boolean;
     /** Monitor alerts: the default channel, the burst window, and extra YAML under `alerts:` (routes). */
     alerts?: { channel?: string; coalesceMs?: number; burstNetworks?: number; routesYaml?: string };
-    /** Passed to startSlackBot as is (e.g. the feed's consumer name). */
+    /** Passed to createBotApp as is (e.g. the feed's consumer name). */
     alertFeed?: { coalesceMs?: number; burstNetworks?: number; consumer?: string };
     /** A fake Slack to use instead of a new one; the caller closes it. */
     fake?: FakeSlack;
@@ -124,19 +81,34 @@ export async function startBotStack(
   const redis = createRedisConnection(location, 'client');
   const registry = new HostRegistry(redis, options.prefix, 3000);
   const jobs = new JobClient({ redis: location, connection: redis, prefix: options.prefix, registry });
+  const log = pino({ level: process.env.VNETOPS_TEST_BOT_LOG ?? 'silent' });
+  const metrics = createBotMetrics({ defaults: false });
+  const policy = compilePolicy(config);
+  const approvalStore = new ApprovalStore(redis, options.prefix);
+  const audit = new AuditLog(redis, options.prefix);
   const bot = await startSlackBot({
     config,
-    log: pino({ level: process.env.VNETOPS_TEST_BOT_LOG ?? 'silent' }),
-    redis,
-    jobs,
-    registry,
-    approvalStore: new ApprovalStore(redis, options.prefix),
-    audit: new AuditLog(redis, options.prefix),
-    policy: compilePolicy(config),
-    metrics: createBotMetrics({ defaults: false }),
+    log,
+    metrics,
     port: 0,
-    approvalSweepMs: options.approvalSweepMs ?? 100,
-    ...(options.alertFeed ? { alertFeed: options.alertFeed } : {}),
+    healthCheck: () => redis.ping(),
+    createApp: (ports) =>
+      createBotApp(
+        {
+          config,
+          log,
+          redis,
+          jobs,
+          registry,
+          approvalStore,
+          audit,
+          policy,
+          metrics,
+          approvalSweepMs: options.approvalSweepMs ?? 100,
+          ...(options.alertFeed ? { alertFeed: options.alertFeed } : {}),
+        },
+        ports,
+      ),
   });
   // In Socket Mode the fake sends requests over the bot's websocket instead.
   if (!options.socketMode) fake.setRequestUrl(`http://127.0.0.1:${bot.port}/slack/events`);
@@ -155,9 +127,4 @@ export async function startBotStack(
       rmSync(dir, { recursive: true, force: true });
     },
   };
-}
-
-/** A fresh key prefix per test file. */
-export function newPrefix(tag: string): string {
-  return `${tag}-${randomUUID().slice(0, 8)}`;
 }

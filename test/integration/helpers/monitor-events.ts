@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
-import { type MonitorEvent, MonitorEventReader, createRedisConnection } from '../../../src/queue/index.js';
+import { type MonitorEvent } from '../../../src/contract/index.js';
+import { MonitorEventReader, createRedisConnection } from '../../../src/queue/index.js';
 
 /**
  * Collects monitor events from the stream in the background, as the bot would (its own consumer

@@ -1,6 +1,6 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { type SandboxHost, execInSandbox, sandboxProcessPids } from '../../../src/sandbox/sandbox-host.js';
+import { type SandboxHost, execInSandbox, sandboxProcessPids } from '../../../tools/sandbox/sandbox-host.js';
 
 /** Runs a program inside the sandbox's namespace and returns its stdout; throws with stderr on failure. */
 export async function runInSandbox(host: SandboxHost, file: string, args: string[]): Promise<string> {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from './free-port.js';
+import { freePort } from '../../../tools/free-port.js';
 
 const run = promisify(execFile);
 /** OpenSSH's privilege separation folder, compiled into Debian's sshd; the ssh service would make it. */

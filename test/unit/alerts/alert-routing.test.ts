@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { compileAlertRouting } from '../../../src/alerts/index.js';
 import { ConfigError } from '../../../src/config/index.js';
-import type { MonitorEvent } from '../../../src/queue/index.js';
+import type { MonitorEvent } from '../../../src/contract/index.js';
 
 const event = (fields: Partial<MonitorEvent>): MonitorEvent => ({ id: 'x', host: 'kvm1', kind: 'network-stopped', at: 0, source: 'outside', network: 'web1', ...fields });
 const alerts = (fields: Partial<Parameters<typeof compileAlertRouting>[0]>) => ({ coalesceMs: 1500, burstNetworks: 5, routes: [], ...fields });

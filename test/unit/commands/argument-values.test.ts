@@ -1,9 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hostId, interfaceName, macAddress, networkName } from '../../../src/commands/argument-values.js';
-import { nearestWord } from '../../../src/commands/nearest-word.js';
-import { readMacAddress } from '../../../src/network/mac-address.js';
-import { checkNetworkName } from '../../../src/network/name-rules.js';
+import { readMacAddress } from '../../../src/network/spec/mac-address.js';
+import { checkNetworkName } from '../../../src/network/spec/name-rules.js';
 import { validateNetworkSpec } from '../../../src/network/index.js';
 
 /** Strings made mostly of the characters the rules are about, so both outcomes come up often. */
@@ -67,33 +66,5 @@ describe('argument values agree with the network module', () => {
     expect(hostId.read('kvm-1', '--host')).toStrictEqual({ ok: true, value: 'kvm-1' });
     expect(hostId.read('-kvm', '--host').ok).toBe(false);
     expect(hostId.read('k'.repeat(32), '--host').ok).toBe(true);
-  });
-});
-
-describe('nearestWord', () => {
-  const commands = ['help', 'list', 'info', 'create', 'delete', 'start', 'stop', 'status', 'audit'];
-
-  it.each([
-    ['lsit', 'list'],
-    ['crate', 'create'],
-    ['craete', 'create'],
-    ['delte', 'delete'],
-    ['stats', 'status'],
-    ['inf', 'info'],
-    ['CREATE', 'create'],
-  ])('takes %s for %s', (typo, word) => {
-    expect(nearestWord(typo, commands)).toBe(word);
-  });
-
-  it('takes the start of exactly one word for that word', () => {
-    expect(nearestWord('gate', ['gateway', 'subnet'])).toBe('gateway');
-    expect(nearestWord('st', ['start', 'stop', 'status'])).toBeUndefined();
-  });
-
-  it('suggests nothing when nothing is close', () => {
-    expect(nearestWord('frobnicate', commands)).toBeUndefined();
-    expect(nearestWord('', commands)).toBeUndefined();
-    expect(nearestWord('x', [])).toBeUndefined();
-    expect(nearestWord('q'.repeat(4000), commands)).toBeUndefined();
   });
 });

@@ -10,7 +10,7 @@ import {
   renderBlockKit,
   unmuteNotice,
 } from '../../../src/notify/index.js';
-import type { MonitorEvent } from '../../../src/queue/index.js';
+import type { MonitorEvent } from '../../../src/contract/index.js';
 import { expectGolden } from './golden-file.js';
 import { NOW } from './notify-fixtures.js';
 import { messageProblems } from './slack-block-shapes.js';

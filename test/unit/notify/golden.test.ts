@@ -17,13 +17,14 @@ import {
   fleetListMessage,
   helpMessage,
   hostsMessage,
+  jobAnswerMessage,
   jobMessage,
   rejectReasonModal,
   renderBlockKit,
   usageErrorMessage,
 } from '../../../src/notify/index.js';
 import { helpText, parseCommand } from '../../../src/commands/index.js';
-import type { JobName } from '../../../src/queue/job-contract.js';
+import type { JobName } from '../../../src/contract/index.js';
 import { expectGolden } from './golden-file.js';
 import { NETWORKS, NOW, PLAN, RESULTS, jobView, network } from './notify-fixtures.js';
 import { messageProblems, viewProblems } from './slack-block-shapes.js';
@@ -97,6 +98,8 @@ describe('job message golden files', () => {
     const networks = Array.from({ length: 500 }, (_, i) => network(`net${String(i).padStart(3, '0')}`, { bridge: `vnbr${i}`, subnets: [`10.${Math.floor(i / 256)}.${i % 256}.0/24`] }));
     pin('job-done-list-long', jobMessage(jobView({ state: 'done', commandText: '/vnet list', outcome: { name: 'list', result: { hostId: 'kvm1', networks } } })));
   });
+  it.each(['info', 'leases', 'bridges'] as const)('a quick read answered once: %s', (name) =>
+    pin(`job-answer-${name}`, jobAnswerMessage(jobView({ state: 'done', commandText: `/vnet ${name} lab1`, outcome: { name, result: RESULTS[name] } }))));
   it('text needing escaping', () =>
     pin(
       'job-escaping',

@@ -1,5 +1,5 @@
 /** Sample bot state for the notify tests: fixed times, realistic results of every job. */
-import type { BridgeReport, JobResults, NetworkListEntry } from '../../../src/queue/job-contract.js';
+import type { BridgeReport, JobResults, NetworkListEntry } from '../../../src/contract/index.js';
 import type { JobView } from '../../../src/notify/index.js';
 
 /** 2024-05-01 12:00:00 UTC. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { NetworkListEntry } from '../../../src/queue/index.js';
+import type { NetworkListEntry } from '../../../src/contract/index.js';
 import { NetworkInventory } from '../../../workers/network-inventory.js';
 
 function entry(name: string): NetworkListEntry {

@@ -1,6 +1,6 @@
 import pino from 'pino';
 import { describe, expect, it } from 'vitest';
-import type { MonitorEvent } from '../../../../src/queue/index.js';
+import type { MonitorEvent } from '../../../../src/contract/index.js';
 import { EventPublisher, type EventSink } from '../../../../workers/monitor/event-publisher.js';
 
 /** A sink that records batches and fails while `down` is set. */

@@ -1,0 +1,62 @@
+/**
+ * The workspace the tests, benches and their fake Slack share: people and channels, the policy they
+ * run under, and the Slack credentials given to both the bot and the fake. The credentials are not
+ * secrets: they only ever meet a fake on loopback.
+ */
+import { randomUUID } from 'node:crypto';
+import { FakeSlack } from './fake-slack/index.js';
+
+/** The signing secret requests to the bot are signed with. */
+export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
+/** The bot token the fake Slack's Web API accepts. */
+export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
+
+/** Slack ids of the people and channels the bot tests use. */
+export const PEOPLE = {
+  admin: 'UADMIN01',
+  operator: 'UOPER001',
+  approver: 'UAPPR001',
+  approver2: 'UAPPR002',
+  viewer: 'UVIEW001',
+} as const;
+export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001', alerts: 'CALRT001', labAlerts: 'CALRT002', healthAlerts: 'CALRT003' } as const;
+
+/** The policy the tests run under. */
+export function policyYaml(approvalTtl: string): string {
+  return `policy:
+  defaultRole: viewer
+  grants:
+    users:
+      ${PEOPLE.admin}: admin
+      ${PEOPLE.operator}: operator
+      ${PEOPLE.approver}: approver
+      ${PEOPLE.approver2}: approver
+approvals:
+  channel: ${CHANNELS.approvals}
+  ttl: ${approvalTtl}
+`;
+}
+
+/** Starts a fake Slack with the test people and channels, signing with the test secret. */
+export async function startTestFakeSlack(rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits']): Promise<FakeSlack> {
+  const fake = new FakeSlack({
+    signingSecret: SIGNING_SECRET,
+    botToken: BOT_TOKEN,
+    users: Object.entries(PEOPLE).map(([name, id]) => ({ id, name })),
+    channels: [
+      { id: CHANNELS.ops, name: 'ops' },
+      { id: CHANNELS.approvals, name: 'approvals' },
+      { id: CHANNELS.alerts, name: 'net-alerts' },
+      { id: CHANNELS.labAlerts, name: 'lab-alerts' },
+      { id: CHANNELS.healthAlerts, name: 'health-alerts' },
+    ],
+    ...(rateLimits ? { rateLimits } : {}),
+  });
+  await fake.start();
+  return fake;
+}
+
+/** A fresh key prefix per test file. */
+export function newPrefix(tag: string): string {
+  return `${tag}-${randomUUID().slice(0, 8)}`;
+}
