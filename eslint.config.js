@@ -31,7 +31,17 @@ export default tseslint.config(
     languageOptions: {
       sourceType: 'module',
       globals: Object.fromEntries(
-        ['document', 'window', 'location', 'localStorage', 'fetch', 'EventSource', 'Option', 'URLSearchParams', 'JSON'].map((name) => [name, 'readonly']),
+        [
+          'document',
+          'window',
+          'location',
+          'localStorage',
+          'fetch',
+          'EventSource',
+          'Option',
+          'URLSearchParams',
+          'JSON',
+        ].map((name) => [name, 'readonly']),
       ),
     },
   },

@@ -14,9 +14,21 @@ if (!signingSecret || !token || !slackApiUrl || !Number.isInteger(port)) {
   console.error('set BENCH_SIGNING_SECRET, BENCH_BOT_TOKEN, BENCH_SLACK_API_URL and BENCH_PORT');
   process.exit(2);
 }
-const receiver = new HTTPReceiver({ signingSecret, endpoints: '/slack/events', processBeforeResponse: false, logLevel: LogLevel.ERROR });
+const receiver = new HTTPReceiver({
+  signingSecret,
+  endpoints: '/slack/events',
+  processBeforeResponse: false,
+  logLevel: LogLevel.ERROR,
+});
 // As the bot does: auth.test at init (against the fake), no conversation store.
-const app = new App({ receiver, token, clientOptions: { slackApiUrl }, deferInitialization: true, logLevel: LogLevel.ERROR, convoStore: false });
+const app = new App({
+  receiver,
+  token,
+  clientOptions: { slackApiUrl },
+  deferInitialization: true,
+  logLevel: LogLevel.ERROR,
+  convoStore: false,
+});
 await app.init();
 app.command('/vnet', async ({ ack }) => {
   await ack();

@@ -25,7 +25,15 @@ import { promisify } from 'node:util';
 import type { FakeSlack } from '../tools/fake-slack/index.js';
 import { LibvirtClient } from '../src/libvirt/index.js';
 import { type SandboxHost, startSandboxHost, stopSandboxHost, virsh } from '../tools/sandbox/sandbox-host.js';
-import { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../tools/test-workspace.js';
+import {
+  BOT_TOKEN,
+  CHANNELS,
+  PEOPLE,
+  SIGNING_SECRET,
+  newPrefix,
+  policyYaml,
+  startTestFakeSlack,
+} from '../tools/test-workspace.js';
 import { runBench } from './bench-main.js';
 import { freePort } from '../tools/free-port.js';
 import { type BotProcess, startBotProcess } from '../tools/processes/bot-process.js';
@@ -58,9 +66,19 @@ const SAMPLES_FILE = process.env.BENCH_SAMPLES_FILE;
 const phases: { name: string; startUs: number; endUs: number }[] = [];
 
 /** The processes whose CPU use is reported per phase (pids, filled in as they start). */
-const watched: Record<'bot' | 'sender' | 'worker' | 'bench' | PeerName, number | undefined> = { bot: undefined, sender: undefined, worker: undefined, bench: process.pid, bareBolt: undefined, plainNode: undefined };
+const watched: Record<'bot' | 'sender' | 'worker' | 'bench' | PeerName, number | undefined> = {
+  bot: undefined,
+  sender: undefined,
+  worker: undefined,
+  bench: process.pid,
+  bareBolt: undefined,
+  plainNode: undefined,
+};
 /** Per phase name: how often it ran, its wall time, and each watched process's CPU and run-queue wait, summed. */
-const phaseUse = new Map<string, { runs: number; wallMs: number; use: Partial<Record<keyof typeof watched, SchedStat>> }>();
+const phaseUse = new Map<
+  string,
+  { runs: number; wallMs: number; use: Partial<Record<keyof typeof watched, SchedStat>> }
+>();
 
 function schedStats(): Partial<Record<keyof typeof watched, SchedStat>> {
   const stats: Partial<Record<keyof typeof watched, SchedStat>> = {};
@@ -88,14 +106,19 @@ async function phase<T>(name: string, body: () => Promise<T>): Promise<T> {
       const [a, b] = [after[who]!, before[who]];
       if (!b) continue;
       const sum = entry.use[who] ?? { cpuMs: 0, runQueueWaitMs: 0 };
-      entry.use[who] = { cpuMs: sum.cpuMs + a.cpuMs - b.cpuMs, runQueueWaitMs: sum.runQueueWaitMs + a.runQueueWaitMs - b.runQueueWaitMs };
+      entry.use[who] = {
+        cpuMs: sum.cpuMs + a.cpuMs - b.cpuMs,
+        runQueueWaitMs: sum.runQueueWaitMs + a.runQueueWaitMs - b.runQueueWaitMs,
+      };
     }
     phaseUse.set(name, entry);
   }
 }
 
 /** Average wall time of a phase and each process's CPU and run-queue wait in it, in ms (rounded). */
-function perRun(name: string): { wallMs: number; cpuMs: Record<string, number>; runQueueWaitMs: Record<string, number> } | undefined {
+function perRun(
+  name: string,
+): { wallMs: number; cpuMs: Record<string, number>; runQueueWaitMs: Record<string, number> } | undefined {
   const entry = phaseUse.get(name);
   if (!entry) return undefined;
   const cpuMs: Record<string, number> = {};
@@ -109,15 +132,31 @@ function perRun(name: string): { wallMs: number; cpuMs: Record<string, number>; 
 
 /** The apps the bot's acks are compared with: a bare Bolt app, and Node's HTTP server alone. */
 type PeerName = 'bareBolt' | 'plainNode';
-const PEER_SCRIPTS: Record<PeerName, string> = { bareBolt: 'bench/bare-bolt-app.ts', plainNode: 'bench/plain-node-app.ts' };
+const PEER_SCRIPTS: Record<PeerName, string> = {
+  bareBolt: 'bench/bare-bolt-app.ts',
+  plainNode: 'bench/plain-node-app.ts',
+};
 
-const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: BotProcess; sender?: SlashCommandSender; peers: Partial<Record<PeerName, ChildProcess>> } = { peers: {} };
+const started: {
+  host?: boolean;
+  worker?: WorkerProcess;
+  fake?: FakeSlack;
+  bot?: BotProcess;
+  sender?: SlashCommandSender;
+  peers: Partial<Record<PeerName, ChildProcess>>;
+} = { peers: {} };
 
 /** Starts a peer app as its own process and resolves with its events URL once it listens. */
 async function startPeer(name: PeerName, fake: FakeSlack): Promise<string> {
   const port = await freePort();
   const child = spawn(process.execPath, ['--import', 'tsx', resolve(PEER_SCRIPTS[name])], {
-    env: { PATH: process.env.PATH ?? '/usr/bin:/bin', BENCH_SIGNING_SECRET: SIGNING_SECRET, BENCH_BOT_TOKEN: BOT_TOKEN, BENCH_SLACK_API_URL: fake.apiUrl, BENCH_PORT: String(port) },
+    env: {
+      PATH: process.env.PATH ?? '/usr/bin:/bin',
+      BENCH_SIGNING_SECRET: SIGNING_SECRET,
+      BENCH_BOT_TOKEN: BOT_TOKEN,
+      BENCH_SLACK_API_URL: fake.apiUrl,
+      BENCH_PORT: String(port),
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   started.peers[name] = child;
@@ -149,14 +188,17 @@ async function cleanup(): Promise<void> {
   await started.sender?.stop().catch((error: unknown) => console.error('stopping the sender:', error));
   await started.fake?.close().catch((error: unknown) => console.error('stopping the fake Slack:', error));
   await started.worker?.stop().catch((error: unknown) => console.error('stopping the worker:', error));
-  if (started.host) await stopSandboxHost(HOST).catch((error: unknown) => console.error('stopping the sandbox:', error));
+  if (started.host)
+    await stopSandboxHost(HOST).catch((error: unknown) => console.error('stopping the sandbox:', error));
 }
 
 async function seed(host: SandboxHost): Promise<void> {
   const client = await LibvirtClient.connect(host.uri);
   try {
     for (let i = 0; i < NETWORKS; i++) {
-      const net = await client.defineNetwork(`<network><name>bench${i}</name><bridge name='vnbench${i}'/><ip address='10.124.${i}.1' prefix='24'/></network>`);
+      const net = await client.defineNetwork(
+        `<network><name>bench${i}</name><bridge name='vnbench${i}'/><ip address='10.124.${i}.1' prefix='24'/></network>`,
+      );
       if (i % 2 === 0) await client.startNetwork(net);
     }
   } finally {
@@ -174,10 +216,20 @@ async function timedAck(fake: FakeSlack, text = COMMAND): Promise<{ ms: number; 
 }
 
 /** Sends `count` slash commands at once from the sender process; their ack times and bodies. */
-async function timedAcks(sender: SlashCommandSender, fake: FakeSlack, botUrl: string, count: number, text = COMMAND): Promise<{ ms: number; body: string }[]> {
-  const forms = Array.from({ length: count }, () => fake.prepareSlashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text }).fields);
+async function timedAcks(
+  sender: SlashCommandSender,
+  fake: FakeSlack,
+  botUrl: string,
+  count: number,
+  text = COMMAND,
+): Promise<{ ms: number; body: string }[]> {
+  const forms = Array.from(
+    { length: count },
+    () => fake.prepareSlashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text }).fields,
+  );
   const answers = await sender.send(botUrl, SIGNING_SECRET, forms);
-  for (const answer of answers) if (answer.status !== 200) throw new Error(`the bot answered ${answer.status}: ${answer.body}`);
+  for (const answer of answers)
+    if (answer.status !== 200) throw new Error(`the bot answered ${answer.status}: ${answer.body}`);
   return answers;
 }
 
@@ -210,7 +262,12 @@ async function settled(fake: FakeSlack, since: number, count: number): Promise<v
 }
 
 /** Sends a burst of list commands and waits for every answer's table: the acks' times. */
-async function settledBurst(sender: SlashCommandSender, fake: FakeSlack, botUrl: string, count: number): Promise<{ ms: number; body: string }[]> {
+async function settledBurst(
+  sender: SlashCommandSender,
+  fake: FakeSlack,
+  botUrl: string,
+  count: number,
+): Promise<{ ms: number; body: string }[]> {
   const since = fake.messages(CHANNELS.ops).length;
   const acks = await timedAcks(sender, fake, botUrl, count);
   await settled(fake, since, count);
@@ -239,7 +296,9 @@ async function main(): Promise<void> {
   const { port } = started.bot;
   const botUrl = `http://127.0.0.1:${port}/slack/events`;
   fake.setRequestUrl(botUrl);
-  const sender = SlashCommandSender.start(PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, 'sender')}`] : []);
+  const sender = SlashCommandSender.start(
+    PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${join(PROFILE_DIR, 'sender')}`] : [],
+  );
   started.sender = sender;
   Object.assign(watched, { bot: started.bot?.child.pid, sender: sender.pid, worker: started.worker.pid });
 
@@ -252,7 +311,8 @@ async function main(): Promise<void> {
   const ackSerial: number[] = [];
   await phase('ack-serial', async () => {
     const since = fake.messages(CHANNELS.ops).length;
-    for (let i = 0; i < ACK_SAMPLES; i++) ackSerial.push(...(await timedAcks(sender, fake, botUrl, 1)).map((ack) => ack.ms));
+    for (let i = 0; i < ACK_SAMPLES; i++)
+      ackSerial.push(...(await timedAcks(sender, fake, botUrl, 1)).map((ack) => ack.ms));
     // The bursts below each start from a bot with no job work going on, like the rounds after them.
     await settled(fake, since, ACK_SAMPLES);
   });
@@ -273,16 +333,28 @@ async function main(): Promise<void> {
   // The peers, same sender, same run: the bot's own `/vnet help` (answered in the ack, no job), a
   // Bolt app that only acks, and Node's HTTP server alone. Their rounds are taken in turn, so a busy
   // moment of the machine falls on all of them alike.
-  console.log(`ack of /vnet help (no job), of a bare Bolt app and of Node's HTTP server alone, ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds each, in turn)…`);
-  const peerUrls: Record<PeerName, string> = { bareBolt: await startPeer('bareBolt', fake), plainNode: await startPeer('plainNode', fake) };
+  console.log(
+    `ack of /vnet help (no job), of a bare Bolt app and of Node's HTTP server alone, ${CONCURRENT} at a time (${CONCURRENT_ROUNDS} rounds each, in turn)…`,
+  );
+  const peerUrls: Record<PeerName, string> = {
+    bareBolt: await startPeer('bareBolt', fake),
+    plainNode: await startPeer('plainNode', fake),
+  };
   // The bot's help path is warm by now (the same path as list up to the ack); the peers get their untimed bursts.
-  for (const url of Object.values(peerUrls)) for (let i = 0; i < WARMUP_BURSTS; i++) await timedAcks(sender, fake, url, CONCURRENT, 'help');
+  for (const url of Object.values(peerUrls))
+    for (let i = 0; i < WARMUP_BURSTS; i++) await timedAcks(sender, fake, url, CONCURRENT, 'help');
   const helpConcurrent: number[] = [];
   const peerConcurrent: Record<PeerName, number[]> = { bareBolt: [], plainNode: [] };
   for (let round = 0; round < CONCURRENT_ROUNDS; round++) {
-    helpConcurrent.push(...(await phase('help-concurrent', () => timedAcks(sender, fake, botUrl, CONCURRENT, 'help'))).map((r) => r.ms));
+    helpConcurrent.push(
+      ...(await phase('help-concurrent', () => timedAcks(sender, fake, botUrl, CONCURRENT, 'help'))).map((r) => r.ms),
+    );
     for (const name of ['bareBolt', 'plainNode'] as const) {
-      peerConcurrent[name].push(...(await phase(`${name}-concurrent`, () => timedAcks(sender, fake, peerUrls[name], CONCURRENT, 'help'))).map((r) => r.ms));
+      peerConcurrent[name].push(
+        ...(await phase(`${name}-concurrent`, () => timedAcks(sender, fake, peerUrls[name], CONCURRENT, 'help'))).map(
+          (r) => r.ms,
+        ),
+      );
     }
   }
   await stopPeers();
@@ -297,7 +369,20 @@ async function main(): Promise<void> {
   console.log(`virsh net-list --all as a process (${VIRSH_SAMPLES})…`);
   const virshMs = await phase('virsh', () => timeEach(VIRSH_SAMPLES, 5, () => virsh(host, ['net-list', '--all'])));
   if (PROFILE_DIR) writeFileSync(join(PROFILE_DIR, 'phases.json'), JSON.stringify(phases));
-  if (SAMPLES_FILE) writeFileSync(SAMPLES_FILE, JSON.stringify({ concurrency: CONCURRENT, ackSerial, ackConcurrent, helpConcurrent, bareBoltConcurrent, plainNodeConcurrent, e2e, virshMs }));
+  if (SAMPLES_FILE)
+    writeFileSync(
+      SAMPLES_FILE,
+      JSON.stringify({
+        concurrency: CONCURRENT,
+        ackSerial,
+        ackConcurrent,
+        helpConcurrent,
+        bareBoltConcurrent,
+        plainNodeConcurrent,
+        e2e,
+        virshMs,
+      }),
+    );
 
   const figures = {
     bench: 'bot',
@@ -316,7 +401,12 @@ async function main(): Promise<void> {
     rateLimited429: fake.rateLimitedCount,
     // Per burst of 50: its wall time, and the CPU each process's main thread used and how long it
     // waited for a CPU (Linux schedstat), so runs on a shared machine can be told apart.
-    perBurst: { concurrent: perRun('ack-concurrent'), helpConcurrent: perRun('help-concurrent'), bareBoltConcurrent: perRun('bareBolt-concurrent'), plainNodeConcurrent: perRun('plainNode-concurrent') },
+    perBurst: {
+      concurrent: perRun('ack-concurrent'),
+      helpConcurrent: perRun('help-concurrent'),
+      bareBoltConcurrent: perRun('bareBolt-concurrent'),
+      plainNodeConcurrent: perRun('plainNode-concurrent'),
+    },
     ratioAckP99ToBareBolt: round(summarize(ackConcurrent).p99 / summarize(bareBoltConcurrent).p99),
     ratioAckP99ToPlainNode: round(summarize(ackConcurrent).p99 / summarize(plainNodeConcurrent).p99),
   };
@@ -326,20 +416,41 @@ async function main(): Promise<void> {
   };
   console.log('');
   console.log(`                                        median ms   p99 ms     n`);
-  console.log(`ack, 1 at a time                        ${figures.ackMs.serial.median.toString().padStart(9)} ${figures.ackMs.serial.p99.toString().padStart(8)} ${figures.ackMs.serial.n.toString().padStart(5)}`);
-  console.log(`ack, ${CONCURRENT} at a time                       ${figures.ackMs.concurrent.median.toString().padStart(9)} ${figures.ackMs.concurrent.p99.toString().padStart(8)} ${figures.ackMs.concurrent.n.toString().padStart(5)}`);
- console.log(`ack of help (no job), ${CONCURRENT} at a time   ${figures.ackMs.helpConcurrent.median.toString().padStart(9)} ${figures.ackMs.helpConcurrent.p99.toString().padStart(8)} ${figures.ackMs.helpConcurrent.n.toString().padStart(5)}`);
-  console.log(`bare Bolt app ack, ${CONCURRENT} at a time (peer) ${figures.ackMs.bareBoltConcurrent.median.toString().padStart(9)} ${figures.ackMs.bareBoltConcurrent.p99.toString().padStart(8)} ${figures.ackMs.bareBoltConcurrent.n.toString().padStart(5)}`);
-  console.log(`Node HTTP server alone, ${CONCURRENT} at a time  ${figures.ackMs.plainNodeConcurrent.median.toString().padStart(9)} ${figures.ackMs.plainNodeConcurrent.p99.toString().padStart(8)} ${figures.ackMs.plainNodeConcurrent.n.toString().padStart(5)}`);
-  console.log(`/vnet list end to end                   ${figures.listEndToEndMs.median.toString().padStart(9)} ${figures.listEndToEndMs.p99.toString().padStart(8)} ${figures.listEndToEndMs.n.toString().padStart(5)}`);
-  console.log(`virsh net-list --all (process)          ${figures.virshNetListProcessMs.median.toString().padStart(9)} ${figures.virshNetListProcessMs.p99.toString().padStart(8)} ${figures.virshNetListProcessMs.n.toString().padStart(5)}`);
-  for (const [label, use] of [['list', figures.perBurst.concurrent], ['help', figures.perBurst.helpConcurrent], ['the bare Bolt app', figures.perBurst.bareBoltConcurrent], ['Node alone', figures.perBurst.plainNodeConcurrent]] as const) {
+  console.log(
+    `ack, 1 at a time                        ${figures.ackMs.serial.median.toString().padStart(9)} ${figures.ackMs.serial.p99.toString().padStart(8)} ${figures.ackMs.serial.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `ack, ${CONCURRENT} at a time                       ${figures.ackMs.concurrent.median.toString().padStart(9)} ${figures.ackMs.concurrent.p99.toString().padStart(8)} ${figures.ackMs.concurrent.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `ack of help (no job), ${CONCURRENT} at a time   ${figures.ackMs.helpConcurrent.median.toString().padStart(9)} ${figures.ackMs.helpConcurrent.p99.toString().padStart(8)} ${figures.ackMs.helpConcurrent.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `bare Bolt app ack, ${CONCURRENT} at a time (peer) ${figures.ackMs.bareBoltConcurrent.median.toString().padStart(9)} ${figures.ackMs.bareBoltConcurrent.p99.toString().padStart(8)} ${figures.ackMs.bareBoltConcurrent.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `Node HTTP server alone, ${CONCURRENT} at a time  ${figures.ackMs.plainNodeConcurrent.median.toString().padStart(9)} ${figures.ackMs.plainNodeConcurrent.p99.toString().padStart(8)} ${figures.ackMs.plainNodeConcurrent.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `/vnet list end to end                   ${figures.listEndToEndMs.median.toString().padStart(9)} ${figures.listEndToEndMs.p99.toString().padStart(8)} ${figures.listEndToEndMs.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `virsh net-list --all (process)          ${figures.virshNetListProcessMs.median.toString().padStart(9)} ${figures.virshNetListProcessMs.p99.toString().padStart(8)} ${figures.virshNetListProcessMs.n.toString().padStart(5)}`,
+  );
+  for (const [label, use] of [
+    ['list', figures.perBurst.concurrent],
+    ['help', figures.perBurst.helpConcurrent],
+    ['the bare Bolt app', figures.perBurst.bareBoltConcurrent],
+    ['Node alone', figures.perBurst.plainNodeConcurrent],
+  ] as const) {
     if (!use) continue;
     const parts = Object.keys(use.cpuMs).map((who) => `${who} ${use.cpuMs[who]} (+${use.runQueueWaitMs[who]} waiting)`);
     console.log(`per ${CONCURRENT}-burst of ${label}: ${use.wallMs} ms wall; CPU ms: ${parts.join(', ')}`);
   }
   console.log(`end-to-end list / virsh: ${figures.ratioListEndToEndToVirsh}× (target ≤ 1.0×)`);
-  console.log(`ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'} (ours is ${figures.ratioAckP99ToBareBolt}× the bare Bolt app's ${figures.ackMs.bareBoltConcurrent.p99} ms, ${figures.ratioAckP99ToPlainNode}× Node's HTTP server alone, ${figures.ackMs.plainNodeConcurrent.p99} ms, on this machine)`);
+  console.log(
+    `ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'} (ours is ${figures.ratioAckP99ToBareBolt}× the bare Bolt app's ${figures.ackMs.bareBoltConcurrent.p99} ms, ${figures.ratioAckP99ToPlainNode}× Node's HTTP server alone, ${figures.ackMs.plainNodeConcurrent.p99} ms, on this machine)`,
+  );
   console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));
 }
 

@@ -47,7 +47,8 @@ export class HttpResponseReader {
   private takeOne(): HttpResponse | undefined {
     const headEnd = this.pending.indexOf(HEAD_END);
     if (headEnd < 0) {
-      if (this.pending.length > MAX_HEAD_BYTES) throw new HttpResponseError(`no end of the response head in ${this.pending.length} bytes`);
+      if (this.pending.length > MAX_HEAD_BYTES)
+        throw new HttpResponseError(`no end of the response head in ${this.pending.length} bytes`);
       return undefined;
     }
     const [statusLine = '', ...headerLines] = this.pending.subarray(0, headEnd).toString('latin1').split('\r\n');
@@ -62,7 +63,10 @@ export class HttpResponseReader {
     const framed =
       headers.get('transfer-encoding')?.toLowerCase() === 'chunked'
         ? this.chunkedBody(bodyStart)
-        : this.lengthBody(bodyStart, headers.get('content-length') ?? (NO_BODY_STATUSES.has(Number(status)) ? '0' : undefined));
+        : this.lengthBody(
+            bodyStart,
+            headers.get('content-length') ?? (NO_BODY_STATUSES.has(Number(status)) ? '0' : undefined),
+          );
     if (!framed) return undefined;
     this.pending = this.pending.subarray(framed.end);
     return { status: Number(status), body: framed.body.toString('utf8') };
@@ -70,8 +74,10 @@ export class HttpResponseReader {
 
   private lengthBody(start: number, contentLength: string | undefined): { body: Buffer; end: number } | undefined {
     // A body ended by closing the connection cannot be told apart on a kept-alive one.
-    if (contentLength === undefined) throw new HttpResponseError('neither Content-Length nor chunked: where the body ends is unknown');
-    if (!/^\d{1,15}$/.test(contentLength)) throw new HttpResponseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
+    if (contentLength === undefined)
+      throw new HttpResponseError('neither Content-Length nor chunked: where the body ends is unknown');
+    if (!/^\d{1,15}$/.test(contentLength))
+      throw new HttpResponseError(`bad Content-Length ${JSON.stringify(contentLength)}`);
     const length = Number(contentLength);
     if (this.pending.length < start + length) return undefined;
     return { body: this.pending.subarray(start, start + length), end: start + length };
@@ -79,7 +85,7 @@ export class HttpResponseReader {
 
   private chunkedBody(start: number): { body: Buffer; end: number } | undefined {
     const parts: Buffer[] = [];
-    for (let at = start; ; ) {
+    for (let at = start; ;) {
       const sizeEnd = this.pending.indexOf(LINE_END, at);
       if (sizeEnd < 0) return undefined;
       const sizeText = this.pending.subarray(at, sizeEnd).toString('latin1').split(';')[0]!.trim();
@@ -88,7 +94,8 @@ export class HttpResponseReader {
       const dataEnd = sizeEnd + LINE_END.length + size;
       // Every chunk, the last (size 0, no trailers) included, ends with CRLF.
       if (this.pending.length < dataEnd + LINE_END.length) return undefined;
-      if (!this.pending.subarray(dataEnd, dataEnd + LINE_END.length).equals(LINE_END)) throw new HttpResponseError('a chunk does not end with CRLF');
+      if (!this.pending.subarray(dataEnd, dataEnd + LINE_END.length).equals(LINE_END))
+        throw new HttpResponseError('a chunk does not end with CRLF');
       if (size === 0) return { body: Buffer.concat(parts), end: dataEnd + LINE_END.length };
       parts.push(this.pending.subarray(sizeEnd + LINE_END.length, dataEnd));
       at = dataEnd + LINE_END.length;

@@ -46,7 +46,9 @@ async function main(): Promise<void> {
     const listRoundTrip = summarize(await timeEach(ROUNDS, 100, () => c.listAllNetworks()));
     const clientNetList = summarize(await timeEach(ROUNDS, 100, () => c.listNetworks()));
 
-    const virshProcess = summarize(await timeEach(PROCESS_ROUNDS, 5, () => run('virsh', ['-c', host!.uri, 'net-list', '--all'])));
+    const virshProcess = summarize(
+      await timeEach(PROCESS_ROUNDS, 5, () => run('virsh', ['-c', host!.uri, 'net-list', '--all'])),
+    );
 
     virsh = new LongLivedVirsh(host.uri);
     const v = virsh;
@@ -57,7 +59,9 @@ async function main(): Promise<void> {
 
     const ratio = round(clientNetList.median / virshLongLived.median);
     console.log('');
-    console.log(`networks on the host: ${NETWORKS} (half active); rounds: ${ROUNDS} (virsh processes: ${PROCESS_ROUNDS})`);
+    console.log(
+      `networks on the host: ${NETWORKS} (half active); rounds: ${ROUNDS} (virsh processes: ${PROCESS_ROUNDS})`,
+    );
     console.log('                                             median ms     p99 ms');
     const row = (label: string, s: { median: number; p99: number }): void =>
       console.log(`${label.padEnd(45)}${String(s.median).padStart(9)}  ${String(s.p99).padStart(9)}`);

@@ -33,7 +33,13 @@ const RATE_LIMITS = {
   'chat.update': { ratePerSecond: 1, burst: 10 },
 };
 
-const started: { host?: boolean; worker?: WorkerProcess; fake?: FakeSlack; bot?: BotProcess; virshEvents?: ChildProcess } = {};
+const started: {
+  host?: boolean;
+  worker?: WorkerProcess;
+  fake?: FakeSlack;
+  bot?: BotProcess;
+  virshEvents?: ChildProcess;
+} = {};
 
 async function cleanup(): Promise<void> {
   const events = started.virshEvents;
@@ -45,13 +51,16 @@ async function cleanup(): Promise<void> {
   await started.bot?.stop().catch((error: unknown) => console.error('stopping the bot:', error));
   await started.fake?.close().catch((error: unknown) => console.error('stopping the fake Slack:', error));
   await started.worker?.stop().catch((error: unknown) => console.error('stopping the worker:', error));
-  if (started.host) await stopSandboxHost(HOST).catch((error: unknown) => console.error('stopping the sandbox:', error));
+  if (started.host)
+    await stopSandboxHost(HOST).catch((error: unknown) => console.error('stopping the sandbox:', error));
 }
 
 /** `virsh net-event --loop`: resolves each waiter when a line naming its network and word appears. */
 function watchVirshEvents(host: SandboxHost): { next(network: string, word: string): Promise<number> } {
   // Line-buffered: virsh's stdout into a pipe is otherwise block-buffered and lines would come late.
-  const child = spawn('stdbuf', ['-oL', 'virsh', '-c', host.uri, 'net-event', '--loop', '--event', 'lifecycle'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const child = spawn('stdbuf', ['-oL', 'virsh', '-c', host.uri, 'net-event', '--loop', '--event', 'lifecycle'], {
+    stdio: ['ignore', 'pipe', 'ignore'],
+  });
   started.virshEvents = child;
   const waiters: { network: string; word: string; resolve: (at: number) => void }[] = [];
   let buffer = '';
@@ -62,7 +71,9 @@ function watchVirshEvents(host: SandboxHost): { next(network: string, word: stri
     buffer = lines.pop() ?? '';
     for (const line of lines) {
       // event 'lifecycle' for network lab0: Started
-      const index = waiters.findIndex((w) => line.includes(`network ${w.network}:`) && line.toLowerCase().includes(w.word));
+      const index = waiters.findIndex(
+        (w) => line.includes(`network ${w.network}:`) && line.toLowerCase().includes(w.word),
+      );
       if (index >= 0) waiters.splice(index, 1)[0]?.resolve(at);
     }
   });
@@ -89,7 +100,12 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /** `promise`, or a clear failure after `ms`: a bench must end, not hang. */
 function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error(`no sign of ${what} within ${ms} ms`)), ms).unref())]);
+  return Promise.race([
+    promise,
+    new Promise<T>((_, reject) =>
+      setTimeout(() => reject(new Error(`no sign of ${what} within ${ms} ms`)), ms).unref(),
+    ),
+  ]);
 }
 
 async function main(): Promise<void> {
@@ -99,7 +115,9 @@ async function main(): Promise<void> {
   started.host = true;
   const host = await startSandboxHost(HOST);
   const client = await LibvirtClient.connect(host.uri);
-  const lab0 = await client.defineNetwork(`<network><name>lab0</name><bridge name='vnlab0'/><ip address='10.126.0.1' prefix='24'/></network>`);
+  const lab0 = await client.defineNetwork(
+    `<network><name>lab0</name><bridge name='vnlab0'/><ip address='10.126.0.1' prefix='24'/></network>`,
+  );
   const prefix = newPrefix('vbm');
   started.worker = await WorkerProcess.start(host, { hostId: HOST, prefix, heartbeatMs: 5000, compiled: true });
   const fake = await startTestFakeSlack(RATE_LIMITS);
@@ -126,7 +144,10 @@ async function main(): Promise<void> {
     if (starting) await client.startNetwork(lab0);
     else await client.destroyNetwork(lab0);
     const returned = performance.now();
-    const [alertAt, virshAt] = await Promise.all([within(alert, 15_000, `the ${word} alert of lab0`), within(seenByVirsh, 15_000, `virsh's ${word} event of lab0`)]);
+    const [alertAt, virshAt] = await Promise.all([
+      within(alert, 15_000, `the ${word} alert of lab0`),
+      within(seenByVirsh, 15_000, `virsh's ${word} event of lab0`),
+    ]);
     // The first two (thread creation, warm-up) are not counted.
     if (i >= 2) {
       alertMs.push(alertAt - returned);
@@ -148,7 +169,11 @@ async function main(): Promise<void> {
   const libvirtDoneMs = performance.now() - burstStart;
   const expected = BURST_NETWORKS * 4;
   const accounted = () => alertsIn(fake, CHANNELS.alerts).filter((a) => a.network.startsWith('burst')).length;
-  await fake.waitFor(() => (accounted() >= expected ? true : undefined), 180_000, `all ${expected} burst events in the channel`);
+  await fake.waitFor(
+    () => (accounted() >= expected ? true : undefined),
+    180_000,
+    `all ${expected} burst events in the channel`,
+  );
   const burstMs = performance.now() - burstStart;
   const burstCalls = fake.calls().slice(callsBefore);
   await client.close();
@@ -171,13 +196,24 @@ async function main(): Promise<void> {
       rateLimited429: fake.rateLimitedCount - limitedBefore,
     },
   };
-  const targets = { alertP99WithinWindowPlus100Ms: figures.alertBeyondWindowMs.p99 < 100, burstAllAccounted: figures.burst.accounted === expected };
+  const targets = {
+    alertP99WithinWindowPlus100Ms: figures.alertBeyondWindowMs.p99 < 100,
+    burstAllAccounted: figures.burst.accounted === expected,
+  };
   console.log('');
   console.log(`                                              median ms   p99 ms     n`);
-  console.log(`change → alert posted (window ${COALESCE_MS} ms)        ${alert.median.toString().padStart(9)} ${alert.p99.toString().padStart(8)} ${alert.n.toString().padStart(5)}`);
-  console.log(`  of which beyond the window                  ${figures.alertBeyondWindowMs.median.toString().padStart(9)} ${figures.alertBeyondWindowMs.p99.toString().padStart(8)}`);
-  console.log(`change → virsh event printed (peer)           ${figures.virshEventLatencyMs.median.toString().padStart(9)} ${figures.virshEventLatencyMs.p99.toString().padStart(8)} ${figures.virshEventLatencyMs.n.toString().padStart(5)}`);
-  console.log(`burst: ${figures.burst.accounted}/${expected} events in the channel after ${figures.burst.allInChannelMs} ms (libvirt done at ${figures.burst.libvirtMs} ms), ${figures.burst.posts} posts, ${figures.burst.rateLimited429} × 429 honoured`);
+  console.log(
+    `change → alert posted (window ${COALESCE_MS} ms)        ${alert.median.toString().padStart(9)} ${alert.p99.toString().padStart(8)} ${alert.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `  of which beyond the window                  ${figures.alertBeyondWindowMs.median.toString().padStart(9)} ${figures.alertBeyondWindowMs.p99.toString().padStart(8)}`,
+  );
+  console.log(
+    `change → virsh event printed (peer)           ${figures.virshEventLatencyMs.median.toString().padStart(9)} ${figures.virshEventLatencyMs.p99.toString().padStart(8)} ${figures.virshEventLatencyMs.n.toString().padStart(5)}`,
+  );
+  console.log(
+    `burst: ${figures.burst.accounted}/${expected} events in the channel after ${figures.burst.allInChannelMs} ms (libvirt done at ${figures.burst.libvirtMs} ms), ${figures.burst.posts} posts, ${figures.burst.rateLimited429} × 429 honoured`,
+  );
   console.log(`alert p99 < window + 100 ms: ${targets.alertP99WithinWindowPlus100Ms ? 'met' : 'NOT met'}`);
   console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));
 }

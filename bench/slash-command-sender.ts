@@ -28,7 +28,13 @@ export interface TimedAnswer {
   body: string;
 }
 
-type BatchMessage = { kind: 'batch'; url: string; signingSecret: string; forms: Record<string, string>[]; timeoutMs: number };
+type BatchMessage = {
+  kind: 'batch';
+  url: string;
+  signingSecret: string;
+  forms: Record<string, string>[];
+  timeoutMs: number;
+};
 type ResultMessage = { kind: 'results'; answers: TimedAnswer[] } | { kind: 'error'; message: string };
 
 /** The parent's handle on a sender process. */
@@ -37,7 +43,10 @@ export class SlashCommandSender {
 
   /** Forks the sender (TypeScript through tsx, like the rest of the bench); `nodeArgs` e.g. for `--cpu-prof`. */
   static start(nodeArgs: string[] = []): SlashCommandSender {
-    const child = fork(fileURLToPath(import.meta.url), ['--serve'], { execArgv: [...nodeArgs, '--import', 'tsx'], stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+    const child = fork(fileURLToPath(import.meta.url), ['--serve'], {
+      execArgv: [...nodeArgs, '--import', 'tsx'],
+      stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+    });
     return new SlashCommandSender(child);
   }
 
@@ -125,7 +134,12 @@ class Connection {
 
   /** Free for a new request: open, no answer outstanding, not idle so long the server may be closing it. */
   get reusable(): boolean {
-    return !this.closedWith && !this.waiting && !this.reader.midResponse && performance.now() - this.lastUsedAt < IDLE_REUSE_MS;
+    return (
+      !this.closedWith &&
+      !this.waiting &&
+      !this.reader.midResponse &&
+      performance.now() - this.lastUsedAt < IDLE_REUSE_MS
+    );
   }
 
   /** Writes one request (already framed) and resolves with its answer. */
@@ -192,7 +206,10 @@ async function sendBatch(message: BatchMessage): Promise<TimedAnswer[]> {
   const startedAt = performance.now();
   return Promise.all(
     message.forms.map(async (form, i) => {
-      const response = await connections[i]!.exchange(requestBytes(url, message.signingSecret, form), message.timeoutMs);
+      const response = await connections[i]!.exchange(
+        requestBytes(url, message.signingSecret, form),
+        message.timeoutMs,
+      );
       return { ms: performance.now() - startedAt, status: response.status, body: response.body };
     }),
   );
@@ -202,7 +219,11 @@ function serve(): void {
   process.on('message', (message: BatchMessage) => {
     sendBatch(message).then(
       (answers) => process.send?.({ kind: 'results', answers } satisfies ResultMessage),
-      (error: unknown) => process.send?.({ kind: 'error', message: error instanceof Error ? error.message : String(error) } satisfies ResultMessage),
+      (error: unknown) =>
+        process.send?.({
+          kind: 'error',
+          message: error instanceof Error ? error.message : String(error),
+        } satisfies ResultMessage),
     );
   });
   // The parent going away (IPC closed) ends the sender too; exiting (not dying of the signal) lets --cpu-prof write its profile.

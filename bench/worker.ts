@@ -23,9 +23,20 @@ import { promisify } from 'node:util';
 import { type JobsOptions, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { LibvirtClient } from '../src/libvirt/index.js';
-import { type JobName, type JobPayload, type JobResult, hostQueueName, jobPayloadSchemas } from '../src/contract/index.js';
+import {
+  type JobName,
+  type JobPayload,
+  type JobResult,
+  hostQueueName,
+  jobPayloadSchemas,
+} from '../src/contract/index.js';
 import { HostRegistry, JobClient, createRedisConnection } from '../src/queue/index.js';
-import { type SandboxHost, sharedRedisStatus, startSandboxHost, stopSandboxHost } from '../tools/sandbox/sandbox-host.js';
+import {
+  type SandboxHost,
+  sharedRedisStatus,
+  startSandboxHost,
+  stopSandboxHost,
+} from '../tools/sandbox/sandbox-host.js';
 import { round, summarize, timeEach } from './stats.js';
 import { WorkerProcess } from '../tools/processes/worker-process.js';
 
@@ -132,7 +143,9 @@ function cleanup(): Promise<void> {
     for (const timer of started.timers) clearInterval(timer);
     const problems: string[] = [];
     const attempt = async (what: string, action: () => Promise<unknown>): Promise<void> => {
-      await action().catch((error: unknown) => problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+      await action().catch((error: unknown) =>
+        problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`),
+      );
     };
     await attempt('closing the job client', async () => started.jobs?.close());
     await attempt('closing the queue events', async () => started.events?.close());
@@ -218,7 +231,9 @@ async function burst(
     await done;
     if (pending.size > 0) {
       const counts = await queue.getJobCounts('waiting', 'active', 'completed', 'failed', 'delayed');
-      throw new Error(`burst ${label}: ${pending.size} of ${count} jobs not done after ${BURST_STALL_MS} ms without progress; queue counts ${JSON.stringify(counts)}`);
+      throw new Error(
+        `burst ${label}: ${pending.size} of ${count} jobs not done after ${BURST_STALL_MS} ms without progress; queue counts ${JSON.stringify(counts)}`,
+      );
     }
     if (failures.length > 0) throw new Error(`burst ${label}: ${failures.length} jobs failed, e.g. ${failures[0]}`);
     return { ids, t0Wall, enqueueMs, wallMs: doneAt - t0 };
@@ -231,7 +246,13 @@ async function burst(
 }
 
 /** Starts a worker with `concurrency`, warms it up and measures one burst; leaves the worker running. */
-async function throughput(host: SandboxHost, prefix: string, queue: Queue, events: QueueEvents, concurrency: number): Promise<BurstFigures> {
+async function throughput(
+  host: SandboxHost,
+  prefix: string,
+  queue: Queue,
+  events: QueueEvents,
+  concurrency: number,
+): Promise<BurstFigures> {
   const worker = await WorkerProcess.start(host, {
     hostId: HOST,
     prefix,
@@ -251,7 +272,12 @@ async function throughput(host: SandboxHost, prefix: string, queue: Queue, event
   await new Promise((resolve) => setTimeout(resolve, 500));
 
   const redisPid = sharedRedisStatus()?.pid;
-  const before = { worker: cpuMs(worker.pid), libvirtd: cpuMs(host.libvirtdPid), redis: redisPid ? cpuMs(redisPid) : 0, bench: benchCpuMs() };
+  const before = {
+    worker: cpuMs(worker.pid),
+    libvirtd: cpuMs(host.libvirtdPid),
+    redis: redisPid ? cpuMs(redisPid) : 0,
+    bench: benchCpuMs(),
+  };
   const rss = sampleRss(worker.pid);
   const measured = await burst(queue, events, `c${concurrency}`, BURST);
   const peakSamples = rss.stop();
@@ -265,7 +291,9 @@ async function throughput(host: SandboxHost, prefix: string, queue: Queue, event
   const after = rssMb(worker.pid);
 
   // The jobs' own timestamps (kept: removeOnComplete keeps the last 1000).
-  const jobs = (await Promise.all(measured.ids.map((id) => queue.getJob(id)))).filter((job) => job?.processedOn && job.finishedOn);
+  const jobs = (await Promise.all(measured.ids.map((id) => queue.getJob(id)))).filter(
+    (job) => job?.processedOn && job.finishedOn,
+  );
   const firstStart = Math.min(...jobs.map((job) => job!.processedOn!));
   const lastFinish = Math.max(...jobs.map((job) => job!.finishedOn!));
   return {
@@ -279,7 +307,12 @@ async function throughput(host: SandboxHost, prefix: string, queue: Queue, event
     workerDrainJobsPerSecond: round((jobs.length * 1000) / Math.max(1, lastFinish - firstStart), 1),
     jobInWorkerMs: summarize(jobs.map((job) => job!.finishedOn! - job!.processedOn!)),
     cpuMsPerJob: cpu,
-    rssMb: { idle: round(idle, 1), peak: round(Math.max(...peakSamples), 1), after: round(after, 1), samples: peakSamples.length },
+    rssMb: {
+      idle: round(idle, 1),
+      peak: round(Math.max(...peakSamples), 1),
+      after: round(after, 1),
+      samples: peakSamples.length,
+    },
   };
 }
 
@@ -305,7 +338,13 @@ async function main(): Promise<void> {
   const registry = new HostRegistry(redis, prefix);
   // JobClient.close() leaves the connection it made for its QueueEvents open (BullMQ blocks on a duplicate of it and
   // closes only that): keep it quiet once the sandbox's Redis is gone; the process exits explicitly at the end.
-  const jobs = new JobClient({ redis: { socketPath: host.redisSocketPath }, connection: redis, prefix, registry, onConnectionError: () => undefined });
+  const jobs = new JobClient({
+    redis: { socketPath: host.redisSocketPath },
+    connection: redis,
+    prefix,
+    registry,
+    onConnectionError: () => undefined,
+  });
   started.jobs = jobs;
   const queue = new Queue(hostQueueName(HOST), { connection: redis, prefix });
   started.queue = queue;
@@ -327,7 +366,10 @@ async function main(): Promise<void> {
   }
   const concurrencyNow = CONCURRENCIES[CONCURRENCIES.length - 1];
 
-  const submitAndWait = async <N extends JobName>(name: N, payload: Omit<JobPayload<N>, 'requestedBy'>): Promise<JobResult<N>> => {
+  const submitAndWait = async <N extends JobName>(
+    name: N,
+    payload: Omit<JobPayload<N>, 'requestedBy'>,
+  ): Promise<JobResult<N>> => {
     const { jobId } = await jobs.submit(HOST, name, { requestedBy, ...payload } as JobPayload<N>);
     const outcome = await jobs.waitForOutcome<N>(HOST, jobId, { timeoutMs: 60_000 });
     if (!outcome.ok) throw new Error(`${name} job ${jobId} failed: ${JSON.stringify(outcome.failure)}`);
@@ -336,7 +378,8 @@ async function main(): Promise<void> {
 
   console.log(`latency, one job at a time (worker concurrency ${concurrencyNow})…`);
   const listed = await submitAndWait('list', {});
-  if (listed.networks.length !== NETWORKS) throw new Error(`the list job reports ${listed.networks.length} networks, expected ${NETWORKS}`);
+  if (listed.networks.length !== NETWORKS)
+    throw new Error(`the list job reports ${listed.networks.length} networks, expected ${NETWORKS}`);
   const listJob = summarize(await timeEach(LIST_SAMPLES, 30, () => submitAndWait('list', {})));
 
   const createSamples: number[] = [];
@@ -354,7 +397,9 @@ async function main(): Promise<void> {
   const createJob = summarize(createSamples);
 
   console.log('virsh on the same host…');
-  const virshNetList = summarize(await timeEach(PROCESS_ROUNDS, 5, () => run('virsh', ['-c', host.uri, 'net-list', '--all'])));
+  const virshNetList = summarize(
+    await timeEach(PROCESS_ROUNDS, 5, () => run('virsh', ['-c', host.uri, 'net-list', '--all'])),
+  );
   const virshNetName = 'bvirsh';
   const plan = await submitAndWait('plan', { request: { mode: 'isolated', name: virshNetName } });
   // The same network the create jobs made: same mode, same auto subnet (each was deleted before the next).
@@ -388,7 +433,9 @@ async function main(): Promise<void> {
   };
 
   console.log('');
-  console.log(`networks on the host: ${NETWORKS} (half active); burst: ${BURST} list jobs in one Queue.addBulk, counted done by QueueEvents`);
+  console.log(
+    `networks on the host: ${NETWORKS} (half active); burst: ${BURST} list jobs in one Queue.addBulk, counted done by QueueEvents`,
+  );
   console.log(`throughput${' '.repeat(36)}${bursts.map((b) => `c=${b.concurrency}`.padStart(10)).join('')}`);
   const trow = (label: string, value: (b: BurstFigures) => number | string | null): void =>
     console.log(`  ${label.padEnd(44)}${bursts.map((b) => String(value(b)).padStart(10)).join('')}`);
@@ -409,16 +456,22 @@ async function main(): Promise<void> {
   console.log('');
   console.log(`latency, one at a time (worker concurrency ${concurrencyNow})      median ms     p99 ms      n`);
   const row = (label: string, s: { median: number; p99: number; n: number }): void =>
-    console.log(`  ${label.padEnd(56)}${String(s.median).padStart(9)}  ${String(s.p99).padStart(9)}  ${String(s.n).padStart(5)}`);
+    console.log(
+      `  ${label.padEnd(56)}${String(s.median).padStart(9)}  ${String(s.p99).padStart(9)}  ${String(s.n).padStart(5)}`,
+    );
   row('list job (submit → result)', listJob);
   row('create isolated job (submit → result)', createJob);
   row('virsh net-list --all (new process)', virshNetList);
   row('virsh net-define FILE + virsh net-start NAME', virshPair);
   console.log('');
-  console.log(`create: mode isolated, auto subnet (${createdSubnet}), each followed by an untimed delete; virsh: the plan job's XML`);
+  console.log(
+    `create: mode isolated, auto subnet (${createdSubnet}), each followed by an untimed delete; virsh: the plan job's XML`,
+  );
   console.log(`create isolated / virsh define+start: ${createRatio}× (target ≤ 1.15×)`);
   console.log(`list job / virsh net-list process:    ${listRatio}×`);
-  console.log(`list jobs/s ≥ 2000: ${bursts.map((b) => `c=${b.concurrency} ${b.jobsPerSecond >= 2000 ? 'met' : 'NOT met'}`).join(', ')}`);
+  console.log(
+    `list jobs/s ≥ 2000: ${bursts.map((b) => `c=${b.concurrency} ${b.jobsPerSecond >= 2000 ? 'met' : 'NOT met'}`).join(', ')}`,
+  );
   console.log(`worker RSS peak ${maxPeakRss} MB < 150 MB: ${targets.rssUnder150Mb ? 'met' : 'NOT met'}`);
   console.log(
     JSON.stringify({
@@ -437,7 +490,10 @@ async function main(): Promise<void> {
       ratioListJobToVirshNetList: listRatio,
       workerRssPeakMb: maxPeakRss,
       targets,
-      targetsMet: Object.values(targets.listJobsPerSecond2000).every(Boolean) && targets.createToVirshPairAtMost115 && targets.rssUnder150Mb,
+      targetsMet:
+        Object.values(targets.listJobsPerSecond2000).every(Boolean) &&
+        targets.createToVirshPairAtMost115 &&
+        targets.rssUnder150Mb,
     }),
   );
 }

@@ -13,7 +13,12 @@
 import fc from 'fast-check';
 import type { NetworkMetadata, NetworkSpec } from '../src/network/spec/network-spec.js';
 import { validateNetworkSpec } from '../src/network/spec/network-validation.js';
-import { VNETOPS_METADATA_ELEMENT, VNETOPS_METADATA_FIELDS, VNETOPS_METADATA_NAMESPACE, VNETOPS_METADATA_PREFIX } from '../src/network/xml/network-metadata-xml.js';
+import {
+  VNETOPS_METADATA_ELEMENT,
+  VNETOPS_METADATA_FIELDS,
+  VNETOPS_METADATA_NAMESPACE,
+  VNETOPS_METADATA_PREFIX,
+} from '../src/network/xml/network-metadata-xml.js';
 import { parseNetworkXml, renderNetworkXml } from '../src/network/xml/network-xml.js';
 import { networkSpecArbitrary } from '../tools/network-spec-arbitraries.js';
 import { quantile, round } from './stats.js';
@@ -35,13 +40,18 @@ type Xb2Create = () => Xb2Node;
 function xmlbuilder2Renderer(create: Xb2Create): (spec: NetworkSpec, uuid: string) => string {
   const value = (text: string): string => text.replaceAll('&', '&amp;');
   const attributes = (all: Readonly<Record<string, string | undefined>>): Record<string, string> =>
-    Object.fromEntries(Object.entries(all).flatMap(([name, text]) => (text === undefined ? [] : [[name, value(text)]])));
+    Object.fromEntries(
+      Object.entries(all).flatMap(([name, text]) => (text === undefined ? [] : [[name, value(text)]])),
+    );
   const forwardModes = { nat: 'nat', routed: 'route', open: 'open', bridged: 'bridge', isolated: undefined } as const;
   const addMetadata = (network: Xb2Node, metadata: NetworkMetadata): void => {
-    const ours = network.ele('metadata').ele(VNETOPS_METADATA_NAMESPACE, `${VNETOPS_METADATA_PREFIX}:${VNETOPS_METADATA_ELEMENT}`);
+    const ours = network
+      .ele('metadata')
+      .ele(VNETOPS_METADATA_NAMESPACE, `${VNETOPS_METADATA_PREFIX}:${VNETOPS_METADATA_ELEMENT}`);
     for (const field of VNETOPS_METADATA_FIELDS) {
       const text = metadata[field];
-      if (text !== undefined) ours.ele(VNETOPS_METADATA_NAMESPACE, `${VNETOPS_METADATA_PREFIX}:${field}`).txt(value(text));
+      if (text !== undefined)
+        ours.ele(VNETOPS_METADATA_NAMESPACE, `${VNETOPS_METADATA_PREFIX}:${field}`).txt(value(text));
     }
   };
   return (spec, uuid) => {
@@ -55,7 +65,9 @@ function xmlbuilder2Renderer(create: Xb2Create): (spec: NetworkSpec, uuid: strin
       const dev = checked.mode === 'nat' || checked.mode === 'routed' ? checked.forwardDev : undefined;
       const forward = network.ele('forward', attributes({ mode, dev }));
       if (checked.mode === 'nat' && checked.natPorts !== undefined) {
-        forward.ele('nat').ele('port', attributes({ start: String(checked.natPorts.start), end: String(checked.natPorts.end) }));
+        forward
+          .ele('nat')
+          .ele('port', attributes({ start: String(checked.natPorts.start), end: String(checked.natPorts.end) }));
       }
     }
     if (checked.mode === 'bridged') network.ele('bridge', attributes({ name: checked.bridge }));
@@ -63,14 +75,22 @@ function xmlbuilder2Renderer(create: Xb2Create): (spec: NetworkSpec, uuid: strin
     if (checked.mtu !== undefined) network.ele('mtu', attributes({ size: String(checked.mtu) }));
     if (checked.mode !== 'bridged') {
       if (checked.dnsDomain !== undefined) network.ele('domain', attributes({ name: checked.dnsDomain }));
-      for (const [family, config] of [['ipv4', checked.ipv4], ['ipv6', checked.ipv6]] as const) {
+      for (const [family, config] of [
+        ['ipv4', checked.ipv4],
+        ['ipv6', checked.ipv6],
+      ] as const) {
         if (config === undefined) continue;
         const [, prefix = ''] = config.subnet.split('/');
-        const ip = network.ele('ip', attributes({ family: family === 'ipv6' ? family : undefined, address: config.gateway, prefix }));
+        const ip = network.ele(
+          'ip',
+          attributes({ family: family === 'ipv6' ? family : undefined, address: config.gateway, prefix }),
+        );
         if (config.dhcp === undefined && config.dhcpHosts === undefined) continue;
         const dhcp = ip.ele('dhcp');
-        if (config.dhcp !== undefined) dhcp.ele('range', attributes({ start: config.dhcp.start, end: config.dhcp.end }));
-        for (const host of config.dhcpHosts ?? []) dhcp.ele('host', attributes({ mac: host.mac, name: host.name, ip: host.ip }));
+        if (config.dhcp !== undefined)
+          dhcp.ele('range', attributes({ start: config.dhcp.start, end: config.dhcp.end }));
+        for (const host of config.dhcpHosts ?? [])
+          dhcp.ele('host', attributes({ mac: host.mac, name: host.name, ip: host.ip }));
       }
     }
     return network.end({ prettyPrint: true, headless: true, wellFormed: true });
@@ -109,7 +129,9 @@ function time(specs: readonly NetworkSpec[], render: (spec: NetworkSpec) => unkn
 async function main(): Promise<void> {
   const specs = fc.sample(networkSpecArbitrary, { numRuns: SPECS, seed: 20260101 });
   const xmlbuilder2 = await loadXmlbuilder2();
-  const contenders: [string, (spec: NetworkSpec) => unknown][] = [['fast-xml-parser', (spec) => renderNetworkXml(spec, { uuid: UUID })]];
+  const contenders: [string, (spec: NetworkSpec) => unknown][] = [
+    ['fast-xml-parser', (spec) => renderNetworkXml(spec, { uuid: UUID })],
+  ];
   const result: Record<string, unknown> = { specs: SPECS, rounds: ROUNDS, node: process.version };
 
   if (xmlbuilder2 === undefined) {
@@ -126,10 +148,16 @@ async function main(): Promise<void> {
       // xmlbuilder2 writes quotes in text as they are, XMLBuilder as &quot; and &apos;: equal meaning.
       else if (ours.replaceAll('&quot;', '"').replaceAll('&apos;', "'") === theirs) quotesOnly += 1;
       else throw new Error(`the two renderers differ beyond quotes on ${JSON.stringify(spec)}:\n${ours}\n${theirs}`);
-      const [a, b] = [parseNetworkXml(ours, { autostart: spec.autostart }), parseNetworkXml(theirs, { autostart: spec.autostart })];
-      if (JSON.stringify(a) !== JSON.stringify(b)) throw new Error(`the two renderers disagree on ${JSON.stringify(spec)}`);
+      const [a, b] = [
+        parseNetworkXml(ours, { autostart: spec.autostart }),
+        parseNetworkXml(theirs, { autostart: spec.autostart }),
+      ];
+      if (JSON.stringify(a) !== JSON.stringify(b))
+        throw new Error(`the two renderers disagree on ${JSON.stringify(spec)}`);
     }
-    console.log(`${SPECS} specs: both parse back to the same spec; ${identical} byte-identical, ${quotesOnly} differ only in quotes in text`);
+    console.log(
+      `${SPECS} specs: both parse back to the same spec; ${identical} byte-identical, ${quotesOnly} differ only in quotes in text`,
+    );
     result.byteIdentical = identical;
     result.quotesOnly = quotesOnly;
   }
@@ -142,9 +170,14 @@ async function main(): Promise<void> {
     const figures: Record<string, Figures> = {};
     for (const [name, render] of order) {
       const samples = time(specs, render);
-      const stats = { medianUs: round(quantile(samples, 0.5) * 1000, 1), p99Us: round(quantile(samples, 0.99) * 1000, 1) };
+      const stats = {
+        medianUs: round(quantile(samples, 0.5) * 1000, 1),
+        p99Us: round(quantile(samples, 0.99) * 1000, 1),
+      };
       figures[name] = stats;
-      console.log(`run ${runs.length + 1}  ${name.padEnd(26)} median ${stats.medianUs.toFixed(1).padStart(6)} µs   p99 ${stats.p99Us.toFixed(1).padStart(6)} µs   (n=${samples.length})`);
+      console.log(
+        `run ${runs.length + 1}  ${name.padEnd(26)} median ${stats.medianUs.toFixed(1).padStart(6)} µs   p99 ${stats.p99Us.toFixed(1).padStart(6)} µs   (n=${samples.length})`,
+      );
     }
     runs.push(figures);
   }

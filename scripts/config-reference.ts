@@ -21,7 +21,12 @@ function main(args: readonly string[]): number {
     console.log(USAGE);
     return 0;
   }
-  const mode = args.length === 0 ? 'write' : args.length === 1 && (args[0] === '--stdout' || args[0] === '--check') ? args[0] : undefined;
+  const mode =
+    args.length === 0
+      ? 'write'
+      : args.length === 1 && (args[0] === '--stdout' || args[0] === '--check')
+        ? args[0]
+        : undefined;
   if (mode === undefined) {
     console.error(`unknown arguments: ${args.join(' ')}\n${USAGE}`);
     return 2;
@@ -38,7 +43,9 @@ function main(args: readonly string[]): number {
       console.log('README.md: the config reference is up to date');
       return 0;
     }
-    console.error(`README.md: the config reference is out of date with the config schemas in src/config; run ${REGENERATE} and commit README.md`);
+    console.error(
+      `README.md: the config reference is out of date with the config schemas in src/config; run ${REGENERATE} and commit README.md`,
+    );
     return 1;
   }
   const updated = withConfigReference(readme, reference);

@@ -31,11 +31,20 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger({ level: config.log.level, name: 'vnetops-bot' });
-  const redisLocation: RedisLocation = config.redis.socketPath !== undefined ? { socketPath: config.redis.socketPath } : { url: config.redis.url ?? DEFAULT_REDIS_URL };
+  const redisLocation: RedisLocation =
+    config.redis.socketPath !== undefined
+      ? { socketPath: config.redis.socketPath }
+      : { url: config.redis.url ?? DEFAULT_REDIS_URL };
   const onRedisError = (error: Error): void => log.warn({ err: error.message }, 'redis connection problem');
   const redis = createRedisConnection(redisLocation, 'client', {}, onRedisError);
   const registry = new HostRegistry(redis, config.redis.prefix);
-  const jobs = new JobClient({ redis: redisLocation, connection: redis, prefix: config.redis.prefix, registry, onConnectionError: onRedisError });
+  const jobs = new JobClient({
+    redis: redisLocation,
+    connection: redis,
+    prefix: config.redis.prefix,
+    registry,
+    onConnectionError: onRedisError,
+  });
   let bot;
   try {
     const metrics = createBotMetrics();
@@ -46,7 +55,11 @@ async function main(): Promise<void> {
       log,
       metrics,
       healthCheck: () => redis.ping(),
-      createApp: (ports) => createBotApp({ config, log, redis, jobs, registry, approvalStore, audit, policy, alertRouting, metrics }, ports),
+      createApp: (ports) =>
+        createBotApp(
+          { config, log, redis, jobs, registry, approvalStore, audit, policy, alertRouting, metrics },
+          ports,
+        ),
     });
   } catch (error) {
     // Name the likely cause: Slack refusing the token, or Redis not answering, or else whatever it was.

@@ -4,7 +4,13 @@
  */
 import fc from 'fast-check';
 import { formatIpAddress } from '../src/network/planning/ip-address.js';
-import type { DhcpHost, IpConfig, NetworkMetadata, NetworkMode, NetworkSpec } from '../src/network/spec/network-spec.js';
+import type {
+  DhcpHost,
+  IpConfig,
+  NetworkMetadata,
+  NetworkMode,
+  NetworkSpec,
+} from '../src/network/spec/network-spec.js';
 
 /** IPv4 blocks the rules refuse, as [first address, prefix]. */
 const UNUSABLE_IPV4: readonly [bigint, number][] = [
@@ -27,7 +33,9 @@ function overlapsUnusable(network: bigint, prefix: number): boolean {
 
 /** Two offsets start <= end within [low, high]. */
 function orderedPair(low: bigint, high: bigint): fc.Arbitrary<[bigint, bigint]> {
-  return fc.tuple(fc.bigInt({ min: low, max: high }), fc.bigInt({ min: low, max: high })).map(([a, b]) => (a <= b ? [a, b] : [b, a]));
+  return fc
+    .tuple(fc.bigInt({ min: low, max: high }), fc.bigInt({ min: low, max: high }))
+    .map(([a, b]) => (a <= b ? [a, b] : [b, a]));
 }
 
 /** A DHCP range of host offsets in [1, last] that leaves out the gateway offset. */
@@ -38,11 +46,16 @@ function rangeAround(gateway: bigint, last: bigint): fc.Arbitrary<[bigint, bigin
   return fc.option(fc.oneof(...sides), { nil: undefined });
 }
 
-const macArbitrary = fc.tuple(fc.nat(255), fc.nat(255), fc.nat(255)).map((bytes) => `52:54:00:${bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(':')}`);
+const macArbitrary = fc
+  .tuple(fc.nat(255), fc.nat(255), fc.nat(255))
+  .map((bytes) => `52:54:00:${bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(':')}`);
 const hostNameArbitrary = fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,8}[a-z0-9])?$/);
 
 function dhcpHostsArbitrary(network: bigint, gateway: bigint, lastHost: bigint): fc.Arbitrary<DhcpHost[]> {
-  const offsets = fc.uniqueArray(fc.bigInt({ min: 1n, max: lastHost }).filter((offset) => offset !== gateway), { maxLength: 3 });
+  const offsets = fc.uniqueArray(
+    fc.bigInt({ min: 1n, max: lastHost }).filter((offset) => offset !== gateway),
+    { maxLength: 3 },
+  );
   return offsets.chain((chosen) =>
     fc
       .tuple(
@@ -69,10 +82,15 @@ export const ipv4ConfigArbitrary: fc.Arbitrary<IpConfig> = fc
     const lastHost = (1n << BigInt(32 - prefix)) - 2n;
     return fc.bigInt({ min: 1n, max: lastHost }).chain((gateway) =>
       rangeAround(gateway, lastHost).chain((range) =>
-        (range === undefined ? fc.constant(undefined) : fc.option(dhcpHostsArbitrary(network, gateway, lastHost), { nil: undefined })).map((hosts) => ({
+        (range === undefined
+          ? fc.constant(undefined)
+          : fc.option(dhcpHostsArbitrary(network, gateway, lastHost), { nil: undefined })
+        ).map((hosts) => ({
           subnet: `${ipv4Text(network)}/${prefix}`,
           gateway: ipv4Text(network + gateway),
-          ...(range === undefined ? {} : { dhcp: { start: ipv4Text(network + range[0]), end: ipv4Text(network + range[1]) } }),
+          ...(range === undefined
+            ? {}
+            : { dhcp: { start: ipv4Text(network + range[0]), end: ipv4Text(network + range[1]) } }),
           ...(hosts === undefined || hosts.length === 0 ? {} : { dhcpHosts: hosts }),
         })),
       ),
@@ -89,22 +107,34 @@ export const ipv6ConfigArbitrary: fc.Arbitrary<IpConfig> = fc
       (prefix === 64 ? rangeAround(gateway, lastHost) : fc.constant(undefined)).map((range) => ({
         subnet: `${ipv6Text(network)}/${prefix}`,
         gateway: ipv6Text(network + gateway),
-        ...(range === undefined ? {} : { dhcp: { start: ipv6Text(network + range[0]), end: ipv6Text(network + range[1]) } }),
+        ...(range === undefined
+          ? {}
+          : { dhcp: { start: ipv6Text(network + range[0]), end: ipv6Text(network + range[1]) } }),
       })),
     );
   });
 
 export const networkNameArbitrary = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,49}$/);
-export const interfaceNameArbitrary = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/).filter((name) => !['lo', 'all', 'default'].includes(name));
-const dnsDomainArbitrary = fc.array(fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/), { minLength: 1, maxLength: 4 }).map((labels) => labels.join('.'));
+export const interfaceNameArbitrary = fc
+  .stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/)
+  .filter((name) => !['lo', 'all', 'default'].includes(name));
+const dnsDomainArbitrary = fc
+  .array(fc.stringMatching(/^[a-z0-9](?:[a-z0-9-]{0,10}[a-z0-9])?$/), { minLength: 1, maxLength: 4 })
+  .map((labels) => labels.join('.'));
 
 /** One-line printable text within the metadata limits. */
 const metadataTextArbitrary = (max: number): fc.Arbitrary<string> =>
-  fc.string({ unit: 'grapheme', minLength: 1, maxLength: max }).filter((text) => [...text].length <= max && !/[\p{Cc}\p{Cs}\uFFFE\uFFFF]/u.test(text));
+  fc
+    .string({ unit: 'grapheme', minLength: 1, maxLength: max })
+    .filter((text) => [...text].length <= max && !/[\p{Cc}\p{Cs}\uFFFE\uFFFF]/u.test(text));
 
 const metadataArbitrary: fc.Arbitrary<NetworkMetadata> = fc
   .record(
-    { description: metadataTextArbitrary(200), requestedBy: metadataTextArbitrary(128), jobId: metadataTextArbitrary(128) },
+    {
+      description: metadataTextArbitrary(200),
+      requestedBy: metadataTextArbitrary(128),
+      jobId: metadataTextArbitrary(128),
+    },
     { requiredKeys: [] },
   )
   // fc.record builds null-prototype objects; specs are plain objects.
@@ -126,7 +156,13 @@ function specOfMode(mode: NetworkMode): fc.Arbitrary<NetworkSpec> {
   const metadata = optional('metadata', metadataArbitrary);
   if (mode === 'bridged') return fc.tuple(common, metadata).map(([base, meta]) => ({ ...base, ...meta, mode }));
   return fc
-    .tuple(common, metadata, ipv4ConfigArbitrary, optional('ipv6', ipv6ConfigArbitrary), optional('dnsDomain', dnsDomainArbitrary))
+    .tuple(
+      common,
+      metadata,
+      ipv4ConfigArbitrary,
+      optional('ipv6', ipv6ConfigArbitrary),
+      optional('dnsDomain', dnsDomainArbitrary),
+    )
     .chain(([base, meta, ipv4, ipv6, dnsDomain]) =>
       fc
         .tuple(
@@ -134,9 +170,21 @@ function specOfMode(mode: NetworkMode): fc.Arbitrary<NetworkSpec> {
           mode === 'nat' || mode === 'routed' ? optional('forwardDev', interfaceNameArbitrary) : fc.constant({}),
           mode === 'nat' ? optional('natPorts', portRangeArbitrary) : fc.constant({}),
         )
-        .map(([mtu, forwardDev, natPorts]) => ({ ...base, ...meta, ...mtu, ipv4, ...ipv6, ...dnsDomain, ...forwardDev, ...natPorts, mode })),
+        .map(([mtu, forwardDev, natPorts]) => ({
+          ...base,
+          ...meta,
+          ...mtu,
+          ipv4,
+          ...ipv6,
+          ...dnsDomain,
+          ...forwardDev,
+          ...natPorts,
+          mode,
+        })),
     );
 }
 
 /** Any valid, normalised spec of any mode. */
-export const networkSpecArbitrary: fc.Arbitrary<NetworkSpec> = fc.constantFrom<NetworkMode>('nat', 'routed', 'isolated', 'open', 'bridged').chain(specOfMode);
+export const networkSpecArbitrary: fc.Arbitrary<NetworkSpec> = fc
+  .constantFrom<NetworkMode>('nat', 'routed', 'isolated', 'open', 'bridged')
+  .chain(specOfMode);

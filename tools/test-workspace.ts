@@ -19,7 +19,13 @@ export const PEOPLE = {
   approver2: 'UAPPR002',
   viewer: 'UVIEW001',
 } as const;
-export const CHANNELS = { ops: 'COPS0001', approvals: 'CAPPR001', alerts: 'CALRT001', labAlerts: 'CALRT002', healthAlerts: 'CALRT003' } as const;
+export const CHANNELS = {
+  ops: 'COPS0001',
+  approvals: 'CAPPR001',
+  alerts: 'CALRT001',
+  labAlerts: 'CALRT002',
+  healthAlerts: 'CALRT003',
+} as const;
 
 /** The policy the tests run under. */
 export function policyYaml(approvalTtl: string): string {
@@ -38,7 +44,9 @@ approvals:
 }
 
 /** Starts a fake Slack with the test people and channels, signing with the test secret. */
-export async function startTestFakeSlack(rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits']): Promise<FakeSlack> {
+export async function startTestFakeSlack(
+  rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits'],
+): Promise<FakeSlack> {
   const fake = new FakeSlack({
     signingSecret: SIGNING_SECRET,
     botToken: BOT_TOKEN,

@@ -32,7 +32,10 @@ export interface HostSurvey {
 }
 
 /** Reads every network's XML (calls pipelined) and, unless `networksOnly`, the host's addresses and routes. */
-export async function surveyHost(context: Pick<JobContext, 'libvirt' | 'run'>, options: { networksOnly?: boolean } = {}): Promise<HostSurvey> {
+export async function surveyHost(
+  context: Pick<JobContext, 'libvirt' | 'run'>,
+  options: { networksOnly?: boolean } = {},
+): Promise<HostSurvey> {
   const summaries = await context.libvirt.listNetworks();
   const surveyed = await Promise.all(
     summaries.map(async (summary): Promise<SurveyedNetwork | undefined> => {
@@ -41,7 +44,10 @@ export async function surveyHost(context: Pick<JobContext, 'libvirt' | 'run'>, o
           context.libvirt.getNetworkXml(summary, { inactive: summary.persistent }),
           summary.active && summary.persistent ? context.libvirt.getNetworkXml(summary) : Promise.resolve(undefined),
         ]);
-        const addresses = dedupe([...readNetworkAddresses(configXml), ...(liveXml ? readNetworkAddresses(liveXml) : [])]);
+        const addresses = dedupe([
+          ...readNetworkAddresses(configXml),
+          ...(liveXml ? readNetworkAddresses(liveXml) : []),
+        ]);
         return { summary, configXml, liveXml, bridge: readNetworkBridge(liveXml ?? configXml), addresses };
       } catch (error) {
         // Deleted between the list and this read (another job, or someone by hand): it is gone, skip it.
@@ -67,7 +73,11 @@ export async function surveyHost(context: Pick<JobContext, 'libvirt' | 'run'>, o
     context.run('ip', ['-j', 'link', 'show']),
   ]);
   const hostInterfaces = (JSON.parse(links) as { ifname: string }[]).map((link) => link.ifname);
-  return { networks, occupied: [...fromNetworks, ...hostOccupied], interfaceNames: new Set([...bridges, ...hostInterfaces]) };
+  return {
+    networks,
+    occupied: [...fromNetworks, ...hostOccupied],
+    interfaceNames: new Set([...bridges, ...hostInterfaces]),
+  };
 }
 
 function dedupe(addresses: NetworkAddress[]): NetworkAddress[] {

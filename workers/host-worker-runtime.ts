@@ -5,7 +5,14 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { DEFAULT_REDIS_URL, type WorkerConfig } from '../src/config/index.js';
 import { LibvirtClient, type LibvirtClientOptions } from '../src/libvirt/index.js';
-import { JOB_NAMES, MUTATING_JOBS, type JobName, type JobProgress, hostQueueName, jobPayloadSchemas } from '../src/contract/index.js';
+import {
+  JOB_NAMES,
+  MUTATING_JOBS,
+  type JobName,
+  type JobProgress,
+  hostQueueName,
+  jobPayloadSchemas,
+} from '../src/contract/index.js';
 import type { CommandRunner } from '../src/network/index.js';
 import { HostRegistry, type RedisLocation, createRedisConnection } from '../src/queue/index.js';
 import { formatLibvirtVersion } from './jobs/host-info.js';
@@ -53,7 +60,8 @@ export interface RunningHostWorker {
 }
 
 /** Default runner: execFile with an argv array (no shell), 30 s limit. */
-export const runOnHost: CommandRunner = async (file, args) => (await runFile(file, args, { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
+export const runOnHost: CommandRunner = async (file, args) =>
+  (await runFile(file, args, { timeout: 30_000, maxBuffer: 16 * 1024 * 1024 })).stdout;
 
 /**
  * Builds and starts one host's worker: connects libvirt (retrying until it answers), registers the
@@ -62,7 +70,10 @@ export const runOnHost: CommandRunner = async (file, args) => (await runFile(fil
 export async function startHostWorker(options: HostWorkerOptions): Promise<RunningHostWorker> {
   const { config, log } = options;
   const hostId = config.worker.hostId;
-  const redisLocation: RedisLocation = config.redis.socketPath !== undefined ? { socketPath: config.redis.socketPath } : { url: config.redis.url ?? DEFAULT_REDIS_URL };
+  const redisLocation: RedisLocation =
+    config.redis.socketPath !== undefined
+      ? { socketPath: config.redis.socketPath }
+      : { url: config.redis.url ?? DEFAULT_REDIS_URL };
   const onRedisError = (error: Error): void => log.warn({ err: error.message }, 'redis connection problem');
   const redis: Redis = createRedisConnection(redisLocation, 'worker', {}, onRedisError);
   const registry = new HostRegistry(redis, config.redis.prefix, config.worker.heartbeatMs * 3);
@@ -86,7 +97,15 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   const heartbeat = async (): Promise<void> => {
     if (libvirt.connected) networks = (await libvirt.listAllNetworks().catch(() => undefined))?.length ?? networks;
     await registry.publish({
-      hostId, hostname, libvirtVersion, networks, libvirtConnected: libvirt.connected, lastHeartbeat: Date.now(), startedAt, workerVersion: WORKER_VERSION, heartbeatMs: config.worker.heartbeatMs,
+      hostId,
+      hostname,
+      libvirtVersion,
+      networks,
+      libvirtConnected: libvirt.connected,
+      lastHeartbeat: Date.now(),
+      startedAt,
+      workerVersion: WORKER_VERSION,
+      heartbeatMs: config.worker.heartbeatMs,
     });
   };
   await heartbeat();
@@ -111,10 +130,14 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   const mutex = new KeyedMutex();
   const processJob = async (job: Job): Promise<unknown> => {
     const name = job.name as JobName;
-    if (!JOB_NAMES.includes(name)) throw toBullmqError({ code: 'invalid-request', message: `unknown job "${job.name}"` });
+    if (!JOB_NAMES.includes(name))
+      throw toBullmqError({ code: 'invalid-request', message: `unknown job "${job.name}"` });
     const parsed = jobPayloadSchemas[name].safeParse(job.data);
     if (!parsed.success) {
-      throw toBullmqError({ code: 'invalid-request', message: `malformed ${name} job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}` });
+      throw toBullmqError({
+        code: 'invalid-request',
+        message: `malformed ${name} job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
+      });
     }
     // Per-job child loggers only when a job logs: at thousands of reads a second they add up.
     let jobLog: Logger | undefined;
@@ -145,10 +168,17 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     const { requestedBy } = parsed.data;
     const network = key?.slice('network:'.length);
     const jobEnded = network
-      ? monitor?.attribution.expect(name, network, { id: context.jobId, name, userId: requestedBy.userId, ...(requestedBy.userName ? { userName: requestedBy.userName } : {}) })
+      ? monitor?.attribution.expect(name, network, {
+          id: context.jobId,
+          name,
+          userId: requestedBy.userId,
+          ...(requestedBy.userName ? { userName: requestedBy.userName } : {}),
+        })
       : undefined;
     try {
-      const result = key ? await mutex.run(key, () => processor(context, parsed.data)) : await processor(context, parsed.data);
+      const result = key
+        ? await mutex.run(key, () => processor(context, parsed.data))
+        : await processor(context, parsed.data);
       if (mutating) context.log.info('job done');
       else if (log.isLevelEnabled('debug')) context.log.debug('job done');
       jobEnded?.('done');
@@ -184,7 +214,10 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     stop: async (graceMs = 10_000) => {
       clearInterval(heartbeatTimer);
       const closed = worker.close();
-      const inTime = await Promise.race([closed.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref())]);
+      const inTime = await Promise.race([
+        closed.then(() => true),
+        new Promise<boolean>((resolve) => setTimeout(() => resolve(false), graceMs).unref()),
+      ]);
       if (!inTime) {
         log.warn({ graceMs }, 'active jobs did not finish in time; handing them back');
         await worker.close(true);
@@ -203,22 +236,34 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
  * The shared network listing, dropped on every libvirt lifecycle event. If events cannot be
  * subscribed to, every list reads libvirt afresh rather than risk serving a stale listing.
  */
-async function watchedInventory(libvirt: LibvirtClient, run: CommandRunner, maxAgeMs: number, log: Logger): Promise<NetworkInventory> {
+async function watchedInventory(
+  libvirt: LibvirtClient,
+  run: CommandRunner,
+  maxAgeMs: number,
+  log: Logger,
+): Promise<NetworkInventory> {
   let watching = true;
   try {
     await libvirt.watchNetworkEvents();
   } catch (error) {
     watching = false;
-    log.warn({ err: error instanceof Error ? error.message : String(error) }, 'cannot subscribe to libvirt network events; network listings will not be cached');
+    log.warn(
+      { err: error instanceof Error ? error.message : String(error) },
+      'cannot subscribe to libvirt network events; network listings will not be cached',
+    );
   }
-  const inventory = new NetworkInventory(() => readNetworkList({ libvirt, run }), { maxAgeMs: watching ? maxAgeMs : 0 });
+  const inventory = new NetworkInventory(() => readNetworkList({ libvirt, run }), {
+    maxAgeMs: watching ? maxAgeMs : 0,
+  });
   libvirt.on('networkLifecycle', () => inventory.invalidate());
   return inventory;
 }
 
 /** The step of a progress value an earlier run stored, if it is one of ours. */
 function stepOf(progress: unknown): string | undefined {
-  return typeof progress === 'object' && progress !== null && typeof (progress as JobProgress).step === 'string' ? (progress as JobProgress).step : undefined;
+  return typeof progress === 'object' && progress !== null && typeof (progress as JobProgress).step === 'string'
+    ? (progress as JobProgress).step
+    : undefined;
 }
 
 async function connectLibvirt(uri: string, options: LibvirtClientOptions, log: Logger): Promise<LibvirtClient> {
@@ -226,7 +271,10 @@ async function connectLibvirt(uri: string, options: LibvirtClientOptions, log: L
     try {
       return await LibvirtClient.connect(uri, options);
     } catch (error) {
-      log.warn({ uri, err: error instanceof Error ? error.message : String(error), retryInMs: delay }, 'cannot reach libvirt yet');
+      log.warn(
+        { uri, err: error instanceof Error ? error.message : String(error), retryInMs: delay },
+        'cannot reach libvirt yet',
+      );
       await new Promise((resolve) => setTimeout(resolve, delay));
     }
   }

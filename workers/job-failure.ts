@@ -25,7 +25,9 @@ export class JobFailedError extends Error {
   }
 
   toFailure(): JobFailure {
-    return this.step ? { code: this.code, message: this.message, step: this.step } : { code: this.code, message: this.message };
+    return this.step
+      ? { code: this.code, message: this.message, step: this.step }
+      : { code: this.code, message: this.message };
   }
 }
 
@@ -33,7 +35,11 @@ export class JobFailedError extends Error {
 export function describeFailure(error: unknown, step?: string): JobFailure {
   if (error instanceof JobFailedError) return error.toFailure();
   const at = step ? { step } : {};
-  if (error instanceof NetworkSpecError || error instanceof InvalidInterfaceNameError || error instanceof UnsupportedNetworkXmlError) {
+  if (
+    error instanceof NetworkSpecError ||
+    error instanceof InvalidInterfaceNameError ||
+    error instanceof UnsupportedNetworkXmlError
+  ) {
     return { code: 'invalid-request', message: error.message, ...at };
   }
   if (error instanceof SubnetPlanningError) {
@@ -41,12 +47,20 @@ export function describeFailure(error: unknown, step?: string): JobFailure {
   }
   if (error instanceof BridgeNotFoundError) return { code: 'not-found', message: error.message, ...at };
   if (error instanceof LibvirtConnectionError) {
-    return { code: 'libvirt-unavailable', message: `libvirt is not reachable on this host right now (${error.message})`, ...at };
+    return {
+      code: 'libvirt-unavailable',
+      message: `libvirt is not reachable on this host right now (${error.message})`,
+      ...at,
+    };
   }
   if (error instanceof LibvirtError) {
     if (error.isNotFound()) return { code: 'not-found', message: error.message, ...at };
     if (error.isAlreadyExists()) return { code: 'conflict', message: error.message, ...at };
     return { code: 'libvirt-error', message: `libvirt refused: ${error.message}`, ...at };
   }
-  return { code: 'internal', message: `internal error: ${error instanceof Error ? error.message : String(error)}`, ...at };
+  return {
+    code: 'internal',
+    message: `internal error: ${error instanceof Error ? error.message : String(error)}`,
+    ...at,
+  };
 }

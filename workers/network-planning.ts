@@ -45,7 +45,11 @@ export function planNetwork(context: JobContext, payload: JobPayload<'create'>, 
   if (request.mode === 'bridged') {
     // libvirt accepts a bridged network whose host bridge is missing, then fails every VM start on it.
     if (request.bridge !== undefined && !survey.interfaceNames.has(request.bridge)) {
-      throw new JobFailedError('invalid-request', `host bridge "${request.bridge}" does not exist on host ${context.hostId}: create it first, or name an existing bridge`, 'plan');
+      throw new JobFailedError(
+        'invalid-request',
+        `host bridge "${request.bridge}" does not exist on host ${context.hostId}: create it first, or name an existing bridge`,
+        'plan',
+      );
     }
     input = { ...common, mode: 'bridged', bridge: request.bridge };
   } else {
@@ -59,7 +63,12 @@ export function planNetwork(context: JobContext, payload: JobPayload<'create'>, 
         'plan',
       );
     }
-    const ipv4Plan = planSubnet({ subnet: request.subnet, pool: context.subnetPool, prefix: context.subnetPrefix, occupied: survey.occupied });
+    const ipv4Plan = planSubnet({
+      subnet: request.subnet,
+      pool: context.subnetPool,
+      prefix: context.subnetPrefix,
+      occupied: survey.occupied,
+    });
     subnetChosen = ipv4Plan.allocated;
     const ipv4 = {
       subnet: ipv4Plan.subnet,
@@ -69,7 +78,12 @@ export function planNetwork(context: JobContext, payload: JobPayload<'create'>, 
     };
     let ipv6: Record<string, unknown> | undefined;
     if (request.ipv6) {
-      const ipv6Plan = planSubnet({ subnet: request.ipv6.subnet, pool: context.subnetPool, prefix: context.subnetPrefix, occupied: survey.occupied });
+      const ipv6Plan = planSubnet({
+        subnet: request.ipv6.subnet,
+        pool: context.subnetPool,
+        prefix: context.subnetPrefix,
+        occupied: survey.occupied,
+      });
       ipv6 = { subnet: ipv6Plan.subnet, gateway: request.ipv6.gateway ?? ipv6Plan.gateway };
     }
     input = {

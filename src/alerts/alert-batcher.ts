@@ -4,7 +4,10 @@
  * time; items arriving while one runs open the next batch, which waits at least until it ends.
  */
 export class AlertBatcher<T> {
-  private readonly channels = new Map<string, { items: T[]; openedAt: number; timer?: NodeJS.Timeout; flushing?: Promise<void> }>();
+  private readonly channels = new Map<
+    string,
+    { items: T[]; openedAt: number; timer?: NodeJS.Timeout; flushing?: Promise<void> }
+  >();
 
   constructor(
     private readonly windowMs: number,

@@ -9,7 +9,15 @@ import { didYouMean } from '../text/index.js';
 /** Kind groups a route may name instead of single kinds. */
 export const ALERT_KIND_GROUPS: Readonly<Record<string, readonly MonitorEventKind[]>> = {
   lifecycle: ['network-defined', 'network-undefined', 'network-started', 'network-stopped'],
-  bridge: ['bridge-down', 'bridge-up', 'bridge-missing', 'bridge-back', 'bridge-stp-changed', 'address-added', 'address-removed'],
+  bridge: [
+    'bridge-down',
+    'bridge-up',
+    'bridge-missing',
+    'bridge-back',
+    'bridge-stp-changed',
+    'address-added',
+    'address-removed',
+  ],
   port: ['port-attached', 'port-detached', 'port-stp-changed'],
   health: ['dnsmasq-died', 'dnsmasq-back', 'uplink-carrier-lost', 'uplink-carrier-back', 'dhcp-nearly-full', 'dhcp-ok'],
 };
@@ -42,7 +50,11 @@ export function compileAlertRouting(alerts: BotConfig['alerts']): AlertRouting {
       if (group) return [...group];
       if ((MONITOR_EVENT_KINDS as readonly string[]).includes(kind)) return [kind as MonitorEventKind];
       const guess = didYouMean(kind, known);
-      problems.push({ path: `alerts.routes.${index}.kinds`, source: 'file', message: `"${kind}" is not an event kind${guess ? ` — did you mean "${guess}"?` : ''} (kinds: ${known.join(', ')})` });
+      problems.push({
+        path: `alerts.routes.${index}.kinds`,
+        source: 'file',
+        message: `"${kind}" is not an event kind${guess ? ` — did you mean "${guess}"?` : ''} (kinds: ${known.join(', ')})`,
+      });
       return [];
     });
     return {
@@ -76,5 +88,10 @@ function matches(route: CompiledRoute, event: MonitorEvent): boolean {
 
 /** `lab*` → /^lab.*$/; every other character literal. */
 function globToRegExp(glob: string): RegExp {
-  return new RegExp(`^${glob.split('*').map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&')).join('.*')}$`);
+  return new RegExp(
+    `^${glob
+      .split('*')
+      .map((part) => part.replace(/[.+?^${}()|[\]\\-]/g, '\\$&'))
+      .join('.*')}$`,
+  );
 }

@@ -53,10 +53,13 @@ export class MuteStore {
   /** Ends a mute and returns how many alerts it suppressed. */
   async unmute(network: string, host?: string): Promise<UnmuteResult> {
     const field = fieldOf(network, host);
-    const [[, existing], [, count]] = ((await this.redis.multi().hget(this.mutesKey, field).hget(this.countsKey, field).hdel(this.mutesKey, field).hdel(this.countsKey, field).exec()) ?? []) as [
-      [unknown, string | null],
-      [unknown, string | null],
-    ];
+    const [[, existing], [, count]] = ((await this.redis
+      .multi()
+      .hget(this.mutesKey, field)
+      .hget(this.countsKey, field)
+      .hdel(this.mutesKey, field)
+      .hdel(this.countsKey, field)
+      .exec()) ?? []) as [[unknown, string | null], [unknown, string | null]];
     this.cache = undefined;
     const mute = existing ? (JSON.parse(existing) as Mute) : undefined;
     return { wasMuted: mute !== undefined && mute.until > this.now(), suppressed: Number(count ?? 0) };
@@ -89,7 +92,12 @@ export class MuteStore {
       else expired.push(field);
     }
     // Expired mutes end by themselves; their counts go with them.
-    if (expired.length > 0) await this.redis.multi().hdel(this.mutesKey, ...expired).hdel(this.countsKey, ...expired).exec();
+    if (expired.length > 0)
+      await this.redis
+        .multi()
+        .hdel(this.mutesKey, ...expired)
+        .hdel(this.countsKey, ...expired)
+        .exec();
     this.cache = { at: now, mutes };
     return mutes;
   }

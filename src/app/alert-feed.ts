@@ -8,7 +8,14 @@
 import { hostname } from 'node:os';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { AlertBatcher, type AlertRouting, AlertThreads, type MuteStore, PostedEvents, postedKey } from '../alerts/index.js';
+import {
+  AlertBatcher,
+  type AlertRouting,
+  AlertThreads,
+  type MuteStore,
+  PostedEvents,
+  postedKey,
+} from '../alerts/index.js';
 import { alertBatchMessage, alertDigestMessages, alertThreadParent } from '../notify/index.js';
 import { type MonitorEvent } from '../contract/index.js';
 import { MonitorEventReader } from '../queue/index.js';
@@ -58,7 +65,12 @@ export class AlertFeed {
   private loop?: Promise<void>;
 
   constructor(private readonly options: AlertFeedOptions) {
-    this.reader = new MonitorEventReader(options.readerConnection, options.prefix, CONSUMER_GROUP, options.consumer ?? hostname());
+    this.reader = new MonitorEventReader(
+      options.readerConnection,
+      options.prefix,
+      CONSUMER_GROUP,
+      options.consumer ?? hostname(),
+    );
     this.posted = new PostedEvents(options.redis, options.prefix);
     this.threads = new AlertThreads(options.redis, options.prefix);
     this.batcher = new AlertBatcher<Gathered>(
@@ -66,7 +78,10 @@ export class AlertFeed {
       (channel, items) => this.post(channel, items),
       (error, channel, items) =>
         // Left unacknowledged: the entries are posted again when the bot restarts.
-        options.log.error({ err: error instanceof Error ? error.message : String(error), channel, events: items.length }, 'could not post alerts'),
+        options.log.error(
+          { err: error instanceof Error ? error.message : String(error), channel, events: items.length },
+          'could not post alerts',
+        ),
     );
   }
 
@@ -91,19 +106,26 @@ export class AlertFeed {
       new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), graceMs))),
     ]);
     clearTimeout(timer);
-    if (!drained) this.options.log.warn({ graceMs }, 'stopped before every gathered alert was posted; the rest are posted after the next start');
+    if (!drained)
+      this.options.log.warn(
+        { graceMs },
+        'stopped before every gathered alert was posted; the rest are posted after the next start',
+      );
     this.options.readerConnection.disconnect();
   }
 
   private async run(): Promise<void> {
-    for (let delay = 250; this.running; ) {
+    for (let delay = 250; this.running;) {
       try {
         const entries = await this.reader.read(READ_COUNT, READ_BLOCK_MS);
         await this.accept(entries.flatMap((entry) => ('event' in entry ? [entry] : this.dropInvalid(entry))));
         delay = 250;
       } catch (error) {
         if (!this.running) return;
-        this.options.log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: delay }, 'cannot read monitor events');
+        this.options.log.warn(
+          { err: error instanceof Error ? error.message : String(error), retryInMs: delay },
+          'cannot read monitor events',
+        );
         await new Promise((resolve) => setTimeout(resolve, delay));
         delay = Math.min(delay * 2, 5000);
       }
@@ -111,7 +133,10 @@ export class AlertFeed {
   }
 
   private dropInvalid(entry: { streamId: string; invalid: string }): [] {
-    this.options.log.warn({ streamId: entry.streamId, problem: entry.invalid }, 'ignoring a monitor event that is not valid');
+    this.options.log.warn(
+      { streamId: entry.streamId, problem: entry.invalid },
+      'ignoring a monitor event that is not valid',
+    );
     this.options.metrics.alertEventsTotal.inc({ outcome: 'invalid' });
     void this.reader.ack([entry.streamId]).catch(() => undefined);
     return [];
@@ -121,7 +146,9 @@ export class AlertFeed {
     if (entries.length === 0) return;
     const { routing, mutes, metrics } = this.options;
     const routed = entries.map((entry) => ({ entry, channels: routing.channelsFor(entry.event) }));
-    const already = await this.posted.posted(routed.flatMap(({ entry, channels }) => channels.map((channel) => ({ id: entry.event.id, channel }))));
+    const already = await this.posted.posted(
+      routed.flatMap(({ entry, channels }) => channels.map((channel) => ({ id: entry.event.id, channel }))),
+    );
     const done: string[] = [];
     for (const { entry, channels } of routed) {
       // Already gathered (a stream entry is handed out once; this guards against a second read).
@@ -166,7 +193,11 @@ export class AlertFeed {
         metrics.alertMessagesTotal.inc({ form: 'digest' });
       }
     } else {
-      for (const group of byNetwork.values()) await this.postToThread(channel, group.map((g) => g.event));
+      for (const group of byNetwork.values())
+        await this.postToThread(
+          channel,
+          group.map((g) => g.event),
+        );
     }
     await this.settle(channel, items);
   }

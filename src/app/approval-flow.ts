@@ -1,7 +1,20 @@
 import type { Logger } from 'pino';
-import { type ApprovalRequest, type ApprovalStore, type CompiledPolicy, DECIDED_REQUEST_KEEP_DAYS, type DecideRefusal } from '../approvals/index.js';
+import {
+  type ApprovalRequest,
+  type ApprovalStore,
+  type CompiledPolicy,
+  DECIDED_REQUEST_KEEP_DAYS,
+  type DecideRefusal,
+} from '../approvals/index.js';
 import type { AuditLog } from '../audit/index.js';
-import { type ApprovalView, type BotText, approvalOutcomeNotice, approvalRefusal, approvalRequestMessage, plainText } from '../notify/index.js';
+import {
+  type ApprovalView,
+  type BotText,
+  approvalOutcomeNotice,
+  approvalRefusal,
+  approvalRequestMessage,
+  plainText,
+} from '../notify/index.js';
 import type { JobClient, JobOutcome } from '../queue/index.js';
 import type { JobName, JobPayload, JobResults } from '../contract/index.js';
 import type { BotMetrics } from './bot-metrics.js';
@@ -9,7 +22,9 @@ import type { JobRecord } from './job-records.js';
 import type { JobTracker, TrackedJobRequest } from './job-tracker.js';
 
 /** A job that policy says must be approved first: what the tracker would run, and why it is asked for. */
-export type ApprovalNeed<N extends JobName = JobName> = Omit<TrackedJobRequest<N>, 'message' | 'approval' | 'quiet'> & { reason?: string };
+export type ApprovalNeed<N extends JobName = JobName> = Omit<TrackedJobRequest<N>, 'message' | 'approval' | 'quiet'> & {
+  reason?: string;
+};
 
 /** What became of a click or a reject submission, for the person who made it. */
 export type DecisionAnswer = { ok: true } | { ok: false; refusal: BotText };
@@ -26,7 +41,6 @@ export interface ApprovalFlowOptions {
   /** Longest wait for the worker's dry run of a create. Default 30 s. */
   preflightTimeoutMs?: number;
 }
-
 
 /** Who decides when no person did: expiry, and withdrawing a request that could not be posted. */
 const SYSTEM_ACTOR = 'vnetops';
@@ -52,7 +66,11 @@ export class ApprovalFlow {
       requestedBy: need.requestedBy,
       channelId: need.channelId,
       state: 'queued',
-      progress: { step: 'preflight', message: 'checking the request on the host before asking for approval', at: Date.now() },
+      progress: {
+        step: 'preflight',
+        message: 'checking the request on the host before asking for approval',
+        at: Date.now(),
+      },
       updatedAt: Date.now(),
     });
 
@@ -61,7 +79,10 @@ export class ApprovalFlow {
       const dryRun = await this.dryRun(need as ApprovalNeed<'create'>);
       if (!dryRun.ok) {
         // Nothing to approve: the host would refuse it anyway. Say why now instead of after a wait.
-        await tracker.show(record, { state: 'failed', failure: { ...dryRun.failure, step: dryRun.failure.step ?? 'preflight' } });
+        await tracker.show(record, {
+          state: 'failed',
+          failure: { ...dryRun.failure, step: dryRun.failure.step ?? 'preflight' },
+        });
         return;
       }
       preflight = dryRun.result;
@@ -93,10 +114,15 @@ export class ApprovalFlow {
       // Each step on its own: one failing must not hide the others or the original error.
       const detail = error instanceof Error ? error.message : String(error);
       const reason = `the approval request could not be posted to the approvals channel ${approvalsChannel} (${detail}); invite the bot there and ask again`;
-      const logged = (what: string) => (stepError: unknown) => this.options.log.error({ err: String(stepError), approvalId: request.id }, what);
-      await store.decide(request.id, { by: SYSTEM_ACTOR, decision: 'reject', reason, now: Date.now() }).catch(logged('could not withdraw the unposted approval request'));
+      const logged = (what: string) => (stepError: unknown) =>
+        this.options.log.error({ err: String(stepError), approvalId: request.id }, what);
+      await store
+        .decide(request.id, { by: SYSTEM_ACTOR, decision: 'reject', reason, now: Date.now() })
+        .catch(logged('could not withdraw the unposted approval request'));
       await this.audit({ ...request, state: 'rejected', rejectReason: reason }, 'rejected', SYSTEM_ACTOR);
-      await tracker.show(record, { state: 'failed', failure: { code: 'internal', message: reason, step: 'approval' } }).catch(logged('could not show the job as failed'));
+      await tracker
+        .show(record, { state: 'failed', failure: { code: 'internal', message: reason, step: 'approval' } })
+        .catch(logged('could not show the job as failed'));
       throw error;
     }
     await store.attach(request.id, { approvalMessageTs: posted.ts });
@@ -108,10 +134,17 @@ export class ApprovalFlow {
   }
 
   /** An approver clicked Approve. */
-  async approve(approvalId: string, actor: { userId: string; userGroups: readonly string[]; channelId: string }): Promise<DecisionAnswer> {
+  async approve(
+    approvalId: string,
+    actor: { userId: string; userGroups: readonly string[]; channelId: string },
+  ): Promise<DecisionAnswer> {
     const allowed = this.options.policy.canApprove(actor);
     if (!allowed.allowed) return this.refused(plainText(allowed.reason));
-    const decided = await this.options.store.decide(approvalId, { by: actor.userId, decision: 'approve', now: Date.now() });
+    const decided = await this.options.store.decide(approvalId, {
+      by: actor.userId,
+      decision: 'approve',
+      now: Date.now(),
+    });
     if (!decided.ok) {
       if (decided.code === 'expired' && decided.request) await this.showExpired(decided.request);
       return this.refused(refusalOf(decided.code, decided.request));
@@ -130,14 +163,22 @@ export class ApprovalFlow {
       commandText: request.commandText,
       requestedBy: request.requestedBy,
       channelId: request.channelId,
-      approval: { approvalId: request.id, approverId: actor.userId, expiresAt: request.expiresAt, channelId: request.approvalChannelId },
+      approval: {
+        approvalId: request.id,
+        approverId: actor.userId,
+        expiresAt: request.expiresAt,
+        channelId: request.approvalChannelId,
+      },
       ...(record?.message ? { message: record.message } : {}),
     });
     return { ok: true };
   }
 
   /** Whether `actor` may reject this request at all (checked before asking for a reason). */
-  async mayReject(approvalId: string, actor: { userId: string; userGroups: readonly string[]; channelId: string }): Promise<DecisionAnswer> {
+  async mayReject(
+    approvalId: string,
+    actor: { userId: string; userGroups: readonly string[]; channelId: string },
+  ): Promise<DecisionAnswer> {
     const allowed = this.options.policy.canApprove(actor);
     if (!allowed.allowed) return { ok: false, refusal: plainText(allowed.reason) };
     const request = await this.options.store.get(approvalId);
@@ -148,10 +189,19 @@ export class ApprovalFlow {
   }
 
   /** An approver rejected, with a reason. */
-  async reject(approvalId: string, actor: { userId: string; userGroups: readonly string[]; channelId: string }, reason: string): Promise<DecisionAnswer> {
+  async reject(
+    approvalId: string,
+    actor: { userId: string; userGroups: readonly string[]; channelId: string },
+    reason: string,
+  ): Promise<DecisionAnswer> {
     const allowed = this.options.policy.canApprove(actor);
     if (!allowed.allowed) return this.refused(plainText(allowed.reason));
-    const decided = await this.options.store.decide(approvalId, { by: actor.userId, decision: 'reject', reason, now: Date.now() });
+    const decided = await this.options.store.decide(approvalId, {
+      by: actor.userId,
+      decision: 'reject',
+      reason,
+      now: Date.now(),
+    });
     if (!decided.ok) {
       if (decided.code === 'expired' && decided.request) await this.showExpired(decided.request);
       return this.refused(refusalOf(decided.code, decided.request));
@@ -164,7 +214,13 @@ export class ApprovalFlow {
     if (record) {
       await this.options.tracker.show(record, {
         state: 'rejected',
-        approval: { approvalId: request.id, approverId: actor.userId, reason, expiresAt: request.expiresAt, channelId: request.approvalChannelId },
+        approval: {
+          approvalId: request.id,
+          approverId: actor.userId,
+          reason,
+          expiresAt: request.expiresAt,
+          channelId: request.approvalChannelId,
+        },
       });
     }
     return { ok: true };
@@ -194,11 +250,20 @@ export class ApprovalFlow {
   private async showDecision(request: ApprovalRequest): Promise<void> {
     const { poster } = this.options.tracker;
     const view = viewOf(request);
-    if (request.approvalMessageTs) await poster.update({ channel: request.approvalChannelId, ts: request.approvalMessageTs }, approvalRequestMessage(view));
+    if (request.approvalMessageTs)
+      await poster.update(
+        { channel: request.approvalChannelId, ts: request.approvalMessageTs },
+        approvalRequestMessage(view),
+      );
     if (request.messageTs) {
       await poster
         .post(request.channelId, approvalOutcomeNotice(view), request.messageTs)
-        .catch((error: unknown) => this.options.log.warn({ err: String(error), approvalId: request.id }, 'could not tell the requester the outcome'));
+        .catch((error: unknown) =>
+          this.options.log.warn(
+            { err: String(error), approvalId: request.id },
+            'could not tell the requester the outcome',
+          ),
+        );
     }
   }
 
@@ -207,8 +272,13 @@ export class ApprovalFlow {
   }
 
   private async dryRun(need: ApprovalNeed<'create'>): Promise<JobOutcome<'plan'>> {
-    const { jobId } = await this.options.jobs.submit(need.hostId, 'plan', { requestedBy: need.payload.requestedBy, request: need.payload.request });
-    return this.options.jobs.waitForOutcome<'plan'>(need.hostId, jobId, { timeoutMs: this.options.preflightTimeoutMs ?? 30_000 });
+    const { jobId } = await this.options.jobs.submit(need.hostId, 'plan', {
+      requestedBy: need.payload.requestedBy,
+      request: need.payload.request,
+    });
+    return this.options.jobs.waitForOutcome<'plan'>(need.hostId, jobId, {
+      timeoutMs: this.options.preflightTimeoutMs ?? 30_000,
+    });
   }
 
   private refused(refusal: BotText): DecisionAnswer {
@@ -216,7 +286,11 @@ export class ApprovalFlow {
     return { ok: false, refusal };
   }
 
-  private async audit(request: ApprovalRequest, action: 'approval-requested' | 'approved' | 'rejected' | 'expired', actor: string): Promise<void> {
+  private async audit(
+    request: ApprovalRequest,
+    action: 'approval-requested' | 'approved' | 'rejected' | 'expired',
+    actor: string,
+  ): Promise<void> {
     await this.options.audit
       .append({
         at: Date.now(),
@@ -229,7 +303,9 @@ export class ApprovalFlow {
         outcome: request.state,
         ...(request.rejectReason ? { detail: request.rejectReason } : request.reason ? { detail: request.reason } : {}),
       })
-      .catch((error: unknown) => this.options.log.error({ err: String(error), approvalId: request.id }, 'could not write the audit log'));
+      .catch((error: unknown) =>
+        this.options.log.error({ err: String(error), approvalId: request.id }, 'could not write the audit log'),
+      );
   }
 }
 

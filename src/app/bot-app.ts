@@ -64,8 +64,24 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
   const { config, log, metrics, policy } = options;
   const { poster, groups } = ports;
   const records = new JobRecordStore(options.redis, config.redis.prefix);
-  const tracker = new JobTracker({ jobs: options.jobs, poster, records, audit: options.audit, metrics, log, ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}) });
-  const approvals = new ApprovalFlow({ store: options.approvalStore, policy, tracker, jobs: options.jobs, audit: options.audit, metrics, log });
+  const tracker = new JobTracker({
+    jobs: options.jobs,
+    poster,
+    records,
+    audit: options.audit,
+    metrics,
+    log,
+    ...(options.jobTimeoutMs ? { jobTimeoutMs: options.jobTimeoutMs } : {}),
+  });
+  const approvals = new ApprovalFlow({
+    store: options.approvalStore,
+    policy,
+    tracker,
+    jobs: options.jobs,
+    audit: options.audit,
+    metrics,
+    log,
+  });
   const routing = options.alertRouting ?? compileAlertRouting(config.alerts);
   const mutes = routing.enabled ? new MuteStore(options.redis, config.redis.prefix) : undefined;
   const commands = new CommandHandler({
@@ -85,7 +101,9 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
     openCreateDialog: (requestId, form) => ports.openCreateDialog(requestId, form),
     ...(ports.afterAck ? { afterAck: ports.afterAck } : {}),
   });
-  const actorOf = async (requester: Requester): Promise<{ userId: string; channelId: string; userGroups: string[] }> => ({
+  const actorOf = async (
+    requester: Requester,
+  ): Promise<{ userId: string; channelId: string; userGroups: string[] }> => ({
     userId: requester.userId,
     channelId: requester.channelId,
     userGroups: await groups.groupsOf(requester.userId),
@@ -101,7 +119,9 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
     reject: async (approvalId, requester, reason) => approvals.reject(approvalId, await actorOf(requester), reason),
     start: async () => {
       sweeper = setInterval(() => {
-        approvals.expireDue().catch((error: unknown) => log.warn({ err: String(error) }, 'approval expiry sweep failed'));
+        approvals
+          .expireDue()
+          .catch((error: unknown) => log.warn({ err: String(error) }, 'approval expiry sweep failed'));
       }, options.approvalSweepMs ?? 15_000);
       if (!mutes) {
         log.warn('monitor alerts are off: set alerts.channel (VNETOPS_ALERTS_CHANNEL) or alerts.routes to get them');
@@ -110,7 +130,9 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
       feed = new AlertFeed({
         // Stream reads block: the feed gets a connection of its own.
         // Its errors are logged like the main connection's (ioredis retries by itself); unheard, ioredis prints each to stderr.
-        readerConnection: options.redis.duplicate().on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection problem (alert reader)')),
+        readerConnection: options.redis
+          .duplicate()
+          .on('error', (error: Error) => log.warn({ err: error.message }, 'redis connection problem (alert reader)')),
         redis: options.redis,
         prefix: config.redis.prefix,
         routing,
@@ -129,7 +151,10 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
       // Gathered alerts are posted (or left in the stream for the next start) meanwhile, within the same grace.
       await Promise.all([
         feed?.stop(graceMs),
-        Promise.race([Promise.all([tracker.settle(), poster.settle()]), new Promise((resolve) => setTimeout(resolve, graceMs).unref())]),
+        Promise.race([
+          Promise.all([tracker.settle(), poster.settle()]),
+          new Promise((resolve) => setTimeout(resolve, graceMs).unref()),
+        ]),
       ]);
     },
   };

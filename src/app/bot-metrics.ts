@@ -29,7 +29,12 @@ export function createBotMetrics(options: { defaults?: boolean } = {}): BotMetri
   if (options.defaults ?? true) collectDefaultMetrics({ register: registry, prefix: 'vnetops_bot_' });
   return {
     registry,
-    commandsTotal: new Counter({ name: 'vnetops_commands_total', help: 'Slash commands received.', labelNames: ['command', 'outcome'], registers: [registry] }),
+    commandsTotal: new Counter({
+      name: 'vnetops_commands_total',
+      help: 'Slash commands received.',
+      labelNames: ['command', 'outcome'],
+      registers: [registry],
+    }),
     ackSeconds: new Histogram({
       name: 'vnetops_command_ack_seconds',
       help: 'Time from a slash command reaching the bot to its ack.',
@@ -37,12 +42,42 @@ export function createBotMetrics(options: { defaults?: boolean } = {}): BotMetri
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 3],
       registers: [registry],
     }),
-    jobsTotal: new Counter({ name: 'vnetops_jobs_total', help: 'Jobs followed to their end.', labelNames: ['job', 'outcome'], registers: [registry] }),
-    approvalsTotal: new Counter({ name: 'vnetops_approvals_total', help: 'Approval decisions.', labelNames: ['decision'], registers: [registry] }),
-    rateLimitedTotal: new Counter({ name: 'vnetops_slack_rate_limited_total', help: '429 answers from Slack.', labelNames: ['method'], registers: [registry] }),
-    alertEventsTotal: new Counter({ name: 'vnetops_alert_events_total', help: 'Monitor events handled.', labelNames: ['outcome'], registers: [registry] }),
-    alertMessagesTotal: new Counter({ name: 'vnetops_alert_messages_total', help: 'Alert messages posted.', labelNames: ['form'], registers: [registry] }),
-    alertBatchesTotal: new Counter({ name: 'vnetops_alert_batches_total', help: 'Gathered alert batches posted.', labelNames: ['form'], registers: [registry] }),
+    jobsTotal: new Counter({
+      name: 'vnetops_jobs_total',
+      help: 'Jobs followed to their end.',
+      labelNames: ['job', 'outcome'],
+      registers: [registry],
+    }),
+    approvalsTotal: new Counter({
+      name: 'vnetops_approvals_total',
+      help: 'Approval decisions.',
+      labelNames: ['decision'],
+      registers: [registry],
+    }),
+    rateLimitedTotal: new Counter({
+      name: 'vnetops_slack_rate_limited_total',
+      help: '429 answers from Slack.',
+      labelNames: ['method'],
+      registers: [registry],
+    }),
+    alertEventsTotal: new Counter({
+      name: 'vnetops_alert_events_total',
+      help: 'Monitor events handled.',
+      labelNames: ['outcome'],
+      registers: [registry],
+    }),
+    alertMessagesTotal: new Counter({
+      name: 'vnetops_alert_messages_total',
+      help: 'Alert messages posted.',
+      labelNames: ['form'],
+      registers: [registry],
+    }),
+    alertBatchesTotal: new Counter({
+      name: 'vnetops_alert_batches_total',
+      help: 'Gathered alert batches posted.',
+      labelNames: ['form'],
+      registers: [registry],
+    }),
     alertDelaySeconds: new Histogram({
       name: 'vnetops_alert_delay_seconds',
       help: 'Time from a monitor event on its host to its alert posted (coalescing window included).',

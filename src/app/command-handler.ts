@@ -3,7 +3,17 @@ import type { Logger } from 'pino';
 import type { CompiledPolicy } from '../approvals/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { MuteStore } from '../alerts/index.js';
-import { type Command, type CommandName, MUTATING_COMMANDS, type MuteCommand, READ_COMMANDS, type UnmuteCommand, commandNameOf, helpText, parseCommand } from '../commands/index.js';
+import {
+  type Command,
+  type CommandName,
+  MUTATING_COMMANDS,
+  type MuteCommand,
+  READ_COMMANDS,
+  type UnmuteCommand,
+  commandNameOf,
+  helpText,
+  parseCommand,
+} from '../commands/index.js';
 import {
   CREATE_MODAL_FIELDS,
   type Message,
@@ -130,7 +140,11 @@ export class CommandHandler {
       const { message, notice } = await this.muteOrUnmute(command, request);
       await answer(name, 'answered', message);
       if (notice) {
-        await this.options.tracker.poster.post(request.channelId, notice).catch((error: unknown) => this.options.log.warn({ err: String(error) }, `could not post the ${name} notice`));
+        await this.options.tracker.poster
+          .post(request.channelId, notice)
+          .catch((error: unknown) =>
+            this.options.log.warn({ err: String(error) }, `could not post the ${name} notice`),
+          );
       }
       return;
     }
@@ -141,7 +155,9 @@ export class CommandHandler {
     }
     if (command.kind === 'create-dialog') {
       await answer(name, 'dialog');
-      await this.openCreateDialog(request).catch((error: unknown) => this.failAfterAck(reply, 'could not open the create dialog', error));
+      await this.openCreateDialog(request).catch((error: unknown) =>
+        this.failAfterAck(reply, 'could not open the create dialog', error),
+      );
       return;
     }
 
@@ -172,7 +188,9 @@ export class CommandHandler {
       return;
     }
     metrics.commandsTotal.inc({ command: name, outcome: 'accepted' });
-    await this.run(command, { jobId, request, needsApproval, quiet }).catch((error: unknown) => this.failAfterAck(reply, `job ${jobId} could not be started`, error));
+    await this.run(command, { jobId, request, needsApproval, quiet }).catch((error: unknown) =>
+      this.failAfterAck(reply, `job ${jobId} could not be started`, error),
+    );
   }
 
   /**
@@ -180,7 +198,11 @@ export class CommandHandler {
    * typed out. `ack` closes the dialog (no errors) or shows errors on its fields; the "understood"
    * answer follows as a message only the person sees, then the job runs on.
    */
-  async submitCreateDialog(values: CreateDialogValues, requester: Requester, ack: (answer: DialogAnswer) => Promise<void>): Promise<void> {
+  async submitCreateDialog(
+    values: CreateDialogValues,
+    requester: Requester,
+    ack: (answer: DialogAnswer) => Promise<void>,
+  ): Promise<void> {
     const result = validateCreateDialog(values);
     if (!result.ok) {
       await ack(result);
@@ -202,13 +224,21 @@ export class CommandHandler {
     this.options.metrics.commandsTotal.inc({ command: 'create', outcome: 'accepted' });
     const request: CommandRequest = { ...requester, command: '', text: dialogCommandText(command), requestId: '' };
     await this.run(command, { jobId, request, needsApproval }).catch((error: unknown) =>
-      this.failAfterAck((message) => poster.postEphemeral(requester.channelId, requester.userId, message), `job ${jobId} could not be started`, error),
+      this.failAfterAck(
+        (message) => poster.postEphemeral(requester.channelId, requester.userId, message),
+        `job ${jobId} could not be started`,
+        error,
+      ),
     );
   }
 
   /** Whether `requester` may run `name` here (RBAC with their user groups). */
   private async authorize(requester: Requester, name: CommandName): Promise<ReturnType<CompiledPolicy['authorize']>> {
-    const actor = { userId: requester.userId, channelId: requester.channelId, userGroups: await this.options.groups.groupsOf(requester.userId) };
+    const actor = {
+      userId: requester.userId,
+      channelId: requester.channelId,
+      userGroups: await this.options.groups.groupsOf(requester.userId),
+    };
     return this.options.policy.authorize(actor, name);
   }
 
@@ -227,7 +257,9 @@ export class CommandHandler {
   private async openCreateDialog(request: CommandRequest): Promise<void> {
     const hosts = (await this.options.chooser.hosts()).filter((h) => h.up).map((h) => h.hostId);
     const defaultHost = hosts.length === 1 ? hosts[0] : undefined;
-    const suggestedSubnet = defaultHost ? await suggestSubnet(this.options.jobs, defaultHost, request.userId) : undefined;
+    const suggestedSubnet = defaultHost
+      ? await suggestSubnet(this.options.jobs, defaultHost, request.userId)
+      : undefined;
     await this.options.openCreateDialog(request.requestId, {
       hosts,
       channelId: request.channelId,
@@ -237,15 +269,27 @@ export class CommandHandler {
   }
 
   /** Runs a parsed command that becomes a job (after the ack). */
-  async run(command: Command, context: { jobId: string; request: CommandRequest; needsApproval: boolean; quiet?: boolean; reason?: string }): Promise<void> {
+  async run(
+    command: Command,
+    context: { jobId: string; request: CommandRequest; needsApproval: boolean; quiet?: boolean; reason?: string },
+  ): Promise<void> {
     const { request: input, jobId } = context;
     const quiet = context.quiet ?? false;
     const commandText = `${input.command} ${input.text}`.trim();
     if (command.kind === 'list') {
-      await this.listFleet(command.host, command.all, { jobId, commandText, channelId: input.channelId, requestedBy: input.userId, quiet });
+      await this.listFleet(command.host, command.all, {
+        jobId,
+        commandText,
+        channelId: input.channelId,
+        requestedBy: input.userId,
+        quiet,
+      });
       return;
     }
-    const job = jobOfCommand(command, { userId: input.userId, ...(input.userName ? { userName: input.userName } : {}) });
+    const job = jobOfCommand(command, {
+      userId: input.userId,
+      ...(input.userName ? { userName: input.userName } : {}),
+    });
     if (!job) throw new Error(`/vnet ${command.kind} is not a job`);
     const host = 'host' in command ? command.host : undefined;
     const choice = await this.options.chooser.choose(host, job.network);
@@ -263,9 +307,18 @@ export class CommandHandler {
           outcome: choice.ok ? (context.needsApproval ? 'awaiting approval' : 'queued') : 'refused',
           ...(reason ? { detail: reason } : !choice.ok ? { detail: choice.message } : {}),
         })
-        .catch((error: unknown) => this.options.log.error({ err: String(error), jobId }, 'could not write the audit log'));
+        .catch((error: unknown) =>
+          this.options.log.error({ err: String(error), jobId }, 'could not write the audit log'),
+        );
     }
-    const common = { jobId, name: job.name, payload: job.payload, commandText, requestedBy: input.userId, channelId: input.channelId };
+    const common = {
+      jobId,
+      name: job.name,
+      payload: job.payload,
+      commandText,
+      requestedBy: input.userId,
+      channelId: input.channelId,
+    };
     if (!choice.ok) {
       // No host: the job message still appears, failed with the reason, so the channel sees the outcome.
       await this.options.tracker.announce({
@@ -305,9 +358,17 @@ export class CommandHandler {
   }
 
   /** Mutes or unmutes a network's alerts, writes the audit log, and says so (ephemeral answer + channel notice). */
-  private async muteOrUnmute(command: MuteCommand | UnmuteCommand, input: CommandRequest): Promise<{ message: Message; notice?: Message }> {
+  private async muteOrUnmute(
+    command: MuteCommand | UnmuteCommand,
+    input: CommandRequest,
+  ): Promise<{ message: Message; notice?: Message }> {
     const { mutes, audit, log } = this.options;
-    if (!mutes) return { message: errorMessage('Alerts are off on this bot (no alerts.channel and no alerts.routes), so there is nothing to mute.') };
+    if (!mutes)
+      return {
+        message: errorMessage(
+          'Alerts are off on this bot (no alerts.channel and no alerts.routes), so there is nothing to mute.',
+        ),
+      };
     const commandText = `${input.command} ${input.text}`.trim();
     const record = (outcome: string, detail?: string): Promise<void> =>
       audit
@@ -327,18 +388,34 @@ export class CommandHandler {
         );
     if (command.kind === 'mute') {
       const until = Date.now() + command.durationMs;
-      await mutes.mute({ network: command.name, ...(command.host ? { host: command.host } : {}), until, by: input.userId });
+      await mutes.mute({
+        network: command.name,
+        ...(command.host ? { host: command.host } : {}),
+        until,
+        by: input.userId,
+      });
       await record('muted', `until ${new Date(until).toISOString()}`);
       return {
-        message: ackMessage(`Understood: ${describeCommand(command)}.`, `Alerts about ${command.name} are held back until ${new Date(until).toISOString()} (and counted).`),
+        message: ackMessage(
+          `Understood: ${describeCommand(command)}.`,
+          `Alerts about ${command.name} are held back until ${new Date(until).toISOString()} (and counted).`,
+        ),
         notice: muteNotice(command.name, command.host, until, input.userId),
       };
     }
     const result = await mutes.unmute(command.name, command.host);
     await record(result.wasMuted ? 'unmuted' : 'was not muted', `${result.suppressed} alerts were held back`);
-    if (!result.wasMuted) return { message: errorMessage(`${command.name} was not muted${command.host ? ` on host ${command.host}` : ''}; nothing changed.`) };
+    if (!result.wasMuted)
+      return {
+        message: errorMessage(
+          `${command.name} was not muted${command.host ? ` on host ${command.host}` : ''}; nothing changed.`,
+        ),
+      };
     return {
-      message: ackMessage(`Understood: ${describeCommand(command)}.`, `${result.suppressed} alerts were held back while it was muted.`),
+      message: ackMessage(
+        `Understood: ${describeCommand(command)}.`,
+        `${result.suppressed} alerts were held back while it was muted.`,
+      ),
       notice: unmuteNotice(command.name, command.host, input.userId, result.suppressed),
     };
   }
@@ -366,42 +443,75 @@ export class CommandHandler {
     const asked = host === undefined ? hosts : hosts.filter((h) => h.hostId === host);
     const poster = this.options.tracker.poster;
     if (host !== undefined && asked.length === 0) {
-      await poster.post(job.channelId, errorMessage(`There is no host "${host}"; known hosts: ${hosts.map((h) => h.hostId).join(', ') || 'none'}.`));
+      await poster.post(
+        job.channelId,
+        errorMessage(`There is no host "${host}"; known hosts: ${hosts.map((h) => h.hostId).join(', ') || 'none'}.`),
+      );
       return;
     }
-    const placeholder = (): Promise<PostedMessage> =>
-      poster.post(
-        job.channelId,
-        jobMessage({
-          jobId: job.jobId,
-          hostId: asked.map((h) => h.hostId).join(', '),
-          commandText: job.commandText,
-          requestedBy: job.requestedBy,
-          state: 'running',
-          progress: { step: 'list', message: `asking ${asked.length === 1 ? 'the host' : `${asked.length} hosts`} for their networks`, at: Date.now() },
-          updatedAt: Date.now(),
-        }),
-      );
-    let posted: Promise<PostedMessage> | undefined = job.quiet ? undefined : placeholder();
-    const reveal = job.quiet ? setTimeout(() => (posted ??= placeholder()), QUIET_FOR_MS) : undefined;
+    // The placeholder's post is awaited only once every host has answered: a failed post is logged
+    // then (never left as an unhandled rejection) and the table is posted anew.
+    const placeholder = (): Promise<PostedMessage | undefined> =>
+      poster
+        .post(
+          job.channelId,
+          jobMessage({
+            jobId: job.jobId,
+            hostId: asked.map((h) => h.hostId).join(', '),
+            commandText: job.commandText,
+            requestedBy: job.requestedBy,
+            state: 'running',
+            progress: {
+              step: 'list',
+              message: `asking ${asked.length === 1 ? 'the host' : `${asked.length} hosts`} for their networks`,
+              at: Date.now(),
+            },
+            updatedAt: Date.now(),
+          }),
+        )
+        .catch((error: unknown) => {
+          this.options.log.warn({ err: String(error), jobId: job.jobId }, 'could not post the list placeholder');
+          return undefined;
+        });
+    let posted: Promise<PostedMessage | undefined> | undefined = job.quiet ? undefined : placeholder();
+    const reveal = job.quiet
+      ? setTimeout(() => {
+          posted ??= placeholder();
+        }, QUIET_FOR_MS)
+      : undefined;
     const answers = await Promise.all(
       asked.map(async (h): Promise<{ hostId: string; networks?: NetworkListEntry[]; failure?: JobFailure }> => {
-        if (!h.up) return { hostId: h.hostId, failure: { code: 'host-down', message: `down: no heartbeat for ${Math.round(h.silentForMs / 1000)} s` } };
+        if (!h.up)
+          return {
+            hostId: h.hostId,
+            failure: { code: 'host-down', message: `down: no heartbeat for ${Math.round(h.silentForMs / 1000)} s` },
+          };
         try {
-          const { jobId } = await this.options.jobs.submit(h.hostId, 'list', { requestedBy: { userId: job.requestedBy } }, { jobId: `${job.jobId}-${h.hostId}` });
-          const outcome = await this.options.jobs.waitForOutcome<'list'>(h.hostId, jobId, { timeoutMs: this.options.listTimeoutMs ?? 30_000 });
+          const { jobId } = await this.options.jobs.submit(
+            h.hostId,
+            'list',
+            { requestedBy: { userId: job.requestedBy } },
+            { jobId: `${job.jobId}-${h.hostId}` },
+          );
+          const outcome = await this.options.jobs.waitForOutcome<'list'>(h.hostId, jobId, {
+            timeoutMs: this.options.listTimeoutMs ?? 30_000,
+          });
           if (!outcome.ok) return { hostId: h.hostId, failure: outcome.failure };
           const networks = includeInactive ? outcome.result.networks : outcome.result.networks.filter((n) => n.active);
           return { hostId: h.hostId, networks };
         } catch (error) {
-          return { hostId: h.hostId, failure: { code: 'internal', message: error instanceof Error ? error.message : String(error) } };
+          return {
+            hostId: h.hostId,
+            failure: { code: 'internal', message: error instanceof Error ? error.message : String(error) },
+          };
         }
       }),
     );
     clearTimeout(reveal);
     this.options.metrics.jobsTotal.inc({ job: 'list', outcome: answers.every((a) => !a.failure) ? 'done' : 'partial' });
     const table = fleetListMessage(answers, job.commandText, job.requestedBy, job.jobId);
-    if (posted) await poster.update(await posted, table);
+    const placeholderMessage = await posted;
+    if (placeholderMessage) await poster.update(placeholderMessage, table);
     else await poster.post(job.channelId, table);
   }
 
@@ -430,7 +540,10 @@ function alreadyReceived(jobId: string): Message {
 /** The planner's next free subnet on a host, for the create dialog; undefined if the host is slow to say. */
 async function suggestSubnet(jobs: JobClient, hostId: string, userId: string): Promise<string | undefined> {
   try {
-    const { jobId } = await jobs.submit(hostId, 'plan', { requestedBy: { userId }, request: { mode: 'isolated', name: 'new-network' } });
+    const { jobId } = await jobs.submit(hostId, 'plan', {
+      requestedBy: { userId },
+      request: { mode: 'isolated', name: 'new-network' },
+    });
     // A dialog must open within 3 s of the command (Slack's trigger ids expire): wait at most 1.5 s.
     const outcome = await jobs.waitForOutcome<'plan'>(hostId, jobId, { timeoutMs: 1500 });
     const spec = outcome.ok ? (outcome.result.spec as { ipv4?: { subnet?: string } }) : undefined;

@@ -19,22 +19,42 @@ export interface JobRequester {
 export function jobOfCommand(command: Command, requestedBy: JobRequester): CommandJob | undefined {
   switch (command.kind) {
     case 'info':
-      return { name: 'info', payload: { requestedBy, name: command.name, includeXml: command.xml }, network: command.name };
+      return {
+        name: 'info',
+        payload: { requestedBy, name: command.name, includeXml: command.xml },
+        network: command.name,
+      };
     case 'create':
       return { name: 'create', payload: { requestedBy, request: createRequestOf(command) } };
     case 'delete':
-      return { name: 'delete', payload: { requestedBy, name: command.name, force: command.force }, network: command.name };
+      return {
+        name: 'delete',
+        payload: { requestedBy, name: command.name, force: command.force },
+        network: command.name,
+      };
     case 'start':
     case 'stop':
       return { name: command.kind, payload: { requestedBy, name: command.name }, network: command.name };
     case 'autostart':
-      return { name: 'autostart', payload: { requestedBy, name: command.name, enabled: command.enabled }, network: command.name };
+      return {
+        name: 'autostart',
+        payload: { requestedBy, name: command.name, enabled: command.enabled },
+        network: command.name,
+      };
     case 'leases':
       return { name: 'leases', payload: { requestedBy, name: command.name }, network: command.name };
     case 'bridges':
-      return { name: 'bridges', payload: { requestedBy, ...(command.name ? { name: command.name } : {}) }, ...(command.name ? { network: command.name } : {}) };
+      return {
+        name: 'bridges',
+        payload: { requestedBy, ...(command.name ? { name: command.name } : {}) },
+        ...(command.name ? { network: command.name } : {}),
+      };
     case 'update':
-      return { name: 'update', payload: { requestedBy, name: command.name, change: command.change }, network: command.name };
+      return {
+        name: 'update',
+        payload: { requestedBy, name: command.name, change: command.change },
+        network: command.name,
+      };
     default:
       return undefined;
   }

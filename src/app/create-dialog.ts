@@ -14,7 +14,8 @@ export interface CreateDialogValues {
 }
 
 /** What a submission gives: a create command, or an error per field (block id → message) for Slack to show. */
-export type CreateDialogResult = { ok: true; command: Extract<Command, { kind: 'create' }> } | { ok: false; errors: Record<string, string> };
+export type CreateDialogResult =
+  { ok: true; command: Extract<Command, { kind: 'create' }> } | { ok: false; errors: Record<string, string> };
 
 /** Quotes a value as one shell-like word for the grammar (the parser never expands anything). */
 function word(value: string): string {
@@ -39,7 +40,8 @@ export function validateCreateDialog(values: CreateDialogValues): CreateDialogRe
   flag('mode', `create ${word(mode)} x${mode === 'bridged' || mode === 'bridge' ? ' --bridge br0' : ''}`);
   if (values.subnet) flag('subnet', `create isolated x --subnet ${word(values.subnet)}`);
   if (values.dhcp === 'custom') {
-    if (!values.dhcpRange) errors[CREATE_MODAL_FIELDS.dhcpRange.blockId] = 'give the range as START-END, e.g. 10.0.5.100-10.0.5.200';
+    if (!values.dhcpRange)
+      errors[CREATE_MODAL_FIELDS.dhcpRange.blockId] = 'give the range as START-END, e.g. 10.0.5.100-10.0.5.200';
     else flag('dhcpRange', `create isolated x --dhcp ${word(values.dhcpRange)}`);
   }
   if (values.bridge) flag('bridge', `create bridged x --bridge ${word(values.bridge)}`);
@@ -57,10 +59,13 @@ export function validateCreateDialog(values: CreateDialogValues): CreateDialogRe
   const whole = parseCommand(words.join(' '));
   if (!whole.ok) {
     // A rule across fields: show it where the person can fix it (the field it names, else the mode).
-    const field = (['bridge', 'subnet', 'dhcpRange'] as const).find((f) => whole.error.message.toLowerCase().includes(f === 'dhcpRange' ? 'dhcp' : f));
+    const field = (['bridge', 'subnet', 'dhcpRange'] as const).find((f) =>
+      whole.error.message.toLowerCase().includes(f === 'dhcpRange' ? 'dhcp' : f),
+    );
     return { ok: false, errors: { [CREATE_MODAL_FIELDS[field ?? 'mode'].blockId]: whole.error.message } };
   }
-  if (whole.command.kind !== 'create') return { ok: false, errors: { [CREATE_MODAL_FIELDS.mode.blockId]: 'not a create request' } };
+  if (whole.command.kind !== 'create')
+    return { ok: false, errors: { [CREATE_MODAL_FIELDS.mode.blockId]: 'not a create request' } };
   return { ok: true, command: whole.command };
 }
 

@@ -33,14 +33,22 @@ export class HostChooser {
       if (hosts.some((h) => h.hostId === given)) return { ok: true, hostId: given };
       return { ok: false, message: `there is no host "${given}"; known hosts: ${names(hosts)}` };
     }
-    if (hosts.length === 0) return { ok: false, message: 'no host has registered yet: start a vnetops worker on a libvirt host' };
+    if (hosts.length === 0)
+      return { ok: false, message: 'no host has registered yet: start a vnetops worker on a libvirt host' };
     if (hosts.length === 1) return { ok: true, hostId: hosts[0]!.hostId };
-    if (network === undefined) return { ok: false, message: `there are several hosts (${names(hosts)}): say which with --host` };
+    if (network === undefined)
+      return { ok: false, message: `there are several hosts (${names(hosts)}): say which with --host` };
     const up = hosts.filter((h) => h.up);
-    const found = await Promise.all(up.map(async (h) => ((await this.hasNetwork(h.hostId, network)) ? h.hostId : undefined)));
+    const found = await Promise.all(
+      up.map(async (h) => ((await this.hasNetwork(h.hostId, network)) ? h.hostId : undefined)),
+    );
     const holders = found.filter((id): id is string => id !== undefined);
     if (holders.length === 1) return { ok: true, hostId: holders[0]! };
-    if (holders.length > 1) return { ok: false, message: `hosts ${holders.join(', ')} each have a network "${network}": say which with --host` };
+    if (holders.length > 1)
+      return {
+        ok: false,
+        message: `hosts ${holders.join(', ')} each have a network "${network}": say which with --host`,
+      };
     const down = hosts.filter((h) => !h.up).map((h) => h.hostId);
     return {
       ok: false,

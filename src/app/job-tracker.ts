@@ -129,7 +129,9 @@ export class JobTracker {
     // Every change to the job's message runs in this chain, so posts and updates reach chat in order.
     let shown: Promise<unknown> = Promise.resolve();
     const display = (step: () => Promise<void>): void => {
-      shown = shown.then(step).catch((error: unknown) => log.warn({ err: String(error), jobId: request.jobId }, 'could not show the job'));
+      shown = shown
+        .then(step)
+        .catch((error: unknown) => log.warn({ err: String(error), jobId: request.jobId }, 'could not show the job'));
     };
     let ended = false;
     let reveal: NodeJS.Timeout | undefined;
@@ -150,7 +152,10 @@ export class JobTracker {
       const failure: JobFailure =
         error instanceof HostUnavailableError
           ? { code: 'host-down', message: error.message }
-          : { code: 'internal', message: `the job could not be queued: ${error instanceof Error ? error.message : String(error)}` };
+          : {
+              code: 'internal',
+              message: `the job could not be queued: ${error instanceof Error ? error.message : String(error)}`,
+            };
       ended = true;
       clearTimeout(reveal);
       await shown;
@@ -176,7 +181,9 @@ export class JobTracker {
 
   private async finish(record: JobRecord, change: Partial<JobRecord>): Promise<JobRecord> {
     // A quiet read has no message yet: its end is its one message (a failure shows as the card).
-    const final = record.message ? await this.show(record, change) : await this.announce({ ...record, ...change, updatedAt: Date.now() });
+    const final = record.message
+      ? await this.show(record, change)
+      : await this.announce({ ...record, ...change, updatedAt: Date.now() });
     if (MUTATING_JOBS.includes(final.jobName)) {
       const result = final.outcome?.result as { uuid?: string; name?: string } | undefined;
       await this.options.audit
@@ -192,7 +199,9 @@ export class JobTracker {
           outcome: final.state === 'done' ? 'done' : `failed: ${final.failure?.code ?? 'unknown'}`,
           ...(final.failure ? { detail: final.failure.message } : {}),
         })
-        .catch((error: unknown) => this.options.log.error({ err: String(error), jobId: final.jobId }, 'could not write the audit log'));
+        .catch((error: unknown) =>
+          this.options.log.error({ err: String(error), jobId: final.jobId }, 'could not write the audit log'),
+        );
     }
     return final;
   }

@@ -19,8 +19,7 @@ export interface ApprovalDecision {
 
 /** What became of a decision: the request as decided, or why not (with a message for the person). */
 export type DecideResult =
-  | { ok: true; request: ApprovalRequest }
-  | { ok: false; code: DecideRefusal; request?: ApprovalRequest };
+  { ok: true; request: ApprovalRequest } | { ok: false; code: DecideRefusal; request?: ApprovalRequest };
 
 /** Fields that can be added to a request after it is created. */
 export interface ApprovalAttachment {
@@ -86,8 +85,10 @@ export class ApprovalStore {
    * @throws {RangeError} unless `ttlMs` is a whole number of ms ≥ 1 and `now` ms since epoch.
    */
   async create(request: NewApprovalRequest, opts: { ttlMs: number; now: number }): Promise<ApprovalRequest> {
-    if (!Number.isSafeInteger(opts.ttlMs) || opts.ttlMs < 1) throw new RangeError('approval ttlMs must be a whole number ≥ 1');
-    if (!Number.isSafeInteger(opts.now) || opts.now < 0) throw new RangeError('approval request time must be ms since epoch');
+    if (!Number.isSafeInteger(opts.ttlMs) || opts.ttlMs < 1)
+      throw new RangeError('approval ttlMs must be a whole number ≥ 1');
+    if (!Number.isSafeInteger(opts.now) || opts.now < 0)
+      throw new RangeError('approval request time must be ms since epoch');
     const { decidedBy: _decidedBy, decidedAt: _decidedAt, rejectReason: _rejectReason, ...undecided } = request;
     const created: ApprovalRequest = {
       ...undecided,
@@ -196,8 +197,20 @@ export class ApprovalStore {
 }
 
 function toHash(request: ApprovalRequest): Record<string, string> {
-  const { id: _id, state, requestedBy, createdAt, expiresAt, messageTs, approvalMessageTs, jobId, decidedBy, decidedAt, rejectReason, ...body } =
-    request;
+  const {
+    id: _id,
+    state,
+    requestedBy,
+    createdAt,
+    expiresAt,
+    messageTs,
+    approvalMessageTs,
+    jobId,
+    decidedBy,
+    decidedAt,
+    rejectReason,
+    ...body
+  } = request;
   const optional = { messageTs, approvalMessageTs, jobId, decidedBy, decidedAt, rejectReason };
   return {
     body: JSON.stringify(body),
@@ -207,7 +220,9 @@ function toHash(request: ApprovalRequest): Record<string, string> {
     requestedBy,
     createdAt: String(createdAt),
     expiresAt: String(expiresAt),
-    ...Object.fromEntries(Object.entries(optional).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]]))),
+    ...Object.fromEntries(
+      Object.entries(optional).flatMap(([key, value]) => (value === undefined ? [] : [[key, String(value)]])),
+    ),
   };
 }
 
@@ -222,7 +237,9 @@ function fromHash(id: string, fields: Record<string, string>): ApprovalRequest {
   const { body: _body, ...scalars } = hash.data;
   const request: ApprovalRequest = { id, ...body.data, payload: body.data.payload, ...scalars };
   // Optional fields absent rather than undefined, as callers build them.
-  return Object.fromEntries(Object.entries(request).filter(([, value]) => value !== undefined)) as unknown as ApprovalRequest;
+  return Object.fromEntries(
+    Object.entries(request).filter(([, value]) => value !== undefined),
+  ) as unknown as ApprovalRequest;
 }
 
 function parsedJson(text: string): unknown {

@@ -60,7 +60,8 @@ export function compilePolicy(settings: PolicySettings): CompiledPolicy {
   const problems = overrideProblems(policy.commands);
   const rules = mergedRules(policy.commands);
   const needingApproval = COMMAND_NAMES.filter((name) => rules[name].approval);
-  if (needingApproval.length > 0 && approvals.channel === undefined) problems.push(missingChannelProblem(needingApproval));
+  if (needingApproval.length > 0 && approvals.channel === undefined)
+    problems.push(missingChannelProblem(needingApproval));
   if (problems.length > 0) throw new ConfigError(problems);
 
   const defaultRole = policy.defaultRole === NO_ROLE ? undefined : policy.defaultRole;
@@ -73,10 +74,18 @@ export function compilePolicy(settings: PolicySettings): CompiledPolicy {
       ...actor.userGroups.map((group) => groups[group]),
       channels[actor.channelId],
     ].filter((role): role is Role => role !== undefined);
-    return granted.reduce<Role | undefined>((highest, role) => (highest === undefined ? role : higherRole(highest, role)), undefined);
+    return granted.reduce<Role | undefined>(
+      (highest, role) => (highest === undefined ? role : higherRole(highest, role)),
+      undefined,
+    );
   };
 
-  const decide = (actor: Actor, requiredRole: Role, what: string, channelsAllowed?: readonly string[]): AuthorizationDecision => {
+  const decide = (
+    actor: Actor,
+    requiredRole: Role,
+    what: string,
+    channelsAllowed?: readonly string[],
+  ): AuthorizationDecision => {
     const role = highestRoleOf(actor);
     const userRoles = role === undefined ? [] : rolesUpTo(role);
     if (role === undefined || !roleCovers(role, requiredRole)) {

@@ -3,7 +3,16 @@ import { z } from 'zod';
 import { auditSafeText } from './audit-text.js';
 
 /** Every kind of audit entry. */
-export const AUDIT_ACTIONS = ['command', 'approval-requested', 'approved', 'rejected', 'expired', 'result', 'mute', 'unmute'] as const;
+export const AUDIT_ACTIONS = [
+  'command',
+  'approval-requested',
+  'approved',
+  'rejected',
+  'expired',
+  'result',
+  'mute',
+  'unmute',
+] as const;
 
 /** What an audit entry records. */
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
@@ -81,7 +90,8 @@ export class AuditLog {
   ) {
     this.key = `${prefix}:audit`;
     this.maxLength = options.maxLength ?? 1_000_000;
-    if (!Number.isInteger(this.maxLength) || this.maxLength < 1) throw new RangeError('audit log maxLength must be a whole number ≥ 1');
+    if (!Number.isInteger(this.maxLength) || this.maxLength < 1)
+      throw new RangeError('audit log maxLength must be a whole number ≥ 1');
   }
 
   /**
@@ -89,8 +99,10 @@ export class AuditLog {
    * @throws {RangeError} for an entry without an actor, an unknown action or a bad time.
    */
   async append(entry: AuditEntry): Promise<string> {
-    if (!(AUDIT_ACTIONS as readonly string[]).includes(entry.action)) throw new RangeError(`unknown audit action ${JSON.stringify(entry.action)}`);
-    if (!Number.isSafeInteger(entry.at) || entry.at < 0) throw new RangeError('audit entry time must be ms since epoch');
+    if (!(AUDIT_ACTIONS as readonly string[]).includes(entry.action))
+      throw new RangeError(`unknown audit action ${JSON.stringify(entry.action)}`);
+    if (!Number.isSafeInteger(entry.at) || entry.at < 0)
+      throw new RangeError('audit entry time must be ms since epoch');
     const actor = auditSafeText(entry.actor, FIELD_LIMITS.actor);
     if (actor.trim() === '') throw new RangeError('audit entry needs an actor');
     const fields: string[] = ['at', String(entry.at), 'action', entry.action, 'actor', actor];
@@ -108,7 +120,7 @@ export class AuditLog {
     if (!Number.isInteger(limit) || limit < 1) throw new RangeError('limit must be a whole number ≥ 1');
     const entries: Array<AuditEntry & { id: string }> = [];
     const count = Math.min(READ_BATCH, limit);
-    for (let end = '+'; ; ) {
+    for (let end = '+'; ;) {
       const batch = await this.redis.xrevrange(this.key, end, '-', 'COUNT', String(count));
       for (const [id, flat] of batch) {
         const entry = parseEntry(flat);
@@ -128,5 +140,7 @@ function parseEntry(flat: readonly string[]): AuditEntry | undefined {
   for (let index = 0; index + 1 < flat.length; index += 2) fields[flat[index] as string] = flat[index + 1] as string;
   const parsed = storedEntry.safeParse(fields);
   if (!parsed.success) return undefined;
-  return Object.fromEntries(Object.entries(parsed.data).filter(([, value]) => value !== undefined)) as unknown as AuditEntry;
+  return Object.fromEntries(
+    Object.entries(parsed.data).filter(([, value]) => value !== undefined),
+  ) as unknown as AuditEntry;
 }

@@ -10,7 +10,9 @@ import { COMMAND_NAMES, type CommandName, type CommandNetworkMode } from './comm
 import { showText } from './shown-text.js';
 
 /** The outcome of reading one value: the normalised value, or a message for the person who typed it. */
-export type ValueReading<T> = { readonly ok: true; readonly value: T } | { readonly ok: false; readonly message: string; readonly suggestion?: string };
+export type ValueReading<T> =
+  | { readonly ok: true; readonly value: T }
+  | { readonly ok: false; readonly message: string; readonly suggestion?: string };
 
 /** One word a value may be, for help text (modes, on/off). */
 export interface ValueChoice {
@@ -54,7 +56,8 @@ const refuse = <T>(message: string, suggestion?: string): ValueReading<T> =>
  */
 const NETWORK_NAME = /^[a-z0-9][a-z0-9_.-]*$/;
 const NETWORK_NAME_MAX_LENGTH = 50;
-const NETWORK_NAME_RULE = 'network names use lowercase letters a-z, digits, "-", "_" and ".", and start with a letter or digit';
+const NETWORK_NAME_RULE =
+  'network names use lowercase letters a-z, digits, "-", "_" and ".", and start with a letter or digit';
 
 /** A libvirt network name. */
 export const networkName: ValueKind<string> = {
@@ -63,10 +66,14 @@ export const networkName: ValueKind<string> = {
     const shown = showText(text);
     if (text === '') return refuse(`${subject} is empty: give the network a name such as "lab1"`);
     const length = [...text].length;
-    if (length > NETWORK_NAME_MAX_LENGTH) return refuse(`${subject} ${shown} is ${length} characters; at most ${NETWORK_NAME_MAX_LENGTH} are allowed`);
+    if (length > NETWORK_NAME_MAX_LENGTH)
+      return refuse(`${subject} ${shown} is ${length} characters; at most ${NETWORK_NAME_MAX_LENGTH} are allowed`);
     if (NETWORK_NAME.test(text)) return ok(text);
     if (NETWORK_NAME.test(text.toLowerCase())) {
-      return refuse(`${subject} ${shown} has uppercase letters: ${NETWORK_NAME_RULE}`, `Did you mean \`${text.toLowerCase()}\`?`);
+      return refuse(
+        `${subject} ${shown} has uppercase letters: ${NETWORK_NAME_RULE}`,
+        `Did you mean \`${text.toLowerCase()}\`?`,
+      );
     }
     return refuse(`${subject} ${shown} is not a valid network name: ${NETWORK_NAME_RULE}`);
   },
@@ -74,10 +81,18 @@ export const networkName: ValueKind<string> = {
 
 const MODE_CHOICES: readonly (ValueChoice & { readonly word: CommandNetworkMode })[] = [
   { word: 'nat', aliases: [], description: 'guests reach the outside through NAT on the host (the usual choice)' },
-  { word: 'routed', aliases: ['route'], description: 'guests are routed to the outside without NAT; the upstream router must route the subnet back' },
+  {
+    word: 'routed',
+    aliases: ['route'],
+    description: 'guests are routed to the outside without NAT; the upstream router must route the subnet back',
+  },
   { word: 'isolated', aliases: [], description: 'guests talk to each other and to the host only' },
   { word: 'open', aliases: [], description: 'like routed, but libvirt adds no firewall rules (you manage them)' },
-  { word: 'bridged', aliases: ['bridge'], description: 'guests join an existing host bridge (needs --bridge); libvirt adds no IP, DHCP or firewall' },
+  {
+    word: 'bridged',
+    aliases: ['bridge'],
+    description: 'guests join an existing host bridge (needs --bridge); libvirt adds no IP, DHCP or firewall',
+  },
 ];
 
 /** A network mode; case-insensitive, with libvirt's names `route` and `bridge` as aliases. */
@@ -91,7 +106,9 @@ export const networkMode: ValueKind<CommandNetworkMode> = {
     if (choice !== undefined) return ok(choice.word);
     const words = MODE_CHOICES.flatMap((mode) => [mode.word, ...mode.aliases]);
     const near = didYouMean(lower, words);
-    const meant = MODE_CHOICES.find((mode) => mode.word === near || (near !== undefined && mode.aliases.includes(near)));
+    const meant = MODE_CHOICES.find(
+      (mode) => mode.word === near || (near !== undefined && mode.aliases.includes(near)),
+    );
     return refuse(
       `${subject} ${showText(text)} is not a network mode: choose one of ${MODE_CHOICES.map((mode) => mode.word).join(', ')}`,
       meant === undefined ? undefined : `Did you mean \`${meant.word}\`?`,
@@ -132,13 +149,23 @@ export const ipv4Cidr: ValueKind<string> = {
     const address = parseIpv4(addressText);
     if (address === undefined) {
       if (parseIpv6(addressText) !== undefined) {
-        return refuse(`${subject} ${shown} is an IPv6 subnet: ${subject} takes an IPv4 subnet such as 10.0.5.0/24; give IPv6 with --ipv6`);
+        return refuse(
+          `${subject} ${shown} is an IPv6 subnet: ${subject} takes an IPv4 subnet such as 10.0.5.0/24; give IPv6 with --ipv6`,
+        );
       }
-      return refuse(`${subject} ${shown} is not an IPv4 subnet: write an address (${IPV4_HINT}) and a prefix length, e.g. 10.0.5.0/24`);
+      return refuse(
+        `${subject} ${shown} is not an IPv4 subnet: write an address (${IPV4_HINT}) and a prefix length, e.g. 10.0.5.0/24`,
+      );
     }
-    if (prefixText === undefined) return refuse(`${subject} ${shown} has no prefix length: write it as a CIDR, e.g. ${ipv4NetworkOf(address, 24)}/24`);
+    if (prefixText === undefined)
+      return refuse(
+        `${subject} ${shown} has no prefix length: write it as a CIDR, e.g. ${ipv4NetworkOf(address, 24)}/24`,
+      );
     const prefix = rest.length === 0 ? parsePrefix(prefixText, 32) : undefined;
-    if (prefix === undefined) return refuse(`${subject} ${shown} has a bad prefix length: use a whole number from 0 to 32 after the "/", e.g. /24`);
+    if (prefix === undefined)
+      return refuse(
+        `${subject} ${shown} has a bad prefix length: use a whole number from 0 to 32 after the "/", e.g. /24`,
+      );
     const network = ipv4NetworkOf(address, prefix);
     if (network !== address.toString()) {
       return refuse(
@@ -162,14 +189,27 @@ export const ipv6Cidr: ValueKind<string> = {
     const address = parseIpv6(addressText);
     if (address === undefined) {
       if (parseIpv4(addressText) !== undefined) {
-        return refuse(`${subject} ${shown} is an IPv4 subnet: ${subject} takes an IPv6 subnet such as fd00:5::/64; give IPv4 with --subnet`);
+        return refuse(
+          `${subject} ${shown} is an IPv4 subnet: ${subject} takes an IPv6 subnet such as fd00:5::/64; give IPv4 with --subnet`,
+        );
       }
-      if (addressText.includes('%')) return refuse(`${subject} ${shown} has a zone index (the part after "%"): write a plain CIDR such as fd00:5::/64`);
-      return refuse(`${subject} ${shown} is not an IPv6 subnet: write an IPv6 address and a prefix length, e.g. fd00:5::/64`);
+      if (addressText.includes('%'))
+        return refuse(
+          `${subject} ${shown} has a zone index (the part after "%"): write a plain CIDR such as fd00:5::/64`,
+        );
+      return refuse(
+        `${subject} ${shown} is not an IPv6 subnet: write an IPv6 address and a prefix length, e.g. fd00:5::/64`,
+      );
     }
-    if (prefixText === undefined) return refuse(`${subject} ${shown} has no prefix length: write it as a CIDR, e.g. ${address.toRFC5952String()}/64`);
+    if (prefixText === undefined)
+      return refuse(
+        `${subject} ${shown} has no prefix length: write it as a CIDR, e.g. ${address.toRFC5952String()}/64`,
+      );
     const prefix = rest.length === 0 ? parsePrefix(prefixText, 128) : undefined;
-    if (prefix === undefined) return refuse(`${subject} ${shown} has a bad prefix length: use a whole number from 0 to 128 after the "/", e.g. /64`);
+    if (prefix === undefined)
+      return refuse(
+        `${subject} ${shown} has a bad prefix length: use a whole number from 0 to 128 after the "/", e.g. /64`,
+      );
     return ok(`${address.toRFC5952String()}/${prefix}`);
   },
 };
@@ -183,9 +223,13 @@ export const ipv4Address: ValueKind<string> = {
     if (address !== undefined) return ok(address.toString());
     const [beforeSlash = ''] = text.split('/');
     if (text.includes('/') && parseIpv4(beforeSlash) !== undefined) {
-      return refuse(`${subject} ${shown} is a single address, so it takes no prefix length`, `Did you mean \`${beforeSlash}\`?`);
+      return refuse(
+        `${subject} ${shown} is a single address, so it takes no prefix length`,
+        `Did you mean \`${beforeSlash}\`?`,
+      );
     }
-    if (parseIpv6(text) !== undefined) return refuse(`${subject} ${shown} is an IPv6 address: ${subject} takes an IPv4 address such as 10.0.5.1`);
+    if (parseIpv6(text) !== undefined)
+      return refuse(`${subject} ${shown} is an IPv6 address: ${subject} takes an IPv4 address such as 10.0.5.1`);
     return refuse(`${subject} ${shown} is not an IPv4 address: write ${IPV4_HINT}, e.g. 10.0.5.1`);
   },
 };
@@ -201,14 +245,19 @@ export const ipv4Range: ValueKind<AddressRange> = {
     const parts = text.split(RANGE_SEPARATOR);
     const [startText = '', endText = ''] = parts;
     if (parts.length !== 2 || startText === '' || endText === '') {
-      return refuse(`${subject} ${shown} is not an address range: write the first and the last address joined by "-", e.g. 10.0.5.100-10.0.5.200`);
+      return refuse(
+        `${subject} ${shown} is not an address range: write the first and the last address joined by "-", e.g. 10.0.5.100-10.0.5.200`,
+      );
     }
     const start = ipv4Address.read(startText, 'the range start');
     if (!start.ok) return refuse(`${subject} ${shown}: ${start.message}`);
     const end = ipv4Address.read(endText, 'the range end');
     if (!end.ok) return refuse(`${subject} ${shown}: ${end.message}`);
     if (compareIpv4(start.value, end.value) > 0) {
-      return refuse(`${subject} ${shown} is reversed: the start must come first`, `Did you mean \`${end.value}-${start.value}\`?`);
+      return refuse(
+        `${subject} ${shown} is reversed: the start must come first`,
+        `Did you mean \`${end.value}-${start.value}\`?`,
+      );
     }
     return ok({ start: start.value, end: end.value });
   },
@@ -238,11 +287,18 @@ export const macAddress: ValueKind<string> = {
   example: '52:54:00:12:34:56',
   read(text, subject) {
     const shown = showText(text);
-    if (!MAC_TEXT.test(text)) return refuse(`${subject} ${shown} is not a MAC address: write six pairs of hex digits separated by colons, e.g. 52:54:00:12:34:56`);
+    if (!MAC_TEXT.test(text))
+      return refuse(
+        `${subject} ${shown} is not a MAC address: write six pairs of hex digits separated by colons, e.g. 52:54:00:12:34:56`,
+      );
     const mac = text.toLowerCase().replaceAll('-', ':');
     // The lowest bit of the first byte marks group (multicast) addresses.
-    if ((Number.parseInt(mac.slice(0, 2), 16) & 1) === 1) return refuse(`${subject} ${mac} is a multicast address, which no network card has: use a unicast MAC such as 52:54:00:12:34:56`);
-    if (mac === '00:00:00:00:00:00') return refuse(`${subject} ${mac} is all zeros, which no network card has: use a MAC such as 52:54:00:12:34:56`);
+    if ((Number.parseInt(mac.slice(0, 2), 16) & 1) === 1)
+      return refuse(
+        `${subject} ${mac} is a multicast address, which no network card has: use a unicast MAC such as 52:54:00:12:34:56`,
+      );
+    if (mac === '00:00:00:00:00:00')
+      return refuse(`${subject} ${mac} is all zeros, which no network card has: use a MAC such as 52:54:00:12:34:56`);
     return ok(mac);
   },
 };
@@ -253,7 +309,9 @@ export const mtuBytes: ValueKind<number> = {
   read(text, subject) {
     const value = /^[0-9]{1,6}$/.test(text) ? Number(text) : undefined;
     if (value === undefined || value < MIN_MTU || value > MAX_MTU) {
-      return refuse(`${subject} ${showText(text)} is not an MTU: use a whole number of bytes from ${MIN_MTU} to ${MAX_MTU} (1500 is usual, 9000 for jumbo frames)`);
+      return refuse(
+        `${subject} ${showText(text)} is not an MTU: use a whole number of bytes from ${MIN_MTU} to ${MAX_MTU} (1500 is usual, 9000 for jumbo frames)`,
+      );
     }
     return ok(value);
   },
@@ -276,7 +334,8 @@ export function interfaceName(role: 'bridge name' | 'forward device', example: s
 }
 
 const HOST_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
-const HOST_ID_RULE = 'host ids are 1-32 lowercase letters, digits or "-", starting with a letter or digit (see `/vnet hosts`)';
+const HOST_ID_RULE =
+  'host ids are 1-32 lowercase letters, digits or "-", starting with a letter or digit (see `/vnet hosts`)';
 
 /** A host id as workers register it, e.g. `kvm1`. */
 export const hostId: ValueKind<string> = {
@@ -284,7 +343,11 @@ export const hostId: ValueKind<string> = {
   read(text, subject) {
     if (HOST_ID.test(text)) return ok(text);
     const shown = showText(text);
-    if (HOST_ID.test(text.toLowerCase())) return refuse(`${subject} ${shown} has uppercase letters: ${HOST_ID_RULE}`, `Did you mean \`${text.toLowerCase()}\`?`);
+    if (HOST_ID.test(text.toLowerCase()))
+      return refuse(
+        `${subject} ${shown} has uppercase letters: ${HOST_ID_RULE}`,
+        `Did you mean \`${text.toLowerCase()}\`?`,
+      );
     return refuse(`${subject} ${shown} is not a host id: ${HOST_ID_RULE}`);
   },
 };
@@ -309,10 +372,13 @@ export const REASON_MAX_LENGTH = 500;
 export const reasonText: ValueKind<string> = {
   example: '"lab for the storage tests"',
   read(text, subject) {
-    if (text.trim() === '') return refuse(`${subject} is empty: say in a few words why, e.g. ${subject} "lab for the storage tests"`);
+    if (text.trim() === '')
+      return refuse(`${subject} is empty: say in a few words why, e.g. ${subject} "lab for the storage tests"`);
     const length = [...text].length;
-    if (length > REASON_MAX_LENGTH) return refuse(`${subject} is ${length} characters; keep it to at most ${REASON_MAX_LENGTH}`);
-    if (/\p{Cc}/u.test(text)) return refuse(`${subject} contains a line break, tab or other control character: write it on one line`);
+    if (length > REASON_MAX_LENGTH)
+      return refuse(`${subject} is ${length} characters; keep it to at most ${REASON_MAX_LENGTH}`);
+    if (/\p{Cc}/u.test(text))
+      return refuse(`${subject} contains a line break, tab or other control character: write it on one line`);
     return ok(text);
   },
 };
@@ -342,7 +408,9 @@ export const jobId: ValueKind<string> = {
   example: '1234',
   read(text, subject) {
     if (JOB_ID.test(text)) return ok(text);
-    return refuse(`${subject} ${showText(text)} is not a job id: job ids are 1-64 letters, digits, "_", ".", ":" or "-", as shown in the job's message`);
+    return refuse(
+      `${subject} ${showText(text)} is not a job id: job ids are 1-64 letters, digits, "_", ".", ":" or "-", as shown in the job's message`,
+    );
   },
 };
 
@@ -355,9 +423,13 @@ export const muteDuration: ValueKind<number> = {
   example: '2h',
   read(text, subject) {
     const match = /^([0-9]{1,6})([mhd])$/i.exec(text);
-    const ms = match ? Number(match[1]) * MUTE_UNIT_MS[(match[2] ?? 'm').toLowerCase() as keyof typeof MUTE_UNIT_MS] : undefined;
+    const ms = match
+      ? Number(match[1]) * MUTE_UNIT_MS[(match[2] ?? 'm').toLowerCase() as keyof typeof MUTE_UNIT_MS]
+      : undefined;
     if (ms === undefined || ms < MUTE_UNIT_MS.m || ms > MAX_MUTE_MS) {
-      return refuse(`${subject} ${showText(text)} is not a duration: give a whole number and m, h or d, e.g. 30m, 2h or 1d (at most 7d)`);
+      return refuse(
+        `${subject} ${showText(text)} is not a duration: give a whole number and m, h or d, e.g. 30m, 2h or 1d (at most 7d)`,
+      );
     }
     return ok(ms);
   },
@@ -374,7 +446,9 @@ export const auditLimit: ValueKind<number> = {
   read(text, subject) {
     const value = /^[0-9]{1,4}$/.test(text) ? Number(text) : undefined;
     if (value === undefined || value < 1 || value > MAX_AUDIT_LIMIT) {
-      return refuse(`${subject} ${showText(text)} is not a count: give a whole number from 1 to ${MAX_AUDIT_LIMIT} (default ${DEFAULT_AUDIT_LIMIT})`);
+      return refuse(
+        `${subject} ${showText(text)} is not a count: give a whole number from 1 to ${MAX_AUDIT_LIMIT} (default ${DEFAULT_AUDIT_LIMIT})`,
+      );
     }
     return ok(value);
   },
@@ -388,6 +462,9 @@ export const commandTopic: ValueKind<CommandName> = {
     const name = COMMAND_NAMES.find((candidate) => candidate === lower);
     if (name !== undefined) return ok(name);
     const near = didYouMean(lower, COMMAND_NAMES);
-    return refuse(`${subject} ${showText(text)} is not a /vnet command`, near === undefined ? undefined : `Did you mean \`${near}\`?`);
+    return refuse(
+      `${subject} ${showText(text)} is not a /vnet command`,
+      near === undefined ? undefined : `Did you mean \`${near}\`?`,
+    );
   },
 };

@@ -38,8 +38,18 @@ import {
 } from './grammar-spec.js';
 
 const NAME = valueSlot('NAME', 'the network name', 'the network, e.g. lab1 (see `/vnet list`)', networkName);
-const HOST = valueFlag('host', 'H', 'the host to act on (see `/vnet hosts`); needed when there is more than one', hostId);
-const REASON = valueFlag('reason', 'TEXT', `why, shown to approvers and kept in the audit log (at most ${REASON_MAX_LENGTH} characters; quote it)`, reasonText);
+const HOST = valueFlag(
+  'host',
+  'H',
+  'the host to act on (see `/vnet hosts`); needed when there is more than one',
+  hostId,
+);
+const REASON = valueFlag(
+  'reason',
+  'TEXT',
+  `why, shown to approvers and kept in the audit log (at most ${REASON_MAX_LENGTH} characters; quote it)`,
+  reasonText,
+);
 
 const built = (command: Command): BuildResult => ({ ok: true, command });
 
@@ -59,12 +69,37 @@ const INFO_XML = switchFlag('xml', "include the network's libvirt XML");
 
 const MODE = valueSlot('MODE', 'the mode', 'how guests reach the outside; see the modes below', networkMode);
 const SUBNET = valueFlag('subnet', 'CIDR', 'IPv4 subnet, e.g. 10.0.5.0/24; left out = a free one is picked', ipv4Cidr);
-const GATEWAY = valueFlag('gateway', 'IP', "the host's own IPv4 address in the subnet (the guests' gateway); left out = the subnet's first address", ipv4Address);
-const DHCP = valueFlag('dhcp', 'START-END', 'the addresses DHCP hands out, e.g. 10.0.5.100-10.0.5.200; left out = every address after the gateway', ipv4Range);
+const GATEWAY = valueFlag(
+  'gateway',
+  'IP',
+  "the host's own IPv4 address in the subnet (the guests' gateway); left out = the subnet's first address",
+  ipv4Address,
+);
+const DHCP = valueFlag(
+  'dhcp',
+  'START-END',
+  'the addresses DHCP hands out, e.g. 10.0.5.100-10.0.5.200; left out = every address after the gateway',
+  ipv4Range,
+);
 const NO_DHCP = switchFlag('no-dhcp', 'run no DHCP server: guests need static addresses');
-const BRIDGE = valueFlag('bridge', 'BR', 'Linux bridge name; for bridged mode the existing host bridge to join (required), otherwise the bridge to create', interfaceName('bridge name', 'br0'));
-const DEV = valueFlag('dev', 'IFACE', 'nat and routed only: forward only through this host interface, e.g. eth0', interfaceName('forward device', 'eth0'));
-const IPV6 = valueFlag('ipv6', 'CIDR', "also an IPv6 subnet, e.g. fd00:5::/64 (with host bits, e.g. fd00:5::1/64, the address is the host's own)", ipv6Cidr);
+const BRIDGE = valueFlag(
+  'bridge',
+  'BR',
+  'Linux bridge name; for bridged mode the existing host bridge to join (required), otherwise the bridge to create',
+  interfaceName('bridge name', 'br0'),
+);
+const DEV = valueFlag(
+  'dev',
+  'IFACE',
+  'nat and routed only: forward only through this host interface, e.g. eth0',
+  interfaceName('forward device', 'eth0'),
+);
+const IPV6 = valueFlag(
+  'ipv6',
+  'CIDR',
+  "also an IPv6 subnet, e.g. fd00:5::/64 (with host bits, e.g. fd00:5::1/64, the address is the host's own)",
+  ipv6Cidr,
+);
 const MTU = valueFlag('mtu', 'N', 'MTU of the bridge in bytes, e.g. 9000', mtuBytes);
 const CREATE_AUTOSTART = switchFlag('autostart', 'start the network whenever the host boots');
 
@@ -95,12 +130,26 @@ function buildCreate(args: ParsedArguments): BuildResult {
   return problem === undefined ? built(command) : { ok: false, message: problem };
 }
 
-const FORCE = switchFlag('force', 'delete even when the network is running or guests are attached (they lose their network)');
+const FORCE = switchFlag(
+  'force',
+  'delete even when the network is running or guests are attached (they lose their network)',
+);
 const SWITCH = valueSlot('on|off', 'the autostart setting', 'whether the network starts when the host boots', onOff);
-const BRIDGES_NAME = valueSlot('NAME', 'the network name', "only this network's bridge; left out = every bridge libvirt networks use", networkName, true);
+const BRIDGES_NAME = valueSlot(
+  'NAME',
+  'the network name',
+  "only this network's bridge; left out = every bridge libvirt networks use",
+  networkName,
+  true,
+);
 
 const DHCP_RANGE = wordSlot('dhcp-range', 'change', 'replace the DHCP range');
-const RANGE = valueSlot('START-END', 'the DHCP range', 'the addresses DHCP hands out, e.g. 10.0.5.100-10.0.5.200', ipv4Range);
+const RANGE = valueSlot(
+  'START-END',
+  'the DHCP range',
+  'the addresses DHCP hands out, e.g. 10.0.5.100-10.0.5.200',
+  ipv4Range,
+);
 const DHCP_HOST = wordSlot('dhcp-host', 'change', 'add or remove a fixed DHCP address');
 const ADD = wordSlot('add', 'action', 'give the guest with this MAC this address');
 const REMOVE = wordSlot('remove', 'action', 'drop the fixed address of this MAC');
@@ -114,7 +163,10 @@ function buildUpdate(args: ParsedArguments): BuildResult {
     change = { kind: 'dhcp-range', range: args.required(RANGE) };
   } else if (args.has(ADD)) {
     const name = args.get(HOSTNAME);
-    change = { kind: 'dhcp-host-add', host: { mac: args.required(MAC), ip: args.required(HOST_IP), ...(name === undefined ? {} : { name }) } };
+    change = {
+      kind: 'dhcp-host-add',
+      host: { mac: args.required(MAC), ip: args.required(HOST_IP), ...(name === undefined ? {} : { name }) },
+    };
   } else {
     change = { kind: 'dhcp-host-remove', mac: args.required(MAC) };
   }
@@ -126,7 +178,13 @@ const STATUS_JOB = valueSlot('JOB', 'the job id', "the job's id, as its message 
 const MUTE_DURATION = valueSlot('DURATION', 'the duration', 'how long: 30m, 2h, 1d … (at most 7d)', muteDuration);
 const MUTE_HOST = valueFlag('host', 'H', 'only alerts from this host; left out = every host', hostId);
 
-const AUDIT_COUNT = valueSlot('N', 'the number of entries', `how many entries, 1-${MAX_AUDIT_LIMIT}; default ${DEFAULT_AUDIT_LIMIT}`, auditLimit, true);
+const AUDIT_COUNT = valueSlot(
+  'N',
+  'the number of entries',
+  `how many entries, 1-${MAX_AUDIT_LIMIT}; default ${DEFAULT_AUDIT_LIMIT}`,
+  auditLimit,
+  true,
+);
 
 /** The grammar table, one entry per command; help lists them in {@link COMMAND_NAMES} order. */
 export const COMMAND_GRAMMAR: Readonly<Record<CommandName, CommandSpec>> = {
@@ -160,7 +218,8 @@ export const COMMAND_GRAMMAR: Readonly<Record<CommandName, CommandSpec>> = {
   create: {
     name: 'create',
     summary: 'Create and start a network; `/vnet create` alone opens a dialog',
-    details: 'Whatever you leave out is planned on the host: a free subnet, the gateway, a DHCP range and a bridge name.',
+    details:
+      'Whatever you leave out is planned on the host: a free subnet, the gateway, a DHCP range and a bridge name.',
     forms: [[MODE, NAME]],
     flags: [SUBNET, GATEWAY, [DHCP, NO_DHCP], BRIDGE, DEV, IPV6, MTU, CREATE_AUTOSTART, HOST, REASON],
     examples: [
@@ -177,7 +236,8 @@ export const COMMAND_GRAMMAR: Readonly<Record<CommandName, CommandSpec>> = {
     forms: [[NAME]],
     flags: [FORCE, HOST, REASON],
     examples: ['delete lab1', 'delete lab1 --force --reason "tests finished"'],
-    build: (args) => built({ kind: 'delete', name: args.required(NAME), force: args.has(FORCE), ...hostOf(args), ...reasonOf(args) }),
+    build: (args) =>
+      built({ kind: 'delete', name: args.required(NAME), force: args.has(FORCE), ...hostOf(args), ...reasonOf(args) }),
   },
   start: {
     name: 'start',
@@ -201,7 +261,14 @@ export const COMMAND_GRAMMAR: Readonly<Record<CommandName, CommandSpec>> = {
     forms: [[NAME, SWITCH]],
     flags: [HOST, REASON],
     examples: ['autostart lab1 on', 'autostart lab1 off --host kvm1'],
-    build: (args) => built({ kind: 'autostart', name: args.required(NAME), enabled: args.required(SWITCH), ...hostOf(args), ...reasonOf(args) }),
+    build: (args) =>
+      built({
+        kind: 'autostart',
+        name: args.required(NAME),
+        enabled: args.required(SWITCH),
+        ...hostOf(args),
+        ...reasonOf(args),
+      }),
   },
   leases: {
     name: 'leases',
@@ -231,7 +298,11 @@ export const COMMAND_GRAMMAR: Readonly<Record<CommandName, CommandSpec>> = {
       [NAME, DHCP_HOST, REMOVE, MAC],
     ],
     flags: [HOST, REASON],
-    examples: ['update lab1 dhcp-range 10.0.5.50-10.0.5.250', 'update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm1', 'update lab1 dhcp-host remove 52:54:00:12:34:56'],
+    examples: [
+      'update lab1 dhcp-range 10.0.5.50-10.0.5.250',
+      'update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm1',
+      'update lab1 dhcp-host remove 52:54:00:12:34:56',
+    ],
     build: buildUpdate,
   },
   hosts: {
@@ -266,7 +337,12 @@ export const COMMAND_GRAMMAR: Readonly<Record<CommandName, CommandSpec>> = {
     examples: ['mute lab1 2h', 'mute lab1 30m --host kvm1'],
     build: (args) => {
       const host = args.get(MUTE_HOST);
-      return built({ kind: 'mute', name: args.required(NAME), durationMs: args.required(MUTE_DURATION), ...(host === undefined ? {} : { host }) });
+      return built({
+        kind: 'mute',
+        name: args.required(NAME),
+        durationMs: args.required(MUTE_DURATION),
+        ...(host === undefined ? {} : { host }),
+      });
     },
   },
   unmute: {

@@ -5,12 +5,21 @@
 import type { ValueKind } from './argument-values.js';
 import { COMMAND_NAMES, type CommandName } from './command.js';
 import { COMMAND_GRAMMAR } from './command-grammar.js';
-import { type CommandSpec, type FlagEntry, type FlagSpec, type PositionalSlot, flagsOf, isFlagGroup } from './grammar-spec.js';
+import {
+  type CommandSpec,
+  type FlagEntry,
+  type FlagSpec,
+  type PositionalSlot,
+  flagsOf,
+  isFlagGroup,
+} from './grammar-spec.js';
 
 /** The one usage line of a command, e.g. `/vnet info NAME [--host H] [--xml]` (plain text, no backticks). */
 export function usageOf(name: CommandName): string {
   const spec = COMMAND_GRAMMAR[name];
-  return ['/vnet', spec.name, positionalsUsage(spec), ...spec.flags.map(flagEntryUsage)].filter((part) => part !== '').join(' ');
+  return ['/vnet', spec.name, positionalsUsage(spec), ...spec.flags.map(flagEntryUsage)]
+    .filter((part) => part !== '')
+    .join(' ');
 }
 
 /**
@@ -36,7 +45,14 @@ function commandHelp(spec: CommandSpec): string {
 
   const slots = uniqueSlots(spec);
   if (slots.length > 0) {
-    lines.push('', '*Arguments*', ...slots.map((slot) => `• \`${slot.kind === 'value' ? slot.placeholder : slot.word}\` — ${slot.description}${slotNote(slot)}`));
+    lines.push(
+      '',
+      '*Arguments*',
+      ...slots.map(
+        (slot) =>
+          `• \`${slot.kind === 'value' ? slot.placeholder : slot.word}\` — ${slot.description}${slotNote(slot)}`,
+      ),
+    );
   }
   for (const slot of slots) {
     if (slot.kind === 'value') lines.push(...choicesHelp(slot.value));
@@ -45,7 +61,8 @@ function commandHelp(spec: CommandSpec): string {
   const flags = flagsOf(spec);
   if (flags.length > 0) {
     lines.push('', '*Flags*', ...flags.map((flag) => `• \`${flagUsage(flag)}\` — ${flag.description}`));
-    for (const group of spec.flags.filter(isFlagGroup)) lines.push(`Give at most one of ${group.map((flag) => `\`--${flag.name}\``).join(' and ')}.`);
+    for (const group of spec.flags.filter(isFlagGroup))
+      lines.push(`Give at most one of ${group.map((flag) => `\`--${flag.name}\``).join(' and ')}.`);
   }
   for (const flag of flags) {
     if (flag.kind === 'value') lines.push(...choicesHelp(flag.value));
@@ -66,7 +83,8 @@ function choicesHelp(kind: ValueKind<unknown>): string[] {
     '',
     `*${kind.choicesTitle}*`,
     ...kind.choices.map((choice) => {
-      const aliases = choice.aliases.length === 0 ? '' : ` (or ${choice.aliases.map((alias) => `\`${alias}\``).join(', ')})`;
+      const aliases =
+        choice.aliases.length === 0 ? '' : ` (or ${choice.aliases.map((alias) => `\`${alias}\``).join(', ')})`;
       return `• \`${choice.word}\`${aliases} — ${choice.description}`;
     }),
   ];

@@ -7,7 +7,16 @@ import { COMMAND_NAMES, type ParseResult, type UsageError } from './command.js';
 import { COMMAND_GRAMMAR } from './command-grammar.js';
 import { usageOf } from './command-help.js';
 import { type CommandToken, tokenizeCommandLine } from './command-tokenizer.js';
-import { type CommandSpec, type FlagSpec, type PositionalSlot, type ValueFlag, type ValueSlot, ParsedArguments, flagsOf, isFlagGroup } from './grammar-spec.js';
+import {
+  type CommandSpec,
+  type FlagSpec,
+  type PositionalSlot,
+  type ValueFlag,
+  type ValueSlot,
+  ParsedArguments,
+  flagsOf,
+  isFlagGroup,
+} from './grammar-spec.js';
 import { showText } from './shown-text.js';
 
 /** Longest line accepted; Slack itself sends at most 4000 characters of command text. */
@@ -27,13 +36,17 @@ type Failure = { readonly ok: false; readonly error: UsageError };
  */
 export function parseCommand(text: string): ParseResult {
   if (text.length > MAX_COMMAND_LENGTH) {
-    return fail({ message: `the command is ${text.length} characters long; at most ${MAX_COMMAND_LENGTH} are accepted: shorten it (a long --reason is the usual cause)` });
+    return fail({
+      message: `the command is ${text.length} characters long; at most ${MAX_COMMAND_LENGTH} are accepted: shorten it (a long --reason is the usual cause)`,
+    });
   }
   const tokenized = tokenizeCommandLine(text.replace(/&(?:amp|lt|gt);/g, (entity) => SLACK_ENTITIES[entity] ?? entity));
   if (!tokenized.ok) {
     // The line cannot be split, but its first word may still name the command the person meant.
     const name = COMMAND_NAMES.find((candidate) => candidate === text.trim().split(/\s+/u)[0]?.toLowerCase());
-    return name === undefined ? fail({ message: tokenized.message }) : failFor(COMMAND_GRAMMAR[name], tokenized.message);
+    return name === undefined
+      ? fail({ message: tokenized.message })
+      : failFor(COMMAND_GRAMMAR[name], tokenized.message);
   }
   const [first, ...rest] = tokenized.tokens;
   if (first === undefined) return { ok: true, command: { kind: 'help' } };
@@ -50,7 +63,12 @@ function fail(error: UsageError): Failure {
 
 /** A usage error about a known command: it carries the command and its usage line. */
 function failFor(spec: CommandSpec, message: string, suggestion?: string): Failure {
-  return fail({ message, ...(suggestion === undefined ? {} : { suggestion }), usage: usageOf(spec.name), command: spec.name });
+  return fail({
+    message,
+    ...(suggestion === undefined ? {} : { suggestion }),
+    usage: usageOf(spec.name),
+    command: spec.name,
+  });
 }
 
 function commandOf(token: CommandToken): { ok: true; command: CommandSpec } | Failure {
@@ -58,7 +76,10 @@ function commandOf(token: CommandToken): { ok: true; command: CommandSpec } | Fa
   if (token.bareDash && FLAG_SHAPE.test(token.text)) {
     const flag = token.text.replace(FLAG_SHAPE, '').toLowerCase();
     if (flag === 'help' || flag === 'h') return { ok: true, command: COMMAND_GRAMMAR.help };
-    return fail({ message: `${showText(token.text)} is a flag, but a command comes first: start with one of ${COMMAND_NAMES.join(', ')}`, suggestion: 'Try `/vnet help`.' });
+    return fail({
+      message: `${showText(token.text)} is a flag, but a command comes first: start with one of ${COMMAND_NAMES.join(', ')}`,
+      suggestion: 'Try `/vnet help`.',
+    });
   }
   const name = COMMAND_NAMES.find((candidate) => candidate === word);
   if (name !== undefined) return { ok: true, command: COMMAND_GRAMMAR[name] };
@@ -93,7 +114,8 @@ function parseArguments(spec: CommandSpec, tokens: readonly CommandToken[]): Par
     if (present.has(flag)) return failFor(spec, `--${flag.name} is given twice: give it once`);
     present.add(flag);
     if (flag.kind === 'switch') {
-      if (inlineValue !== undefined) return failFor(spec, `--${flag.name} is a switch and takes no value: write just --${flag.name}`);
+      if (inlineValue !== undefined)
+        return failFor(spec, `--${flag.name} is a switch and takes no value: write just --${flag.name}`);
       continue;
     }
     let value = inlineValue;
@@ -105,7 +127,10 @@ function parseArguments(spec: CommandSpec, tokens: readonly CommandToken[]): Par
       }
     }
     if (value === undefined) {
-      return failFor(spec, `--${flag.name} needs a value: --${flag.name} ${flag.placeholder}, e.g. --${flag.name} ${flag.value.example} (quote values that start with "-")`);
+      return failFor(
+        spec,
+        `--${flag.name} needs a value: --${flag.name} ${flag.placeholder}, e.g. --${flag.name} ${flag.value.example} (quote values that start with "-")`,
+      );
     }
     flagTexts.set(flag, value);
   }
@@ -113,7 +138,11 @@ function parseArguments(spec: CommandSpec, tokens: readonly CommandToken[]): Par
   for (const entry of spec.flags) {
     if (!isFlagGroup(entry)) continue;
     const given = entry.filter((flag) => present.has(flag));
-    if (given.length > 1) return failFor(spec, `${given.map((flag) => `--${flag.name}`).join(' and ')} contradict each other: give only one of them`);
+    if (given.length > 1)
+      return failFor(
+        spec,
+        `${given.map((flag) => `--${flag.name}`).join(' and ')} contradict each other: give only one of them`,
+      );
   }
 
   const values = new Map<ValueSlot | ValueFlag, unknown>();
@@ -147,7 +176,11 @@ function flagOf(spec: CommandSpec, flags: readonly FlagSpec[], text: string): Ty
   const exact = flags.find((flag) => flag.name === name);
   if (singleDash) {
     const meant = exact?.name ?? didYouMean(name, names);
-    return failFor(spec, `${showText(text)} is not a flag: flags start with two dashes`, meant === undefined ? undefined : `Did you mean \`--${meant}\`?`);
+    return failFor(
+      spec,
+      `${showText(text)} is not a flag: flags start with two dashes`,
+      meant === undefined ? undefined : `Did you mean \`--${meant}\`?`,
+    );
   }
   if (exact !== undefined) return equals < 0 ? { flag: exact } : { flag: exact, inlineValue: body.slice(equals + 1) };
   if (flags.length === 0) return failFor(spec, `\`${spec.name}\` takes no flags, and ${showText(text)} is given`);
@@ -183,13 +216,19 @@ function matchForm(spec: CommandSpec, words: readonly string[], flags: readonly 
       forms = live;
       continue;
     }
-    const keywords = live.map((form) => form[index]).filter((candidate): candidate is PositionalSlot & { kind: 'word' } => candidate?.kind === 'word');
+    const keywords = live
+      .map((form) => form[index])
+      .filter((candidate): candidate is PositionalSlot & { kind: 'word' } => candidate?.kind === 'word');
     const lower = word.toLowerCase();
     const hit = keywords.find((keyword) => keyword.word === lower);
     if (hit === undefined) {
       const choices = uniqueWords(keywords.map((keyword) => keyword.word));
       const near = didYouMean(lower, choices);
-      return failFor(spec, `unknown ${slot.role} ${showText(word)}: write ${orList(choices)}`, near === undefined ? undefined : `Did you mean \`${near}\`?`);
+      return failFor(
+        spec,
+        `unknown ${slot.role} ${showText(word)}: write ${orList(choices)}`,
+        near === undefined ? undefined : `Did you mean \`${near}\`?`,
+      );
     }
     slots.set(hit, word);
     forms = live.filter((form) => form[index] === hit);

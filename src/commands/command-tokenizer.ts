@@ -16,7 +16,8 @@ export interface CommandToken {
 }
 
 /** The words of a line, or why the line cannot be split. */
-export type TokenizeResult = { readonly ok: true; readonly tokens: readonly CommandToken[] } | { readonly ok: false; readonly message: string };
+export type TokenizeResult =
+  { readonly ok: true; readonly tokens: readonly CommandToken[] } | { readonly ok: false; readonly message: string };
 
 /** Opening quote → its closing quote. Right-hand typographic quotes open nothing: they are apostrophes. */
 const CLOSING_QUOTE: Readonly<Record<string, string>> = {

@@ -23,11 +23,16 @@ function modeProblem(command: CreateCommand): string | undefined {
     if (command.gateway !== undefined) return `${why}: remove --gateway`;
     if (command.dhcp !== undefined) return `${why}: remove ${command.dhcp === false ? '--no-dhcp' : '--dhcp'}`;
     if (command.ipv6 !== undefined) return `${why}: remove --ipv6`;
-    if (command.mtu !== undefined) return 'libvirt refuses an MTU on bridged networks (the host bridge keeps its own): remove --mtu, or set the MTU on the host bridge';
-    if (command.dev !== undefined) return 'bridged networks forward through the host bridge itself, not a forward device: remove --dev';
+    if (command.mtu !== undefined)
+      return 'libvirt refuses an MTU on bridged networks (the host bridge keeps its own): remove --mtu, or set the MTU on the host bridge';
+    if (command.dev !== undefined)
+      return 'bridged networks forward through the host bridge itself, not a forward device: remove --dev';
   }
   if (command.dev !== undefined && (command.mode === 'isolated' || command.mode === 'open')) {
-    const why = command.mode === 'isolated' ? 'isolated networks forward nothing out of the host' : 'open networks leave forwarding to your own firewall rules';
+    const why =
+      command.mode === 'isolated'
+        ? 'isolated networks forward nothing out of the host'
+        : 'open networks leave forwarding to your own firewall rules';
     return `${why}, so they take no forward device: remove --dev, or choose mode nat or routed`;
   }
   return undefined;
@@ -36,10 +41,12 @@ function modeProblem(command: CreateCommand): string | undefined {
 function addressProblem(command: CreateCommand): string | undefined {
   const { subnet, gateway, dhcp } = command;
   if (subnet === undefined) return undefined;
-  if (gateway !== undefined && !ipv4InCidr(gateway, subnet)) return `--gateway ${gateway} is outside --subnet ${subnet}: use an address inside the subnet, e.g. its first one`;
+  if (gateway !== undefined && !ipv4InCidr(gateway, subnet))
+    return `--gateway ${gateway} is outside --subnet ${subnet}: use an address inside the subnet, e.g. its first one`;
   if (dhcp !== undefined && dhcp !== false) {
     for (const end of [dhcp.start, dhcp.end]) {
-      if (!ipv4InCidr(end, subnet)) return `--dhcp ${dhcp.start}-${dhcp.end} reaches outside --subnet ${subnet} (${end}): use addresses inside the subnet`;
+      if (!ipv4InCidr(end, subnet))
+        return `--dhcp ${dhcp.start}-${dhcp.end} reaches outside --subnet ${subnet} (${end}): use addresses inside the subnet`;
     }
     if (gateway !== undefined && compareIpv4(dhcp.start, gateway) <= 0 && compareIpv4(gateway, dhcp.end) <= 0) {
       return `--dhcp ${dhcp.start}-${dhcp.end} contains the gateway ${gateway}, so DHCP could hand the gateway's address to a guest: use a range that leaves it out`;

@@ -65,7 +65,9 @@ export type FlagSpec = ValueFlag | SwitchFlag;
 export type FlagEntry = FlagSpec | readonly FlagSpec[];
 
 /** What building a command from checked arguments gives: the command, or a rule across arguments it breaks. */
-export type BuildResult = { readonly ok: true; readonly command: Command } | { readonly ok: false; readonly message: string; readonly suggestion?: string };
+export type BuildResult =
+  | { readonly ok: true; readonly command: Command }
+  | { readonly ok: false; readonly message: string; readonly suggestion?: string };
 
 /** One command of the grammar table. */
 export interface CommandSpec {
@@ -86,7 +88,13 @@ export interface CommandSpec {
 }
 
 /** A positional value slot. */
-export function valueSlot<T>(placeholder: string, subject: string, description: string, value: ValueKind<T>, optional = false): ValueSlot<T> {
+export function valueSlot<T>(
+  placeholder: string,
+  subject: string,
+  description: string,
+  value: ValueKind<T>,
+  optional = false,
+): ValueSlot<T> {
   return { kind: 'value', placeholder, subject, description, value, optional };
 }
 
@@ -96,7 +104,12 @@ export function wordSlot(word: string, role: string, description: string): WordS
 }
 
 /** A flag with a value. */
-export function valueFlag<T>(name: string, placeholder: string, description: string, value: ValueKind<T>): ValueFlag<T> {
+export function valueFlag<T>(
+  name: string,
+  placeholder: string,
+  description: string,
+  value: ValueKind<T>,
+): ValueFlag<T> {
   return { kind: 'value', name, placeholder, description, value };
 }
 

@@ -12,5 +12,8 @@ export function showText(text: string): string {
   const cut = characters.length > SHOWN_CHARACTERS ? `${characters.slice(0, SHOWN_CHARACTERS).join('')}…` : text;
   // JSON escaping covers C0 controls, quotes, backslashes and broken surrogate pairs; the rest of what
   // a person cannot see (C1 controls, zero-width and bidi marks, line separators) is escaped here.
-  return JSON.stringify(cut).replace(/[\u007f-\u009f\p{Cf}\u2028\u2029]/gu, (character) => `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`);
+  return JSON.stringify(cut).replace(
+    /[\u007f-\u009f\p{Cf}\u2028\u2029]/gu,
+    (character) => `\\u${(character.codePointAt(0) ?? 0).toString(16).padStart(4, '0')}`,
+  );
 }

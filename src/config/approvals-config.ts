@@ -19,26 +19,26 @@ export function durationMs(text: string): number | undefined {
 const DURATION_FORMAT = 'must be a whole number followed by s, m, h or d, e.g. 30m, 24h or 7d';
 
 // A bare number gets the format hint too: without a unit nobody can tell seconds from milliseconds.
-const ttl = z.string({ error: (issue) => (issue.input === undefined ? undefined : DURATION_FORMAT) }).superRefine((text, context) => {
-  const ms = durationMs(text);
-  if (ms === undefined) {
-    context.addIssue({ code: 'custom', message: DURATION_FORMAT });
-  } else if (ms < MIN_TTL_MS || ms > MAX_TTL_MS) {
-    context.addIssue({ code: 'custom', message: 'must be between 1s and 30d' });
-  }
-});
+const ttl = z
+  .string({ error: (issue) => (issue.input === undefined ? undefined : DURATION_FORMAT) })
+  .superRefine((text, context) => {
+    const ms = durationMs(text);
+    if (ms === undefined) {
+      context.addIssue({ code: 'custom', message: DURATION_FORMAT });
+    } else if (ms < MIN_TTL_MS || ms > MAX_TTL_MS) {
+      context.addIssue({ code: 'custom', message: 'must be between 1s and 30d' });
+    }
+  });
 
 /** Where approval requests go and how long they wait; `ttl` comes out as `ttlMs`. */
 export const approvalsSection = z
   .strictObject({
-    channel: z
-      .string()
-      .regex(SLACK_CHANNEL_ID, SLACK_ID_HINTS.channel)
-      .optional()
-      .meta({ description: 'Slack channel id approval requests are posted to; required once any command needs approval.' }),
-    ttl: ttl
-      .default('24h')
-      .meta({ description: 'How long a request waits for a decision before it expires: 30s, 90m, 24h, 7d … (1s-30d).' }),
+    channel: z.string().regex(SLACK_CHANNEL_ID, SLACK_ID_HINTS.channel).optional().meta({
+      description: 'Slack channel id approval requests are posted to; required once any command needs approval.',
+    }),
+    ttl: ttl.default('24h').meta({
+      description: 'How long a request waits for a decision before it expires: 30s, 90m, 24h, 7d … (1s-30d).',
+    }),
   })
   .transform(({ channel, ttl }) => ({
     ...(channel === undefined ? {} : { channel }),

@@ -27,10 +27,10 @@ const slackSection = z
       .string()
       .startsWith('xoxb-', 'does not look like a bot token (must start with xoxb-)')
       .meta({ description: "Bot User OAuth Token from the Slack app's OAuth & Permissions page.", secret: true }),
-    signingSecret: z
-      .string()
-      .min(1)
-      .meta({ description: "Signing Secret from the Slack app's Basic Information page; verifies requests.", secret: true }),
+    signingSecret: z.string().min(1).meta({
+      description: "Signing Secret from the Slack app's Basic Information page; verifies requests.",
+      secret: true,
+    }),
     appToken: z
       .string()
       .startsWith('xapp-', 'does not look like an app-level token (must start with xapp-)')
@@ -40,32 +40,40 @@ const slackSection = z
       .enum(SLACK_MODES)
       .default('http')
       .meta({ description: 'http: Slack posts signed requests to port; socket: the bot dials out (no public URL).' }),
-    port: z
-      .int()
-      .min(1)
-      .max(65_535)
-      .default(3000)
-      .meta({ description: 'TCP port the bot listens on: /slack/events (mode http), and /healthz and /metrics (both modes).' }),
+    port: z.int().min(1).max(65_535).default(3000).meta({
+      description: 'TCP port the bot listens on: /slack/events (mode http), and /healthz and /metrics (both modes).',
+    }),
     apiUrl: z
       .string()
       .refine(isHttpUrl, 'must be an http:// or https:// URL, e.g. http://127.0.0.1:9999/api/')
       .optional()
-      .meta({ description: "Base URL of Slack's Web API; set only to point the bot at a fake Slack (tests, the local console)." }),
+      .meta({
+        description:
+          "Base URL of Slack's Web API; set only to point the bot at a fake Slack (tests, the local console).",
+      }),
   })
-  .superRefine((slack, context) => {
-    if (slack.mode === 'socket' && slack.appToken === undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['appToken'],
-        message: `${MISSING_MESSAGE}; Socket Mode (slack.mode: socket) connects with an app-level token (xapp-…)`,
-      });
-    }
-  }, whenValid('mode', 'appToken'))
+  .superRefine(
+    (slack, context) => {
+      if (slack.mode === 'socket' && slack.appToken === undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['appToken'],
+          message: `${MISSING_MESSAGE}; Socket Mode (slack.mode: socket) connects with an app-level token (xapp-…)`,
+        });
+      }
+    },
+    whenValid('mode', 'appToken'),
+  )
   .apply(omittableSection)
   .meta({ description: 'Slack app credentials and how the bot connects to Slack.' });
 
 /** Everything the Slack bot process is configured with. */
-export const botConfigSchema = sharedConfigSchema.extend({ slack: slackSection, policy: policySection, approvals: approvalsSection, alerts: alertsSection });
+export const botConfigSchema = sharedConfigSchema.extend({
+  slack: slackSection,
+  policy: policySection,
+  approvals: approvalsSection,
+  alerts: alertsSection,
+});
 
 /** Validated, deeply frozen bot configuration. */
 export type BotConfig = DeepReadonly<z.output<typeof botConfigSchema>>;

@@ -38,7 +38,9 @@ export class ConfigError extends Error {
 export function formatConfigProblem(problem: ConfigProblem): string {
   const origin = describeOrigin(problem);
   if (problem.path === '') return `${origin ?? 'config'}: ${problem.message}`;
-  return origin === undefined ? `${problem.path}: ${problem.message}` : `${problem.path} (${origin}): ${problem.message}`;
+  return origin === undefined
+    ? `${problem.path}: ${problem.message}`
+    : `${problem.path} (${origin}): ${problem.message}`;
 }
 
 function describeOrigin(problem: ConfigProblem): string | undefined {

@@ -32,7 +32,9 @@ export function readConfigFile(file: string): ConfigFileLayer {
     text = readFileSync(file, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    return unusable(code === 'ENOENT' ? 'config file not found' : `config file cannot be read (${code ?? 'unknown error'})`);
+    return unusable(
+      code === 'ENOENT' ? 'config file not found' : `config file cannot be read (${code ?? 'unknown error'})`,
+    );
   }
 
   const lineCounter = new LineCounter();

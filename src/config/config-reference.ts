@@ -25,7 +25,11 @@ export interface ConfigReferenceSection {
   readonly fields: readonly ConfigField[];
 }
 
-const PROCESSES: readonly { readonly reader: ConfigReader; readonly schema: z.ZodObject; readonly envVars: EnvVarTable }[] = [
+const PROCESSES: readonly {
+  readonly reader: ConfigReader;
+  readonly schema: z.ZodObject;
+  readonly envVars: EnvVarTable;
+}[] = [
   { reader: 'host worker', schema: workerConfigSchema, envVars: workerEnvVars },
   { reader: 'bot', schema: botConfigSchema, envVars: botEnvVars },
 ];
@@ -35,7 +39,10 @@ const PROCESSES: readonly { readonly reader: ConfigReader; readonly schema: z.Zo
  * (worker sections first, then the bot's own). Sections both read (`log`, `redis`) appear once.
  */
 export function configReferenceSections(): ConfigReferenceSection[] {
-  const sections = new Map<string, { name: string; description: string; readBy: ConfigReader[]; fields: ConfigField[] }>();
+  const sections = new Map<
+    string,
+    { name: string; description: string; readBy: ConfigReader[]; fields: ConfigField[] }
+  >();
   for (const { reader, schema, envVars } of PROCESSES) {
     const fields = listConfigFields(schema, envVars);
     for (const { name, description } of listConfigSections(schema)) {
@@ -44,7 +51,12 @@ export function configReferenceSections(): ConfigReferenceSection[] {
         known.readBy.push(reader);
         continue;
       }
-      sections.set(name, { name, description, readBy: [reader], fields: fields.filter((field) => field.path.startsWith(`${name}.`)) });
+      sections.set(name, {
+        name,
+        description,
+        readBy: [reader],
+        fields: fields.filter((field) => field.path.startsWith(`${name}.`)),
+      });
     }
   }
   return [...sections.values()];
@@ -68,7 +80,10 @@ export function renderConfigReference(sections: readonly ConfigReferenceSection[
       '',
       '| key | env var | default | description |',
       '|---|---|---|---|',
-      ...section.fields.map((field) => `| ${[code(field.path), envCell(field), defaultCell(field), descriptionCell(field)].map(cell).join(' | ')} |`),
+      ...section.fields.map(
+        (field) =>
+          `| ${[code(field.path), envCell(field), defaultCell(field), descriptionCell(field)].map(cell).join(' | ')} |`,
+      ),
     );
   }
   return `${lines.join('\n')}\n`;
@@ -91,9 +106,14 @@ function markerPositions(document: string): { start: number; end: number } {
   const start = document.indexOf(CONFIG_REFERENCE_START);
   const end = document.indexOf(CONFIG_REFERENCE_END);
   if (start === -1 || end === -1 || end < start) {
-    throw new Error(`no config reference block: the document needs a line ${CONFIG_REFERENCE_START} and, after it, a line ${CONFIG_REFERENCE_END}`);
+    throw new Error(
+      `no config reference block: the document needs a line ${CONFIG_REFERENCE_START} and, after it, a line ${CONFIG_REFERENCE_END}`,
+    );
   }
-  if (document.indexOf(CONFIG_REFERENCE_START, start + 1) !== -1 || document.indexOf(CONFIG_REFERENCE_END, end + 1) !== -1) {
+  if (
+    document.indexOf(CONFIG_REFERENCE_START, start + 1) !== -1 ||
+    document.indexOf(CONFIG_REFERENCE_END, end + 1) !== -1
+  ) {
     throw new Error('more than one config reference block: keep one pair of markers');
   }
   return { start, end };

@@ -24,7 +24,8 @@ export function readEnvLayer(schema: z.ZodObject, envVars: EnvVarTable, env: Nod
     if (raw === undefined || raw === '') continue;
     const keys = path.split('.');
     const field = fieldAt(schema, keys);
-    if (field === undefined) throw new Error(`env var table maps ${variable} to ${path}, which the config schema lacks`);
+    if (field === undefined)
+      throw new Error(`env var table maps ${variable} to ${path}, which the config schema lacks`);
     setIn(values, keys, convertEnvText(baseSchemaOf(field), raw));
     variableFor.set(path, variable);
   }

@@ -18,7 +18,13 @@ export { loadConfig, type LoadConfigOptions } from './load-config.js';
 export { loadBotConfig, loadWorkerConfig, type ProcessConfigOptions } from './load-process-config.js';
 export { listConfigFields, listConfigSections, type ConfigField, type ConfigSection } from './schema-fields.js';
 export { NO_ROLE, ROLES } from './policy-config.js';
-export { DEFAULT_REDIS_URL, LOG_LEVELS, sharedConfigSchema, sharedEnvVars, type SharedConfig } from './shared-config.js';
+export {
+  DEFAULT_REDIS_URL,
+  LOG_LEVELS,
+  sharedConfigSchema,
+  sharedEnvVars,
+  type SharedConfig,
+} from './shared-config.js';
 export {
   LIBVIRT_DRIVERS,
   LIBVIRT_TRANSPORTS,

@@ -18,7 +18,8 @@ export const SLACK_CHANNEL_ID = /^[CG][A-Z0-9]{2,31}$/;
 /** What a person is told when a Slack id has the wrong shape, and where to copy the right one. */
 export const SLACK_ID_HINTS = {
   user: 'is not a Slack member id (U or W, then uppercase letters and digits, e.g. U0123ABCD; profile → ⋮ → Copy member ID)',
-  group: "is not a Slack user group id (S, then uppercase letters and digits, e.g. S0456EFGH; it ends the group's page URL)",
+  group:
+    "is not a Slack user group id (S, then uppercase letters and digits, e.g. S0456EFGH; it ends the group's page URL)",
   channel:
     'is not a Slack channel id (C or G, then uppercase letters and digits, e.g. C0789IJKL; channel details → About, at the bottom)',
 } as const;
@@ -27,7 +28,9 @@ const role = z.enum(ROLES);
 
 /** A mapping from Slack ids of one kind to roles; keys of the wrong shape are reported one by one. */
 function grantTable(idShape: RegExp, hint: string): z.ZodDefault<z.ZodRecord<z.ZodString, typeof role>> {
-  return z.record(z.string().regex(idShape), role, { error: (issue) => (issue.code === 'invalid_key' ? hint : undefined) }).default({});
+  return z
+    .record(z.string().regex(idShape), role, { error: (issue) => (issue.code === 'invalid_key' ? hint : undefined) })
+    .default({});
 }
 
 const channelList = z
@@ -91,12 +94,10 @@ export const policySection = z
       })
       .apply(omittableSection)
       .meta({ description: 'Roles granted on top of defaultRole.' }),
-    commands: z
-      .record(z.string(), commandRule)
-      .default({})
-      .meta({
-        description: 'Command name → overrides of its built-in rule: role (needed), approval (true/false), channels (where allowed).',
-      }),
+    commands: z.record(z.string(), commandRule).default({}).meta({
+      description:
+        'Command name → overrides of its built-in rule: role (needed), approval (true/false), channels (where allowed).',
+    }),
   })
   .apply(omittableSection)
   .meta({ description: 'Who may run which /vnet command, where, and which need approval (config file only).' });

@@ -30,7 +30,9 @@ export interface IssueSources {
 export function problemsFromIssues(issues: readonly z.core.$ZodIssue[], sources: IssueSources): ConfigProblem[] {
   return issues.flatMap((issue): ConfigProblem[] => {
     if (issue.code === 'unrecognized_keys') {
-      return issue.keys.map((key) => locate([...issue.path, key], unknownKeyMessage(issue.path, key, sources), sources));
+      return issue.keys.map((key) =>
+        locate([...issue.path, key], unknownKeyMessage(issue.path, key, sources), sources),
+      );
     }
     return [locate(issue.path, withHowToSet(issue, sources), sources)];
   });

@@ -45,19 +45,25 @@ const redisSection = z
       .meta({ description: 'Redis over a unix socket on this machine. Exclusive with url.' }),
     prefix: z
       .string()
-      .regex(QUEUE_PREFIX, "must be 1-64 letters, digits, '_', '.' or '-', optionally wrapped in {} as a Redis Cluster hash tag")
+      .regex(
+        QUEUE_PREFIX,
+        "must be 1-64 letters, digits, '_', '.' or '-', optionally wrapped in {} as a Redis Cluster hash tag",
+      )
       .default('vnetops')
       .meta({ description: 'Prefix of every Redis key vnetops writes (BullMQ queue prefix).' }),
   })
-  .superRefine((redis, context) => {
-    if (redis.url !== undefined && redis.socketPath !== undefined) {
-      context.addIssue({
-        code: 'custom',
-        path: ['socketPath'],
-        message: 'cannot be combined with redis.url — connect either by URL or by unix socket, so set only one',
-      });
-    }
-  }, whenValid('url', 'socketPath'))
+  .superRefine(
+    (redis, context) => {
+      if (redis.url !== undefined && redis.socketPath !== undefined) {
+        context.addIssue({
+          code: 'custom',
+          path: ['socketPath'],
+          message: 'cannot be combined with redis.url — connect either by URL or by unix socket, so set only one',
+        });
+      }
+    },
+    whenValid('url', 'socketPath'),
+  )
   .transform(({ url, socketPath, prefix }) =>
     socketPath === undefined ? { url: url ?? DEFAULT_REDIS_URL, prefix } : { socketPath, prefix },
   )

@@ -60,7 +60,10 @@ const workerSection = z
     hostId: z
       .string()
       .regex(HOST_ID, "must be 1-32 lowercase letters, digits or '-', starting with a letter or digit (e.g. kvm1)")
-      .meta({ description: "Name of this libvirt host in Slack commands (1-32 lowercase letters, digits or '-'); also names its job queue. Unique per host." }),
+      .meta({
+        description:
+          "Name of this libvirt host in Slack commands (1-32 lowercase letters, digits or '-'); also names its job queue. Unique per host.",
+      }),
     libvirtUri: z
       .string()
       .refine(
@@ -69,67 +72,59 @@ const workerSection = z
           `${either(LIBVIRT_TRANSPORTS.map((transport) => `+${transport}`))}, e.g. qemu:///system or qemu+ssh://root@kvm1/system`,
       )
       .default('qemu:///system')
-      .meta({ description: 'libvirt connection URI of the host this worker manages, e.g. qemu:///system, qemu+tls://kvm1/system or qemu+ssh://root@kvm1/system.' }),
-    concurrency: z
-      .int()
-      .min(1)
-      .max(64)
-      .default(4)
-      .meta({ description: 'Jobs this worker runs at once.' }),
+      .meta({
+        description:
+          'libvirt connection URI of the host this worker manages, e.g. qemu:///system, qemu+tls://kvm1/system or qemu+ssh://root@kvm1/system.',
+      }),
+    concurrency: z.int().min(1).max(64).default(4).meta({ description: 'Jobs this worker runs at once.' }),
     subnetPool: subnetPool
       .default('10.200.0.0/16')
       .meta({ description: 'IPv4 block new networks get their subnets from when none is given.' }),
-    subnetPrefix: z
-      .int()
-      .min(8)
-      .max(30)
-      .default(24)
-      .meta({ description: "Prefix length of each subnet carved from subnetPool; at least the pool's own prefix length." }),
+    subnetPrefix: z.int().min(8).max(30).default(24).meta({
+      description: "Prefix length of each subnet carved from subnetPool; at least the pool's own prefix length.",
+    }),
     heartbeatMs: z
       .int()
       .min(100)
       .max(60_000)
       .default(5000)
       .meta({ description: 'Milliseconds between the heartbeats that mark this host alive in Redis.' }),
-    monitor: z
-      .enum(['on', 'off'])
-      .default('on')
-      .meta({ description: 'Event monitor: report network lifecycle, bridge and health changes of this host to the alert channel.' }),
-    monitorSnapshotMs: z
-      .int()
-      .min(1000)
-      .max(3_600_000)
-      .default(60_000)
-      .meta({ description: 'Milliseconds between the monitor\'s full comparisons with libvirt, the safety net for lost events.' }),
+    monitor: z.enum(['on', 'off']).default('on').meta({
+      description:
+        'Event monitor: report network lifecycle, bridge and health changes of this host to the alert channel.',
+    }),
+    monitorSnapshotMs: z.int().min(1000).max(3_600_000).default(60_000).meta({
+      description: "Milliseconds between the monitor's full comparisons with libvirt, the safety net for lost events.",
+    }),
     monitorHealthMs: z
       .int()
       .min(200)
       .max(600_000)
       .default(5000)
-      .meta({ description: 'Milliseconds between the monitor\'s dnsmasq and DHCP usage checks.' }),
+      .meta({ description: "Milliseconds between the monitor's dnsmasq and DHCP usage checks." }),
     dhcpAlertPercent: z
       .int()
       .min(1)
       .max(100)
       .default(90)
-      .meta({ description: 'Alert when this share (percent) of a network\'s DHCP range is leased.' }),
-    shutdownGraceMs: z
-      .int()
-      .min(0)
-      .max(600_000)
-      .default(10_000)
-      .meta({ description: 'Milliseconds active jobs may run on after SIGTERM before the rest are handed back to the queue.' }),
+      .meta({ description: "Alert when this share (percent) of a network's DHCP range is leased." }),
+    shutdownGraceMs: z.int().min(0).max(600_000).default(10_000).meta({
+      description: 'Milliseconds active jobs may run on after SIGTERM before the rest are handed back to the queue.',
+    }),
   })
-  .superRefine((worker, context) => {
-    const poolLength = prefixLengthOf(worker.subnetPool);
-    if (worker.subnetPrefix < poolLength) {
-      context.addIssue({
-        code: 'custom',
-        path: ['subnetPrefix'],
-        message: `must be at least ${poolLength}, the prefix length of worker.subnetPool, since subnets are carved from the pool`,
-      });
-    }
-  }, whenValid('subnetPool', 'subnetPrefix'))
+  .superRefine(
+    (worker, context) => {
+      const poolLength = prefixLengthOf(worker.subnetPool);
+      if (worker.subnetPrefix < poolLength) {
+        context.addIssue({
+          code: 'custom',
+          path: ['subnetPrefix'],
+          message: `must be at least ${poolLength}, the prefix length of worker.subnetPool, since subnets are carved from the pool`,
+        });
+      }
+    },
+    whenValid('subnetPool', 'subnetPrefix'),
+  )
   .apply(omittableSection)
   .meta({ description: 'Host worker: the libvirt host it manages and how it runs jobs.' });
 

@@ -12,7 +12,11 @@ const requester = z.strictObject({
 });
 
 const dhcpRange = z.strictObject({ start: z.string().max(64), end: z.string().max(64) });
-const dhcpHost = z.strictObject({ mac: z.string().max(32), name: z.string().max(64).optional(), ip: z.string().max(64) });
+const dhcpHost = z.strictObject({
+  mac: z.string().max(32),
+  name: z.string().max(64).optional(),
+  ip: z.string().max(64),
+});
 
 /**
  * A create request as a person typed it: everything but mode and name is optional; the worker's
@@ -131,11 +135,25 @@ export interface JobResults {
   leases: {
     hostId: string;
     name: string;
-    leases: { ip: string; prefix: number; mac: string | null; hostname: string | null; expiresAt: number; type: string }[];
+    leases: {
+      ip: string;
+      prefix: number;
+      mac: string | null;
+      hostname: string | null;
+      expiresAt: number;
+      type: string;
+    }[];
   };
   bridges: { hostId: string; bridges: BridgeReport[] };
   update: { hostId: string; name: string; applied: string };
-  'host-info': { hostId: string; hostname: string; libvirtVersion: string; networks: number; activeNetworks: number; workerVersion: string };
+  'host-info': {
+    hostId: string;
+    hostname: string;
+    libvirtVersion: string;
+    networks: number;
+    activeNetworks: number;
+    workerVersion: string;
+  };
 }
 /** The result of a job. */
 export type JobResult<N extends JobName> = JobResults[N];
@@ -189,7 +207,8 @@ export function decodeJobFailure(reason: string | undefined): JobFailure {
     if (/stalled more than allowable limit/.test(reason)) {
       return {
         code: 'interrupted',
-        message: 'the host worker stopped (crashed or was killed) every time it ran this job, so it was given up; check the worker, then retry',
+        message:
+          'the host worker stopped (crashed or was killed) every time it ran this job, so it was given up; check the worker, then retry',
       };
     }
   }

@@ -37,7 +37,12 @@ export const MONITOR_EVENT_KINDS = [
 export type MonitorEventKind = (typeof MONITOR_EVENT_KINDS)[number];
 
 /** The lifecycle kinds (the ones a vnetops job can cause). */
-export const NETWORK_LIFECYCLE_KINDS = ['network-defined', 'network-undefined', 'network-started', 'network-stopped'] as const satisfies readonly MonitorEventKind[];
+export const NETWORK_LIFECYCLE_KINDS = [
+  'network-defined',
+  'network-undefined',
+  'network-started',
+  'network-stopped',
+] as const satisfies readonly MonitorEventKind[];
 
 /**
  * Who or what caused an event:
@@ -77,11 +82,17 @@ export const monitorEventSchema = z.strictObject({
   /** Extra words for a person, e.g. "43 of 45 addresses leased". */
   detail: z.string().max(500).optional(),
   /** The job behind a `job` event. */
-  job: z.strictObject({ id: z.string().max(128), name: z.string().max(32), userId: z.string().max(64), userName: z.string().max(128).optional() }).optional(),
+  job: z
+    .strictObject({
+      id: z.string().max(128),
+      name: z.string().max(32),
+      userId: z.string().max(64),
+      userName: z.string().max(128).optional(),
+    })
+    .optional(),
   /** For `reconciled` events: since when the monitor could not see (ms since epoch). */
   blindSince: z.number().int().nonnegative().optional(),
 });
 
 /** One monitor event. */
 export type MonitorEvent = z.infer<typeof monitorEventSchema>;
-

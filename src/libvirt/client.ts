@@ -49,15 +49,32 @@ export interface DhcpLease {
 }
 
 /** `virConnectListAllNetworksFlags`. */
-export const ListNetworkFlags = { INACTIVE: 1, ACTIVE: 2, PERSISTENT: 4, TRANSIENT: 8, AUTOSTART: 16, NO_AUTOSTART: 32 } as const;
+export const ListNetworkFlags = {
+  INACTIVE: 1,
+  ACTIVE: 2,
+  PERSISTENT: 4,
+  TRANSIENT: 8,
+  AUTOSTART: 16,
+  NO_AUTOSTART: 32,
+} as const;
 /** `virNetworkXMLFlags`. */
 export const NetworkXmlFlags = { INACTIVE: 1 } as const;
 /** `virNetworkUpdateCommand`. */
 export const NetworkUpdateCommand = { MODIFY: 1, DELETE: 2, ADD_LAST: 3, ADD_FIRST: 4 } as const;
 /** `virNetworkUpdateSection`. */
 export const NetworkUpdateSection = {
-  BRIDGE: 1, DOMAIN: 2, IP: 3, IP_DHCP_HOST: 4, IP_DHCP_RANGE: 5, FORWARD: 6, FORWARD_INTERFACE: 7, FORWARD_PF: 8,
-  PORTGROUP: 9, DNS_HOST: 10, DNS_TXT: 11, DNS_SRV: 12,
+  BRIDGE: 1,
+  DOMAIN: 2,
+  IP: 3,
+  IP_DHCP_HOST: 4,
+  IP_DHCP_RANGE: 5,
+  FORWARD: 6,
+  FORWARD_INTERFACE: 7,
+  FORWARD_PF: 8,
+  PORTGROUP: 9,
+  DNS_HOST: 10,
+  DNS_TXT: 11,
+  DNS_SRV: 12,
 } as const;
 /** `virNetworkUpdateFlags`: which copy of the config to change. */
 export const NetworkUpdateFlags = { AFFECT_CURRENT: 0, AFFECT_LIVE: 1, AFFECT_CONFIG: 2 } as const;
@@ -117,7 +134,8 @@ const DEFAULT_RECONNECT: ReconnectOptions = { initialDelayMs: 250, maxDelayMs: 5
  */
 export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
   readonly uri: LibvirtUri;
-  private readonly options: Required<Pick<LibvirtClientOptions, 'connectTimeoutMs' | 'callTimeoutMs'>> & LibvirtClientOptions;
+  private readonly options: Required<Pick<LibvirtClientOptions, 'connectTimeoutMs' | 'callTimeoutMs'>> &
+    LibvirtClientOptions;
   private connection: RpcConnection;
   private state: ClientState = 'open';
   private watchingEvents = false;
@@ -279,8 +297,17 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
   async updateNetwork(target: NetworkTarget, update: NetworkUpdate): Promise<void> {
     const net = await this.resolve(target);
     this.updateOrderCorrect ??= await this.supportsFeature(DriverFeature.NETWORK_UPDATE_HAS_CORRECT_ORDER);
-    const [command, section] = this.updateOrderCorrect ? [update.command, update.section] : [update.section, update.command];
-    await this.call(Procedures.NETWORK_UPDATE, { net, command, section, parentIndex: update.parentIndex, xml: update.xml, flags: update.flags });
+    const [command, section] = this.updateOrderCorrect
+      ? [update.command, update.section]
+      : [update.section, update.command];
+    await this.call(Procedures.NETWORK_UPDATE, {
+      net,
+      command,
+      section,
+      parentIndex: update.parentIndex,
+      xml: update.xml,
+      flags: update.flags,
+    });
   }
 
   // ---- domains (to map bridge ports to VMs) ------------------------------------------------
@@ -329,7 +356,8 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
 
   private call<A, R>(procedure: Procedure<A, R>, args: A): Promise<R> {
     if (this.state !== 'open') {
-      const why = this.state === 'closed' ? 'the client was closed' : 'the connection to libvirtd is down (reconnecting)';
+      const why =
+        this.state === 'closed' ? 'the client was closed' : 'the connection to libvirtd is down (reconnecting)';
       return Promise.reject(new LibvirtConnectionError('not-connected', `cannot call ${procedure.name}: ${why}`));
     }
     return this.connection.call(procedure, args);
@@ -381,7 +409,8 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
     }
     if (this.lifecycleCallbackId === undefined) {
       // Registration in flight: the event may be ours; keep it (a copy — the payload buffer is reused) until we know.
-      if (this.awaitingCallbackId) this.heldEvents.push({ header: packet.header, payload: Buffer.from(packet.payload) });
+      if (this.awaitingCallbackId)
+        this.heldEvents.push({ header: packet.header, payload: Buffer.from(packet.payload) });
       return;
     }
     if (message.callbackID !== this.lifecycleCallbackId) return;
@@ -426,7 +455,11 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
         // Full jitter keeps a fleet of workers from reconnecting in lockstep after a daemon restart.
         delay = Math.min(backoff.maxDelayMs, delay * 2);
         const nextDelayMs = Math.round(delay / 2 + Math.random() * (delay / 2));
-        this.emit('reconnectFailed', { attempt, error: error instanceof Error ? error : new Error(String(error)), nextDelayMs });
+        this.emit('reconnectFailed', {
+          attempt,
+          error: error instanceof Error ? error : new Error(String(error)),
+          nextDelayMs,
+        });
         delay = nextDelayMs;
       }
     }
@@ -439,23 +472,34 @@ export class LibvirtClient extends EventEmitter<LibvirtClientEvents> {
  */
 async function openSession(uri: LibvirtUri, options: LibvirtClient['options']): Promise<RpcConnection> {
   const stream = await openTransport(uri, { connectTimeoutMs: options.connectTimeoutMs, tls: options.tls });
-  const connection = new RpcConnection(stream, { callTimeoutMs: options.callTimeoutMs, oneMessagePerWrite: uri.transport === 'tls' });
+  const connection = new RpcConnection(stream, {
+    callTimeoutMs: options.callTimeoutMs,
+    oneMessagePerWrite: uri.transport === 'tls',
+  });
   const timeout = { timeoutMs: options.connectTimeoutMs };
   try {
     // AUTH_LIST comes first even for root: the daemon only waves uid 0 through inside this call.
     const { types } = await connection.call(Procedures.AUTH_LIST, undefined, timeout);
     if (types.length > 0 && !types.includes(AuthType.NONE)) {
       if (!types.includes(AuthType.POLKIT)) {
-        throw new LibvirtConnectionError('auth-failed', `libvirtd at ${uri.original} requires SASL authentication, which this client does not support`);
+        throw new LibvirtConnectionError(
+          'auth-failed',
+          `libvirtd at ${uri.original} requires SASL authentication, which this client does not support`,
+        );
       }
       const { complete } = await connection.call(Procedures.AUTH_POLKIT, undefined, timeout);
-      if (!complete) throw new LibvirtConnectionError('auth-failed', `polkit did not authorise this process for ${uri.original}`);
+      if (!complete)
+        throw new LibvirtConnectionError('auth-failed', `polkit did not authorise this process for ${uri.original}`);
     }
     await connection.call(Procedures.CONNECT_OPEN, { name: uri.openName, flags: 0 }, timeout);
     const keepalive = options.keepalive === undefined ? DEFAULT_KEEPALIVE : options.keepalive;
     if (keepalive) {
       // Asking about the feature is also what turns the daemon's own pings on.
-      const { supported } = await connection.call(Procedures.CONNECT_SUPPORTS_FEATURE, { feature: DriverFeature.PROGRAM_KEEPALIVE }, timeout);
+      const { supported } = await connection.call(
+        Procedures.CONNECT_SUPPORTS_FEATURE,
+        { feature: DriverFeature.PROGRAM_KEEPALIVE },
+        timeout,
+      );
       if (supported) connection.startKeepalive(keepalive);
     }
     return connection;

@@ -82,7 +82,9 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     this.oneMessagePerWrite = options.oneMessagePerWrite ?? false;
     stream.on('data', (chunk: Buffer) => this.onData(chunk));
     stream.on('error', (error: Error) =>
-      this.shutdown(new LibvirtConnectionError('closed', `connection to libvirtd failed: ${error.message}`, { cause: error })),
+      this.shutdown(
+        new LibvirtConnectionError('closed', `connection to libvirtd failed: ${error.message}`, { cause: error }),
+      ),
     );
     stream.on('close', () => this.shutdown(new LibvirtConnectionError('closed', 'connection to libvirtd closed')));
     stream.on('end', () => this.shutdown(new LibvirtConnectionError('closed', 'libvirtd closed the connection')));
@@ -129,7 +131,12 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       if (timeoutMs > 0 && Number.isFinite(timeoutMs)) {
         entry.timer = setTimeout(() => {
           this.pending.delete(serial);
-          reject(new LibvirtConnectionError('call-timeout', `libvirtd did not answer ${procedure.name} within ${timeoutMs} ms`));
+          reject(
+            new LibvirtConnectionError(
+              'call-timeout',
+              `libvirtd did not answer ${procedure.name} within ${timeoutMs} ms`,
+            ),
+          );
         }, timeoutMs);
       }
       this.pending.set(serial, entry);
@@ -229,7 +236,9 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       packets = this.decoder.push(chunk);
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      this.destroy(new LibvirtConnectionError('protocol', `libvirtd sent a malformed message: ${message}`, { cause: error }));
+      this.destroy(
+        new LibvirtConnectionError('protocol', `libvirtd sent a malformed message: ${message}`, { cause: error }),
+      );
       return;
     }
     for (const packet of packets) this.route(packet);
@@ -242,7 +251,12 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
       return;
     }
     if (header.program !== REMOTE_PROGRAM) {
-      this.destroy(new LibvirtConnectionError('protocol', `libvirtd sent a message of unknown program 0x${header.program.toString(16)}`));
+      this.destroy(
+        new LibvirtConnectionError(
+          'protocol',
+          `libvirtd sent a message of unknown program 0x${header.program.toString(16)}`,
+        ),
+      );
       return;
     }
     if (header.type === MessageType.MESSAGE) {
@@ -262,7 +276,9 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
         const fields = decodeValue(remoteError, packet.payload, `${call.procedure.name} error`);
         call.reject(new LibvirtError(call.procedure.name, fields));
       } else {
-        call.reject(new LibvirtProtocolError(`unexpected status ${header.status} in the reply to ${call.procedure.name}`));
+        call.reject(
+          new LibvirtProtocolError(`unexpected status ${header.status} in the reply to ${call.procedure.name}`),
+        );
       }
     } catch (error) {
       call.reject(error instanceof Error ? error : new LibvirtProtocolError(String(error)));
@@ -277,7 +293,9 @@ export class RpcConnection extends EventEmitter<RpcConnectionEvents> {
     this.pending.clear();
     for (const call of calls) {
       if (call.timer) clearTimeout(call.timer);
-      call.reject(new LibvirtConnectionError(error.reason, `${call.procedure.name} failed: ${error.message}`, { cause: error }));
+      call.reject(
+        new LibvirtConnectionError(error.reason, `${call.procedure.name} failed: ${error.message}`, { cause: error }),
+      );
     }
     this.emit('close', error);
   }

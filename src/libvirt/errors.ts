@@ -84,7 +84,10 @@ export class LibvirtError extends Error {
 
   /** The daemon does not know the procedure (an older libvirt). */
   isUnsupported(): boolean {
-    return this.code === LibvirtErrorCode.NO_SUPPORT || (this.code === LibvirtErrorCode.RPC && this.domain === LibvirtErrorDomain.RPC);
+    return (
+      this.code === LibvirtErrorCode.NO_SUPPORT ||
+      (this.code === LibvirtErrorCode.RPC && this.domain === LibvirtErrorDomain.RPC)
+    );
   }
 
   /** The XML handed over was refused. */
@@ -95,13 +98,7 @@ export class LibvirtError extends Error {
 
 /** Why a connection-level failure happened; stable strings for callers to branch on. */
 export type ConnectionFailure =
-  | 'connect-failed'
-  | 'closed'
-  | 'keepalive-timeout'
-  | 'call-timeout'
-  | 'not-connected'
-  | 'auth-failed'
-  | 'protocol';
+  'connect-failed' | 'closed' | 'keepalive-timeout' | 'call-timeout' | 'not-connected' | 'auth-failed' | 'protocol';
 
 /** The connection to libvirtd failed, was lost, or a call got no answer in time. */
 export class LibvirtConnectionError extends Error {

@@ -18,7 +18,10 @@ export interface NetworkLifecycleEvent {
 }
 
 /** Turns a decoded `remote_network_event_lifecycle_msg` into the typed event. */
-export function toLifecycleEvent(message: { net: NetworkRef; event: number; detail: number }, receivedAt = Date.now()): NetworkLifecycleEvent {
+export function toLifecycleEvent(
+  message: { net: NetworkRef; event: number; detail: number },
+  receivedAt = Date.now(),
+): NetworkLifecycleEvent {
   return Object.freeze({
     kind: KINDS[message.event] ?? 'unknown',
     eventCode: message.event,

@@ -39,11 +39,31 @@ export const DEFAULT_TCP_PORT = 16509;
 
 // Parameters consumed by the client side (libvirt's remote driver); never forwarded to the daemon.
 const CLIENT_SIDE_PARAMS = new Set([
-  'name', 'command', 'socket', 'auth', 'netcat', 'keyfile', 'sshauth', 'no_verify', 'no_tty', 'pkipath',
-  'known_hosts', 'known_hosts_verify', 'tls_priority', 'mode', 'proxy',
+  'name',
+  'command',
+  'socket',
+  'auth',
+  'netcat',
+  'keyfile',
+  'sshauth',
+  'no_verify',
+  'no_tty',
+  'pkipath',
+  'known_hosts',
+  'known_hosts_verify',
+  'tls_priority',
+  'mode',
+  'proxy',
 ]);
 
-const TRANSPORTS: Record<string, TransportKind> = { unix: 'unix', tls: 'tls', tcp: 'tcp', ssh: 'ssh', libssh: 'ssh', libssh2: 'ssh' };
+const TRANSPORTS: Record<string, TransportKind> = {
+  unix: 'unix',
+  tls: 'tls',
+  tcp: 'tcp',
+  ssh: 'ssh',
+  libssh: 'ssh',
+  libssh2: 'ssh',
+};
 
 /** Parses a libvirt URI; throws {@link LibvirtUriError} with a precise reason when it can't be used. */
 export function parseLibvirtUri(text: string): LibvirtUri {
@@ -67,13 +87,17 @@ export function parseLibvirtUri(text: string): LibvirtUri {
   let transport: TransportKind;
   if (transportPart !== undefined) {
     const known = TRANSPORTS[transportPart.toLowerCase()];
-    if (!known) throw new LibvirtUriError(`unsupported transport "+${transportPart}" in ${JSON.stringify(text)} (use unix, tls, tcp or ssh)`);
+    if (!known)
+      throw new LibvirtUriError(
+        `unsupported transport "+${transportPart}" in ${JSON.stringify(text)} (use unix, tls, tcp or ssh)`,
+      );
     transport = known;
   } else {
     // libvirt's rule: a host without an explicit transport means TLS.
     transport = host ? 'tls' : 'unix';
   }
-  if (transport !== 'unix' && !host) throw new LibvirtUriError(`${JSON.stringify(text)} needs a host name for the ${transport} transport`);
+  if (transport !== 'unix' && !host)
+    throw new LibvirtUriError(`${JSON.stringify(text)} needs a host name for the ${transport} transport`);
 
   const path = url.pathname === '' ? '/' : decodeURIComponent(url.pathname);
   const socketPath = params.socket ?? DEFAULT_SYSTEM_SOCKET;
@@ -84,5 +108,16 @@ export function parseLibvirtUri(text: string): LibvirtUri {
   const query = forwarded.toString();
   const openName = params.name ?? `${driver}://${path}${query ? `?${query}` : ''}`;
 
-  return Object.freeze({ original: text, driver, transport, host, port, user, path, socketPath, openName, params: Object.freeze(params) });
+  return Object.freeze({
+    original: text,
+    driver,
+    transport,
+    host,
+    port,
+    user,
+    path,
+    socketPath,
+    openName,
+    params: Object.freeze(params),
+  });
 }

@@ -9,7 +9,12 @@ export { NetworkSpecError, type NetworkSpecProblem } from './spec/spec-errors.js
 export { validateNetworkSpec, MIN_MTU, MIN_MTU_IPV6, MAX_MTU } from './spec/network-validation.js';
 export * from './xml/network-xml.js';
 export { planSubnet, type SubnetPlan, type SubnetPlanRequest } from './planning/subnet-planner.js';
-export { allocateSubnet, suggestDhcpRange, suggestGateway, type AllocateSubnetOptions } from './planning/subnet-allocation.js';
+export {
+  allocateSubnet,
+  suggestDhcpRange,
+  suggestGateway,
+  type AllocateSubnetOptions,
+} from './planning/subnet-allocation.js';
 export {
   assertSubnetFree,
   bridgesCountedByNetworks,
@@ -40,6 +45,16 @@ export {
   type LinkState,
   type StpPortState,
 } from './host/bridge-state.js';
-export { BridgeNotFoundError, CommandFailedError, InvalidInterfaceNameError, NotABridgeError } from './host/host-errors.js';
+export {
+  BridgeNotFoundError,
+  CommandFailedError,
+  InvalidInterfaceNameError,
+  NotABridgeError,
+} from './host/host-errors.js';
 export { type HostLinks, type PortOwnerLookup, parseHostLinks, readHostLinks } from './host/host-links.js';
-export { parseDomainInterfaces, portOwnersFromDomains, type DomainInterface, type PortOwner } from './xml/domain-interfaces.js';
+export {
+  parseDomainInterfaces,
+  portOwnersFromDomains,
+  type DomainInterface,
+  type PortOwner,
+} from './xml/domain-interfaces.js';

@@ -13,9 +13,20 @@ export const DIGEST_EVENTS_PER_MESSAGE = 60;
 
 type Tone = 'bad' | 'good' | 'info';
 
-const HEALTH_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set(['dnsmasq-died', 'dnsmasq-back', 'uplink-carrier-lost', 'uplink-carrier-back', 'dhcp-nearly-full', 'dhcp-ok']);
+const HEALTH_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
+  'dnsmasq-died',
+  'dnsmasq-back',
+  'uplink-carrier-lost',
+  'uplink-carrier-back',
+  'dhcp-nearly-full',
+  'dhcp-ok',
+]);
 
-const TONE_ICON: Record<Tone, string> = { bad: ':red_circle:', good: ':large_green_circle:', info: ':large_blue_circle:' };
+const TONE_ICON: Record<Tone, string> = {
+  bad: ':red_circle:',
+  good: ':large_green_circle:',
+  info: ':large_blue_circle:',
+};
 
 const BAD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'network-stopped',
@@ -26,7 +37,14 @@ const BAD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'uplink-carrier-lost',
   'dhcp-nearly-full',
 ]);
-const GOOD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set(['network-started', 'bridge-up', 'bridge-back', 'dnsmasq-back', 'uplink-carrier-back', 'dhcp-ok']);
+const GOOD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
+  'network-started',
+  'bridge-up',
+  'bridge-back',
+  'dnsmasq-back',
+  'uplink-carrier-back',
+  'dhcp-ok',
+]);
 
 function toneOf(event: MonitorEvent): Tone {
   if (event.kind === 'port-stp-changed') return event.to === 'forwarding' ? 'good' : 'bad';
@@ -85,7 +103,9 @@ export function describeChange(event: MonitorEvent): string {
 function causeMrkdwn(event: MonitorEvent): string {
   switch (event.source) {
     case 'job':
-      return event.job ? `by ${mentionUser(event.job.userId)} via job ${inlineCode(event.job.id)} (${event.job.name})` : 'by a vnetops job';
+      return event.job
+        ? `by ${mentionUser(event.job.userId)} via job ${inlineCode(event.job.id)} (${event.job.name})`
+        : 'by a vnetops job';
     case 'outside':
       return ':warning: *outside vnetops* (no vnetops job did this: virsh or another tool?)';
     case 'reconciled':
@@ -113,7 +133,12 @@ function causePlain(event: MonitorEvent): string {
 function eventLine(event: MonitorEvent): string {
   const cause = causeMrkdwn(event);
   // Bridge and port details repeat the description; health and blind-spot details add to it.
-  const detail = !event.detail || !(HEALTH_KINDS.has(event.kind) || event.source === 'reconciled') ? '' : event.source === 'reconciled' ? ` (${escapeMrkdwn(event.detail)})` : ` — ${escapeMrkdwn(event.detail)}`;
+  const detail =
+    !event.detail || !(HEALTH_KINDS.has(event.kind) || event.source === 'reconciled')
+      ? ''
+      : event.source === 'reconciled'
+        ? ` (${escapeMrkdwn(event.detail)})`
+        : ` — ${escapeMrkdwn(event.detail)}`;
   return `${TONE_ICON[toneOf(event)]} ${slackDate(event.at)} *${escapeMrkdwn(describeChange(event))}*${cause ? ` ${cause}` : ''}${detail}`;
 }
 
@@ -129,7 +154,9 @@ export function alertThreadParent(host: string, network: string, latest: Monitor
       },
       {
         kind: 'context',
-        elements: [`${total} ${total === 1 ? 'alert' : 'alerts'} in this thread · latest ${slackDate(latest.at)} · silence with ${inlineCode(`/vnet mute ${network} 1h`)}`],
+        elements: [
+          `${total} ${total === 1 ? 'alert' : 'alerts'} in this thread · latest ${slackDate(latest.at)} · silence with ${inlineCode(`/vnet mute ${network} 1h`)}`,
+        ],
       },
     ],
   };
@@ -156,7 +183,8 @@ export function alertDigestMessages(events: readonly MonitorEvent[]): Message[] 
   const networks = new Set(events.map((e) => `${e.host}/${e.network ?? e.bridge ?? '-'}`)).size;
   const outside = events.filter((e) => e.source === 'outside').length;
   const parts: MonitorEvent[][] = [];
-  for (let start = 0; start < events.length; start += DIGEST_EVENTS_PER_MESSAGE) parts.push(events.slice(start, start + DIGEST_EVENTS_PER_MESSAGE));
+  for (let start = 0; start < events.length; start += DIGEST_EVENTS_PER_MESSAGE)
+    parts.push(events.slice(start, start + DIGEST_EVENTS_PER_MESSAGE));
   const summary = `${events.length} ${events.length === 1 ? 'change' : 'changes'} on ${networks} ${networks === 1 ? 'network' : 'networks'}${outside > 0 ? `, ${outside} made outside vnetops` : ''}`;
   return parts.map((part, index) => {
     const heading = parts.length > 1 ? `${summary} (part ${index + 1} of ${parts.length})` : summary;
@@ -171,7 +199,10 @@ export function alertDigestMessages(events: readonly MonitorEvent[]): Message[] 
           columns: ['Time', 'Host', 'Network', 'Change', 'Cause'],
           rows: part.map((e) => [timeOfDay(e.at), e.host, e.network ?? '-', describeChange(e), causePlain(e)]),
         },
-        { kind: 'context', elements: [`From ${slackDate(first)} to ${slackDate(last)} · too many networks at once for one thread each`] },
+        {
+          kind: 'context',
+          elements: [`From ${slackDate(first)} to ${slackDate(last)} · too many networks at once for one thread each`],
+        },
       ],
     };
   });
@@ -182,17 +213,30 @@ export function muteNotice(network: string, host: string | undefined, until: num
   const where = host ? ` on host ${inlineCode(host)}` : ' on every host';
   return {
     text: `${by} muted alerts about ${network} until ${new Date(until).toISOString()}`,
-    blocks: [{ kind: 'section', text: `:no_bell: ${mentionUser(by)} muted alerts about ${inlineCode(network)}${where} until ${slackDate(until)}. ${inlineCode(`/vnet unmute ${network}`)} ends it sooner.` }],
+    blocks: [
+      {
+        kind: 'section',
+        text: `:no_bell: ${mentionUser(by)} muted alerts about ${inlineCode(network)}${where} until ${slackDate(until)}. ${inlineCode(`/vnet unmute ${network}`)} ends it sooner.`,
+      },
+    ],
   };
 }
 
 /** Said in the channel when someone unmutes a network. */
 export function unmuteNotice(network: string, host: string | undefined, by: string, suppressed: number): Message {
   const where = host ? ` on host ${inlineCode(host)}` : '';
-  const held = suppressed === 0 ? 'No alert was held back.' : `${suppressed} ${suppressed === 1 ? 'alert was' : 'alerts were'} held back while it was muted.`;
+  const held =
+    suppressed === 0
+      ? 'No alert was held back.'
+      : `${suppressed} ${suppressed === 1 ? 'alert was' : 'alerts were'} held back while it was muted.`;
   return {
     text: `${by} unmuted alerts about ${network}`,
-    blocks: [{ kind: 'section', text: `:bell: ${mentionUser(by)} unmuted alerts about ${inlineCode(network)}${where}. ${held}` }],
+    blocks: [
+      {
+        kind: 'section',
+        text: `:bell: ${mentionUser(by)} unmuted alerts about ${inlineCode(network)}${where}. ${held}`,
+      },
+    ],
   };
 }
 

@@ -46,16 +46,24 @@ export function approvalRequestMessage(view: ApprovalView): Message {
     },
   ];
   if (view.preflight) {
-    blocks.push(
-      { kind: 'section', text: `*Preflight* (dry run on ${inlineCode(view.preflight.hostId)}): the request is valid; this is what would be defined.`, fields: specFields(view.preflight.spec, view.preflight) },
-    );
+    blocks.push({
+      kind: 'section',
+      text: `*Preflight* (dry run on ${inlineCode(view.preflight.hostId)}): the request is valid; this is what would be defined.`,
+      fields: specFields(view.preflight.spec, view.preflight),
+    });
   }
-  if (view.overlapCheck) blocks.push({ kind: 'context', elements: [`Overlap check: ${escapeMrkdwn(view.overlapCheck)}`] });
+  if (view.overlapCheck)
+    blocks.push({ kind: 'context', elements: [`Overlap check: ${escapeMrkdwn(view.overlapCheck)}`] });
   if (view.preflight) blocks.push(...xmlBlocks(view.preflight.xml));
   blocks.push({ kind: 'divider' });
   if (view.state === 'pending') {
     blocks.push(
-      { kind: 'context', elements: [`Expires ${slackDate(view.expiresAt)} · approval ${inlineCode(view.approvalId)}${view.jobId ? ` · job ${inlineCode(view.jobId)}` : ''}`] },
+      {
+        kind: 'context',
+        elements: [
+          `Expires ${slackDate(view.expiresAt)} · approval ${inlineCode(view.approvalId)}${view.jobId ? ` · job ${inlineCode(view.jobId)}` : ''}`,
+        ],
+      },
       {
         kind: 'actions',
         buttons: [
@@ -64,7 +72,12 @@ export function approvalRequestMessage(view: ApprovalView): Message {
             text: 'Approve',
             value: view.approvalId,
             style: 'primary',
-            confirm: { title: 'Approve this change?', text: `${view.commandText} will run on ${view.hostId} at once.`, confirm: 'Approve', deny: 'Not yet' },
+            confirm: {
+              title: 'Approve this change?',
+              text: `${view.commandText} will run on ${view.hostId} at once.`,
+              confirm: 'Approve',
+              deny: 'Not yet',
+            },
           },
           { actionId: REJECT_ACTION_ID, text: 'Reject', value: view.approvalId, style: 'danger' },
         ],
@@ -72,7 +85,10 @@ export function approvalRequestMessage(view: ApprovalView): Message {
     );
   } else {
     blocks.push({ kind: 'section', text: decisionSentence(view) });
-    blocks.push({ kind: 'context', elements: [`Approval ${inlineCode(view.approvalId)}${view.jobId ? ` · job ${inlineCode(view.jobId)}` : ''}`] });
+    blocks.push({
+      kind: 'context',
+      elements: [`Approval ${inlineCode(view.approvalId)}${view.jobId ? ` · job ${inlineCode(view.jobId)}` : ''}`],
+    });
   }
   return { text: `${STATE_WORD[view.state]}: ${view.commandText} on ${view.hostId}`, blocks };
 }
@@ -85,13 +101,22 @@ export function approvalOutcomeNotice(view: ApprovalView): Message {
   const plain = `${view.commandText}: ${view.state}`;
   switch (view.state) {
     case 'pending':
-      return notice(plain, `${who} your request ${what} is waiting for approval; it expires ${slackDate(view.expiresAt)}.`);
+      return notice(
+        plain,
+        `${who} your request ${what} is waiting for approval; it expires ${slackDate(view.expiresAt)}.`,
+      );
     case 'approved':
       return notice(plain, `${who} your request ${what} was approved by ${decider(view)}; it is starting now${job}.`);
     case 'rejected':
-      return notice(plain, `${who} your request ${what} was rejected by ${decider(view)}${view.rejectReason ? `: ${escapeMrkdwn(view.rejectReason)}` : '.'}`);
+      return notice(
+        plain,
+        `${who} your request ${what} was rejected by ${decider(view)}${view.rejectReason ? `: ${escapeMrkdwn(view.rejectReason)}` : '.'}`,
+      );
     case 'expired':
-      return notice(plain, `${who} your request ${what} expired: no approver decided before ${slackDate(view.expiresAt)}, so nothing was changed. Ask again if it is still needed.`);
+      return notice(
+        plain,
+        `${who} your request ${what} expired: no approver decided before ${slackDate(view.expiresAt)}, so nothing was changed. Ask again if it is still needed.`,
+      );
   }
 }
 
@@ -124,7 +149,11 @@ export type ApprovalRefusalCode = 'not-found' | 'already-decided' | 'expired' | 
  * as it stands (who decided it, when it expired), when there is one; `keepDays` is how long decided
  * requests stay readable.
  */
-export function approvalRefusal(code: ApprovalRefusalCode, request: { state: string; decidedBy?: string; expiresAt: number } | undefined, keepDays: number): BotText {
+export function approvalRefusal(
+  code: ApprovalRefusalCode,
+  request: { state: string; decidedBy?: string; expiresAt: number } | undefined,
+  keepDays: number,
+): BotText {
   switch (code) {
     case 'not-found': {
       const text = `This approval request is not known: it never existed, or was decided more than ${keepDays} days ago.`;
@@ -133,14 +162,23 @@ export function approvalRefusal(code: ApprovalRefusalCode, request: { state: str
     case 'already-decided': {
       const state = escapeMrkdwn(request?.state ?? 'decided');
       return request?.decidedBy === undefined
-        ? { mrkdwn: `This request was already ${state}.`, plain: `This request was already ${request?.state ?? 'decided'}.` }
-        : { mrkdwn: `This request was already ${state} by ${mentionUser(request.decidedBy)}.`, plain: `This request was already ${request.state} by someone else.` };
+        ? {
+            mrkdwn: `This request was already ${state}.`,
+            plain: `This request was already ${request?.state ?? 'decided'}.`,
+          }
+        : {
+            mrkdwn: `This request was already ${state} by ${mentionUser(request.decidedBy)}.`,
+            plain: `This request was already ${request.state} by someone else.`,
+          };
     }
     case 'expired': {
       const plain = 'This request expired without a decision. Ask for it again if it is still needed.';
       return request === undefined
         ? { mrkdwn: plain, plain }
-        : { mrkdwn: `This request expired ${slackDate(request.expiresAt)} without a decision. Ask for it again if it is still needed.`, plain };
+        : {
+            mrkdwn: `This request expired ${slackDate(request.expiresAt)} without a decision. Ask for it again if it is still needed.`,
+            plain,
+          };
     }
     case 'self-approval': {
       const text = 'You asked for this change, so someone else has to decide on it.';

@@ -21,7 +21,8 @@ export interface AuditEntryView {
 
 /** The entries (newest first, as given) as a table. */
 export function auditMessage(entries: AuditEntryView[]): Message {
-  if (entries.length === 0) return { text: 'The audit log is empty', blocks: [{ kind: 'section', text: 'The audit log is empty.' }] };
+  if (entries.length === 0)
+    return { text: 'The audit log is empty', blocks: [{ kind: 'section', text: 'The audit log is empty.' }] };
   // Actors are shown as ids: a mention cannot work inside the monospace table.
   const rows = entries.map((entry) => [
     isoMinute(entry.at),
@@ -36,7 +37,10 @@ export function auditMessage(entries: AuditEntryView[]): Message {
   return {
     text: `The last ${entries.length} audit log entr${entries.length === 1 ? 'y' : 'ies'}`,
     blocks: [
-      { kind: 'section', text: `*Audit log*: the last ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, newest first` },
+      {
+        kind: 'section',
+        text: `*Audit log*: the last ${entries.length} entr${entries.length === 1 ? 'y' : 'ies'}, newest first`,
+      },
       { kind: 'table', columns: ['When', 'Who', 'Action', 'Host', 'Network', 'Job', 'Outcome', 'Command'], rows },
     ],
   };

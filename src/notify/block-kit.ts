@@ -4,7 +4,15 @@
  * with a visible "…(truncated)" note, tables and code are split over several sections, and a
  * message stays within 50 blocks (its buttons kept).
  */
-import type { ActionsBlock, Button, ContextBlock, HeaderBlock, KnownBlock, MrkdwnElement, SectionBlock } from '@slack/types';
+import type {
+  ActionsBlock,
+  Button,
+  ContextBlock,
+  HeaderBlock,
+  KnownBlock,
+  MrkdwnElement,
+  SectionBlock,
+} from '@slack/types';
 import type { Message, MessageBlock, MessageButton } from './message.js';
 import { TRUNCATION_NOTE, defuseCodeFence, escapeMrkdwn, truncateMrkdwn, truncatePlain } from './mrkdwn-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
@@ -34,7 +42,12 @@ export function renderBlockKit(message: Message): BlockKitMessage {
     // Tables and code share what the other blocks leave, in order, at least one section each.
     const share = Math.min(MAX_SECTIONS_PER_TABLE, Math.max(1, Math.floor(remaining / elasticLeft)));
     elasticLeft -= 1;
-    const rendered = block.kind === 'table' ? renderTable(block.columns, block.rows, share) : block.kind === 'code' ? renderCode(block.text, share) : [];
+    const rendered =
+      block.kind === 'table'
+        ? renderTable(block.columns, block.rows, share)
+        : block.kind === 'code'
+          ? renderCode(block.text, share)
+          : [];
     remaining -= rendered.length;
     return rendered;
   });
@@ -50,7 +63,12 @@ function renderFixed(block: Exclude<MessageBlock, { kind: 'table' | 'code' }>): 
     case 'header': {
       const text = block.text.replace(/\s+/g, ' ').trim();
       if (text === '') return [];
-      return [{ type: 'header', text: { type: 'plain_text', text: truncatePlain(text, SLACK_LIMITS.headerText), emoji: true } } satisfies HeaderBlock];
+      return [
+        {
+          type: 'header',
+          text: { type: 'plain_text', text: truncatePlain(text, SLACK_LIMITS.headerText), emoji: true },
+        } satisfies HeaderBlock,
+      ];
     }
     case 'section': {
       const fields = block.fields ?? [];
@@ -68,14 +86,25 @@ function renderFixed(block: Exclude<MessageBlock, { kind: 'table' | 'code' }>): 
       if (elements.length === 0) return [];
       // More than Slack allows: the overflow joins the last element rather than being lost.
       const max = SLACK_LIMITS.contextElements;
-      const kept = elements.length <= max ? elements : [...elements.slice(0, max - 1), elements.slice(max - 1).join(' · ')];
-      return [{ type: 'context', elements: kept.map((element) => mrkdwn(element, SLACK_LIMITS.textObject)) } satisfies ContextBlock];
+      const kept =
+        elements.length <= max ? elements : [...elements.slice(0, max - 1), elements.slice(max - 1).join(' · ')];
+      return [
+        {
+          type: 'context',
+          elements: kept.map((element) => mrkdwn(element, SLACK_LIMITS.textObject)),
+        } satisfies ContextBlock,
+      ];
     }
     case 'divider':
       return [{ type: 'divider' }];
     case 'actions': {
       if (block.buttons.length === 0) return [];
-      return [{ type: 'actions', elements: block.buttons.slice(0, SLACK_LIMITS.actionsElements).map(renderButton) } satisfies ActionsBlock];
+      return [
+        {
+          type: 'actions',
+          elements: block.buttons.slice(0, SLACK_LIMITS.actionsElements).map(renderButton),
+        } satisfies ActionsBlock,
+      ];
     }
   }
 }
@@ -119,7 +148,11 @@ const NOTE_ROOM = 80;
 const MAX_LINE = 1200;
 
 /** A table as padded monospace lines in code sections; the header repeats in each section. */
-function renderTable(columns: readonly string[], rows: readonly (readonly string[])[], maxSections: number): SectionBlock[] {
+function renderTable(
+  columns: readonly string[],
+  rows: readonly (readonly string[])[],
+  maxSections: number,
+): SectionBlock[] {
   const table = layoutTable(columns, rows);
   const head = [table.header, table.rule].map(codeLine);
   const body = table.rows.length > 0 ? table.rows.map(codeLine) : [codeLine('(none)')];
@@ -147,7 +180,12 @@ function codeLine(raw: string): string {
  * Packs escaped lines into sections of at most `sectionText` characters, each its own code block
  * (a block cannot span sections), at most `maxSections` of them; what is left is counted in a note.
  */
-function codeSections(head: readonly string[], lines: readonly string[], maxSections: number, unit: 'rows' | 'lines'): SectionBlock[] {
+function codeSections(
+  head: readonly string[],
+  lines: readonly string[],
+  maxSections: number,
+  unit: 'rows' | 'lines',
+): SectionBlock[] {
   const limit = SLACK_LIMITS.sectionText - FENCE_OPEN.length - FENCE_CLOSE.length - NOTE_ROOM;
   const sections: string[][] = [];
   let current: string[] = [...head];
@@ -167,8 +205,14 @@ function codeSections(head: readonly string[], lines: readonly string[], maxSect
   sections.push(current);
   const left = lines.length - used;
   return sections.map((section, index) => {
-    const note = index === sections.length - 1 && left > 0 ? `\n${TRUNCATION_NOTE} ${left} more ${left === 1 ? unit.slice(0, -1) : unit} not shown` : '';
-    return { type: 'section', text: { type: 'mrkdwn', text: `${FENCE_OPEN}${section.join('\n')}${FENCE_CLOSE}${note}` } };
+    const note =
+      index === sections.length - 1 && left > 0
+        ? `\n${TRUNCATION_NOTE} ${left} more ${left === 1 ? unit.slice(0, -1) : unit} not shown`
+        : '';
+    return {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `${FENCE_OPEN}${section.join('\n')}${FENCE_CLOSE}${note}` },
+    };
   });
 }
 
@@ -180,7 +224,10 @@ function capBlockCount(blocks: KnownBlock[]): KnownBlock[] {
   const actions = actionsIndex >= 0 ? blocks[actionsIndex] : undefined;
   const others = blocks.filter((_, index) => index !== actionsIndex);
   const keep = max - 1 - (actions ? 1 : 0);
-  const note: ContextBlock = { type: 'context', elements: [{ type: 'mrkdwn', text: `${TRUNCATION_NOTE} ${others.length - keep} more blocks not shown` }] };
+  const note: ContextBlock = {
+    type: 'context',
+    elements: [{ type: 'mrkdwn', text: `${TRUNCATION_NOTE} ${others.length - keep} more blocks not shown` }],
+  };
   return [...others.slice(0, keep), note, ...(actions ? [actions] : [])];
 }
 

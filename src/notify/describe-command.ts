@@ -54,7 +54,9 @@ const MODE_PHRASE: Record<CreateCommand['mode'], string> = {
 function describeCreate(command: CreateCommand): string {
   const details: string[] = [];
   if (command.bridge) details.push(`${command.mode === 'bridged' ? 'host bridge' : 'bridge'} ${command.bridge}`);
-  details.push(command.subnet ? `subnet ${command.subnet}` : command.mode === 'bridged' ? '' : 'subnet picked from the pool');
+  details.push(
+    command.subnet ? `subnet ${command.subnet}` : command.mode === 'bridged' ? '' : 'subnet picked from the pool',
+  );
   if (command.gateway) details.push(`gateway ${command.gateway}`);
   if (command.mode !== 'bridged') {
     if (command.dhcp === false) details.push('no DHCP');
@@ -90,5 +92,7 @@ function spokenDuration(ms: number): string {
   const days = Math.floor(minutes / 1440);
   const hours = Math.floor((minutes % 1440) / 60);
   const rest = minutes % 60;
-  return [days ? `${days} d` : '', hours ? `${hours} h` : '', rest ? `${rest} min` : ''].filter(Boolean).join(' ') || '0 min';
+  return (
+    [days ? `${days} d` : '', hours ? `${hours} h` : '', rest ? `${rest} min` : ''].filter(Boolean).join(' ') || '0 min'
+  );
 }

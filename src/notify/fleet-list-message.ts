@@ -15,7 +15,12 @@ export interface FleetListAnswer {
 }
 
 /** The networks of every host asked, in one message (with the job id the ack gave, when there is one). */
-export function fleetListMessage(hosts: FleetListAnswer[], commandText: string, requestedBy: string, jobId?: string): Message {
+export function fleetListMessage(
+  hosts: FleetListAnswer[],
+  commandText: string,
+  requestedBy: string,
+  jobId?: string,
+): Message {
   const rows = hosts.flatMap((host) => (host.networks ?? []).map((network) => [host.hostId, ...networkRow(network)]));
   const failed = hosts.filter((host) => host.failure !== undefined);
   const answered = hosts.length - failed.length;
@@ -29,9 +34,17 @@ export function fleetListMessage(hosts: FleetListAnswer[], commandText: string, 
   if (rows.length > 0) blocks.push({ kind: 'table', columns: ['Host', ...NETWORK_COLUMNS], rows });
   else if (answered > 0) blocks.push({ kind: 'section', text: 'No networks.' });
   if (failed.length > 0) {
-    blocks.push({ kind: 'section', text: failed.map((host) => `• ${inlineCode(host.hostId)}: ${escapeMrkdwn(host.failure?.message ?? '')}`).join('\n') });
+    blocks.push({
+      kind: 'section',
+      text: failed
+        .map((host) => `• ${inlineCode(host.hostId)}: ${escapeMrkdwn(host.failure?.message ?? '')}`)
+        .join('\n'),
+    });
   }
   if (hosts.length === 0) blocks.push({ kind: 'section', text: 'No hosts are registered: start a host worker first.' });
   if (jobId !== undefined) blocks.push({ kind: 'context', elements: [`Job ${inlineCode(jobId)}`] });
-  return { text: `${commandText}: ${rows.length} network${rows.length === 1 ? '' : 's'} on ${answered} host${answered === 1 ? '' : 's'}`, blocks };
+  return {
+    text: `${commandText}: ${rows.length} network${rows.length === 1 ? '' : 's'} on ${answered} host${answered === 1 ? '' : 's'}`,
+    blocks,
+  };
 }

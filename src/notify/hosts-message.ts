@@ -5,7 +5,15 @@ import type { Message } from './message.js';
 /** A table of hosts: up/down, libvirt connection and version, networks, last heartbeat age. */
 export function hostsMessage(hosts: HostStatus[], now: number): Message {
   if (hosts.length === 0) {
-    return { text: 'No hosts are registered', blocks: [{ kind: 'section', text: 'No hosts are registered: no host worker has reported yet. Start one with the host worker service.' }] };
+    return {
+      text: 'No hosts are registered',
+      blocks: [
+        {
+          kind: 'section',
+          text: 'No hosts are registered: no host worker has reported yet. Start one with the host worker service.',
+        },
+      ],
+    };
   }
   const up = hosts.filter((host) => host.up).length;
   const rows = hosts.map((host) => [

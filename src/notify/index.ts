@@ -7,12 +7,27 @@
 export type { Message, MessageBlock, MessageButton } from './message.js';
 export { type BlockKitMessage, renderBlockKit } from './block-kit.js';
 export { SLACK_LIMITS } from './slack-limits.js';
-export { type BotText, TRUNCATION_NOTE, escapeMrkdwn, inlineCode, mentionChannel, mentionUser, plainText, slackDate } from './mrkdwn-text.js';
+export {
+  type BotText,
+  TRUNCATION_NOTE,
+  escapeMrkdwn,
+  inlineCode,
+  mentionChannel,
+  mentionUser,
+  plainText,
+  slackDate,
+} from './mrkdwn-text.js';
 export { type JobState, type JobView, jobAnswerMessage, jobMessage } from './job-message.js';
 export { jobResultBlocks } from './job-result-blocks.js';
 export { XML_EXCERPT_LINES } from './xml-excerpt.js';
 export { type FleetListAnswer, fleetListMessage } from './fleet-list-message.js';
-export { type ApprovalRefusalCode, type ApprovalView, approvalOutcomeNotice, approvalRefusal, approvalRequestMessage } from './approval-message.js';
+export {
+  type ApprovalRefusalCode,
+  type ApprovalView,
+  approvalOutcomeNotice,
+  approvalRefusal,
+  approvalRequestMessage,
+} from './approval-message.js';
 export { ackMessage, deniedMessage, errorMessage, helpMessage, usageErrorMessage } from './reply-messages.js';
 export { describeCommand } from './describe-command.js';
 export { hostsMessage } from './hosts-message.js';
@@ -27,4 +42,12 @@ export {
   REJECT_REASON_CALLBACK_ID,
   REJECT_REASON_FIELD,
 } from './action-ids.js';
-export { DIGEST_EVENTS_PER_MESSAGE, alertBatchMessage, alertDigestMessages, alertThreadParent, describeChange, muteNotice, unmuteNotice } from './alert-messages.js';
+export {
+  DIGEST_EVENTS_PER_MESSAGE,
+  alertBatchMessage,
+  alertDigestMessages,
+  alertThreadParent,
+  describeChange,
+  muteNotice,
+  unmuteNotice,
+} from './alert-messages.js';

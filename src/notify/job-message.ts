@@ -40,11 +40,18 @@ export function jobMessage(view: JobView): Message {
     {
       kind: 'section',
       text: state.mrkdwn,
-      fields: [`*Host*\n${inlineCode(view.hostId)}`, `*Requested by*\n${mentionUser(view.requestedBy)}`, `*Job*\n${inlineCode(view.jobId)}`],
+      fields: [
+        `*Host*\n${inlineCode(view.hostId)}`,
+        `*Requested by*\n${mentionUser(view.requestedBy)}`,
+        `*Job*\n${inlineCode(view.jobId)}`,
+      ],
     },
   ];
   if (view.state === 'done' && view.outcome) {
-    blocks.push({ kind: 'divider' }, ...jobResultBlocks(view.outcome.name, view.outcome.result, { xmlAttached: view.xmlAttached ?? false }));
+    blocks.push(
+      { kind: 'divider' },
+      ...jobResultBlocks(view.outcome.name, view.outcome.result, { xmlAttached: view.xmlAttached ?? false }),
+    );
   }
   const context = [`Updated ${slackDate(view.updatedAt)}`];
   if (view.state === 'failed' && view.failure) context.push(`code ${inlineCode(view.failure.code)}`);
@@ -58,10 +65,14 @@ export function jobMessage(view: JobView): Message {
  * {@link jobMessage} instead.
  */
 export function jobAnswerMessage(view: JobView): Message {
-  const blocks: MessageBlock[] = view.outcome ? jobResultBlocks(view.outcome.name, view.outcome.result, { xmlAttached: view.xmlAttached ?? false }) : [];
+  const blocks: MessageBlock[] = view.outcome
+    ? jobResultBlocks(view.outcome.name, view.outcome.result, { xmlAttached: view.xmlAttached ?? false })
+    : [];
   blocks.push({
     kind: 'context',
-    elements: [`${inlineCode(view.commandText)} on host ${inlineCode(view.hostId)} · job ${inlineCode(view.jobId)} · asked by ${mentionUser(view.requestedBy)} · ${slackDate(view.updatedAt)}`],
+    elements: [
+      `${inlineCode(view.commandText)} on host ${inlineCode(view.hostId)} · job ${inlineCode(view.jobId)} · asked by ${mentionUser(view.requestedBy)} · ${slackDate(view.updatedAt)}`,
+    ],
   });
   return { text: `${view.commandText} (host ${view.hostId}): done`, blocks };
 }
@@ -71,7 +82,9 @@ function stateSentence(view: JobView): { plain: string; mrkdwn: string } {
   const { approval, failure, progress } = view;
   switch (view.state) {
     case 'queued':
-      return progress ? both('Queued', progress.message) : both('Queued', `waiting for the worker of host ${view.hostId}`);
+      return progress
+        ? both('Queued', progress.message)
+        : both('Queued', `waiting for the worker of host ${view.hostId}`);
     case 'awaiting-approval': {
       const where = approval?.channelId ? ` in ${mentionChannel(approval.channelId)}` : '';
       const until = approval ? ` (expires ${slackDate(approval.expiresAt)})` : '';
@@ -94,7 +107,10 @@ function stateSentence(view: JobView): { plain: string; mrkdwn: string } {
     }
     case 'expired':
       return approval
-        ? { plain: 'Expired: no approver decided in time', mrkdwn: `*Expired*: no approver decided before ${slackDate(approval.expiresAt)}, so nothing was changed` }
+        ? {
+            plain: 'Expired: no approver decided in time',
+            mrkdwn: `*Expired*: no approver decided before ${slackDate(approval.expiresAt)}, so nothing was changed`,
+          }
         : both('Expired', 'no outcome arrived in time; nothing is known to have changed');
   }
 }

@@ -27,7 +27,11 @@ export function networkRow(network: NetworkListEntry): string[] {
  * Blocks showing `result`, the result of job `name`. The result is trusted to match the job
  * contract (the tracker only stores what the worker returned for that job).
  */
-export function jobResultBlocks(name: JobName, result: unknown, options: { xmlAttached?: boolean } = {}): MessageBlock[] {
+export function jobResultBlocks(
+  name: JobName,
+  result: unknown,
+  options: { xmlAttached?: boolean } = {},
+): MessageBlock[] {
   switch (name) {
     case 'list':
       return listBlocks(result as JobResults['list']);
@@ -45,19 +49,31 @@ export function jobResultBlocks(name: JobName, result: unknown, options: { xmlAt
     }
     case 'start': {
       const r = result as JobResults['start'];
-      return sentence(r.alreadyDone ? `Network ${inlineCode(r.name)} was already running on host ${inlineCode(r.hostId)}; nothing changed.` : `Started network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)}.`);
+      return sentence(
+        r.alreadyDone
+          ? `Network ${inlineCode(r.name)} was already running on host ${inlineCode(r.hostId)}; nothing changed.`
+          : `Started network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)}.`,
+      );
     }
     case 'stop': {
       const r = result as JobResults['stop'];
-      return sentence(r.alreadyDone ? `Network ${inlineCode(r.name)} was already stopped on host ${inlineCode(r.hostId)}; nothing changed.` : `Stopped network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)}.`);
+      return sentence(
+        r.alreadyDone
+          ? `Network ${inlineCode(r.name)} was already stopped on host ${inlineCode(r.hostId)}; nothing changed.`
+          : `Stopped network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)}.`,
+      );
     }
     case 'autostart': {
       const r = result as JobResults['autostart'];
-      return sentence(`Autostart of network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)} is now *${r.enabled ? 'on' : 'off'}*: it ${r.enabled ? 'starts' : 'no longer starts'} when the host boots.`);
+      return sentence(
+        `Autostart of network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)} is now *${r.enabled ? 'on' : 'off'}*: it ${r.enabled ? 'starts' : 'no longer starts'} when the host boots.`,
+      );
     }
     case 'update': {
       const r = result as JobResults['update'];
-      return sentence(`Updated network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)}: ${escapeMrkdwn(r.applied)}.`);
+      return sentence(
+        `Updated network ${inlineCode(r.name)} on host ${inlineCode(r.hostId)}: ${escapeMrkdwn(r.applied)}.`,
+      );
     }
     case 'leases':
       return leasesBlocks(result as JobResults['leases']);
@@ -77,7 +93,12 @@ function listBlocks(result: JobResults['list']): MessageBlock[] {
   const active = result.networks.filter((network) => network.active).length;
   return [
     { kind: 'table', columns: [...NETWORK_COLUMNS], rows: result.networks.map(networkRow) },
-    { kind: 'context', elements: [`${result.networks.length} network${result.networks.length === 1 ? '' : 's'} on host ${inlineCode(result.hostId)}, ${active} active`] },
+    {
+      kind: 'context',
+      elements: [
+        `${result.networks.length} network${result.networks.length === 1 ? '' : 's'} on host ${inlineCode(result.hostId)}, ${active} active`,
+      ],
+    },
   ];
 }
 
@@ -98,7 +119,11 @@ function infoBlocks(result: JobResults['info'], xmlAttached: boolean): MessageBl
       ],
     },
   ];
-  if (result.unsupported) blocks.push({ kind: 'context', elements: [`vnetops does not model part of this network's XML: ${escapeMrkdwn(result.unsupported)}`] });
+  if (result.unsupported)
+    blocks.push({
+      kind: 'context',
+      elements: [`vnetops does not model part of this network's XML: ${escapeMrkdwn(result.unsupported)}`],
+    });
   if (result.bridge) blocks.push(...bridgeStateBlocks(result.bridge));
   if (result.xml) blocks.push(...xmlBlocks(result.xml, xmlAttached));
   return blocks;
@@ -113,15 +138,27 @@ function bridgeStateBlocks(bridge: BridgeReport): MessageBlock[] {
     `MTU ${bridge.mtu}`,
     ...(bridge.addresses.length > 0 ? [`addresses ${escapeMrkdwn(bridge.addresses.join(', '))}`] : []),
   ];
-  const blocks: MessageBlock[] = [{ kind: 'section', text: `*Bridge ${inlineCode(bridge.name)}*: ${facts.join(', ')}` }];
-  if (bridge.ports.length === 0) blocks.push({ kind: 'context', elements: ['No ports: no VM is attached to this bridge.'] });
-  else blocks.push({ kind: 'table', columns: ['Port', 'State', 'Link', 'VM'], rows: bridge.ports.map((port) => [port.name, port.state, port.operstate, port.vm ?? '-']) });
+  const blocks: MessageBlock[] = [
+    { kind: 'section', text: `*Bridge ${inlineCode(bridge.name)}*: ${facts.join(', ')}` },
+  ];
+  if (bridge.ports.length === 0)
+    blocks.push({ kind: 'context', elements: ['No ports: no VM is attached to this bridge.'] });
+  else
+    blocks.push({
+      kind: 'table',
+      columns: ['Port', 'State', 'Link', 'VM'],
+      rows: bridge.ports.map((port) => [port.name, port.state, port.operstate, port.vm ?? '-']),
+    });
   return blocks;
 }
 
 function planBlocks(result: JobResults['plan'], xmlAttached: boolean): MessageBlock[] {
   return [
-    { kind: 'section', text: `*Dry run on host ${inlineCode(result.hostId)}*: this is what create would define; nothing was changed.`, fields: specFields(result.spec, result) },
+    {
+      kind: 'section',
+      text: `*Dry run on host ${inlineCode(result.hostId)}*: this is what create would define; nothing was changed.`,
+      fields: specFields(result.spec, result),
+    },
     ...xmlBlocks(result.xml, xmlAttached),
   ];
 }
@@ -145,25 +182,42 @@ function createBlocks(result: JobResults['create']): MessageBlock[] {
 }
 
 function leasesBlocks(result: JobResults['leases']): MessageBlock[] {
-  if (result.leases.length === 0) return sentence(`No DHCP leases on network ${inlineCode(result.name)} (host ${inlineCode(result.hostId)}).`);
+  if (result.leases.length === 0)
+    return sentence(`No DHCP leases on network ${inlineCode(result.name)} (host ${inlineCode(result.hostId)}).`);
   return [
     { kind: 'section', text: `*DHCP leases of ${inlineCode(result.name)}* on host ${inlineCode(result.hostId)}` },
     {
       kind: 'table',
       columns: ['IP', 'MAC', 'Hostname', 'Expires'],
-      rows: result.leases.map((lease) => [`${lease.ip}/${lease.prefix}`, lease.mac ?? '-', lease.hostname ?? '-', lease.expiresAt > 0 ? isoMinute(lease.expiresAt) : 'never']),
+      rows: result.leases.map((lease) => [
+        `${lease.ip}/${lease.prefix}`,
+        lease.mac ?? '-',
+        lease.hostname ?? '-',
+        lease.expiresAt > 0 ? isoMinute(lease.expiresAt) : 'never',
+      ]),
     },
   ];
 }
 
 function bridgesBlocks(result: JobResults['bridges']): MessageBlock[] {
-  if (result.bridges.length === 0) return sentence(`No bridges used by libvirt networks on host ${inlineCode(result.hostId)}.`);
+  if (result.bridges.length === 0)
+    return sentence(`No bridges used by libvirt networks on host ${inlineCode(result.hostId)}.`);
   // Like `brctl show`: the bridge's facts on its first row, one row per port below.
   const rows = result.bridges.flatMap((bridge) => {
-    const facts = [bridge.name, bridge.stp ? 'on' : 'off', `${bridge.carrier ? 'carrier' : 'no carrier'}/${bridge.operstate}`];
+    const facts = [
+      bridge.name,
+      bridge.stp ? 'on' : 'off',
+      `${bridge.carrier ? 'carrier' : 'no carrier'}/${bridge.operstate}`,
+    ];
     const networks = bridge.networks.length > 0 ? bridge.networks.join(', ') : '-';
     if (bridge.ports.length === 0) return [[...facts, '-', '-', '-', networks]];
-    return bridge.ports.map((port, index) => [...(index === 0 ? facts : ['', '', '']), port.name, `${port.state}/${port.operstate}`, port.vm ?? '-', index === 0 ? networks : '']);
+    return bridge.ports.map((port, index) => [
+      ...(index === 0 ? facts : ['', '', '']),
+      port.name,
+      `${port.state}/${port.operstate}`,
+      port.vm ?? '-',
+      index === 0 ? networks : '',
+    ]);
   });
   return [
     { kind: 'section', text: `*Bridges* on host ${inlineCode(result.hostId)}` },

@@ -3,7 +3,13 @@
  * approver gives when rejecting. Field ids come from action-ids.ts, which the listeners read too.
  */
 import type { InputBlock, ModalView, PlainTextInput, PlainTextOption, StaticSelect, View } from '@slack/types';
-import { CREATE_MODAL_CALLBACK_ID, CREATE_MODAL_FIELDS, DHCP_CHOICES, REJECT_REASON_CALLBACK_ID, REJECT_REASON_FIELD } from './action-ids.js';
+import {
+  CREATE_MODAL_CALLBACK_ID,
+  CREATE_MODAL_FIELDS,
+  DHCP_CHOICES,
+  REJECT_REASON_CALLBACK_ID,
+  REJECT_REASON_FIELD,
+} from './action-ids.js';
 import { truncatePlain } from './mrkdwn-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
@@ -43,8 +49,19 @@ export function createNetworkModal(p: CreateNetworkModalOptions): View {
   const initialHost = hostOptions.find((o) => o.value === p.defaultHost);
   const hostElement: StaticSelect | PlainTextInput =
     hostOptions.length > 0
-      ? { type: 'static_select', action_id: f.host.actionId, options: hostOptions, ...(initialHost ? { initial_option: initialHost } : {}), placeholder: plain('Pick a host') }
-      : { type: 'plain_text_input', action_id: f.host.actionId, max_length: 64, placeholder: plain('no host has registered yet') };
+      ? {
+          type: 'static_select',
+          action_id: f.host.actionId,
+          options: hostOptions,
+          ...(initialHost ? { initial_option: initialHost } : {}),
+          placeholder: plain('Pick a host'),
+        }
+      : {
+          type: 'plain_text_input',
+          action_id: f.host.actionId,
+          max_length: 64,
+          placeholder: plain('no host has registered yet'),
+        };
   const modeOptions = MODE_OPTIONS.map(([value, text]) => option(value, text));
   const dhcpOptions = DHCP_OPTIONS.map(([value, text]) => option(value, text));
   const view: ModalView = {
@@ -55,17 +72,53 @@ export function createNetworkModal(p: CreateNetworkModalOptions): View {
     submit: plain('Request'),
     close: plain('Cancel'),
     blocks: [
-      input(f.mode, 'Mode', { type: 'static_select', action_id: f.mode.actionId, options: modeOptions, initial_option: modeOptions[2]! }),
-      input(f.name, 'Name', textInput(f.name.actionId, NAME_MAX, { placeholder: 'lab1' }), { hint: 'Letters, digits, - and _; at most 50 characters.' }),
-      input(f.subnet, 'IPv4 subnet', textInput(f.subnet.actionId, SUBNET_MAX, { placeholder: '10.0.5.0/24', ...(p.suggestedSubnet ? { initial: p.suggestedSubnet } : {}) }), {
-        optional: true,
-        hint: 'Leave empty to get a free subnet from the pool. Not used for bridged.',
+      input(f.mode, 'Mode', {
+        type: 'static_select',
+        action_id: f.mode.actionId,
+        options: modeOptions,
+        initial_option: modeOptions[2]!,
       }),
-      input(f.dhcp, 'DHCP', { type: 'static_select', action_id: f.dhcp.actionId, options: dhcpOptions, initial_option: dhcpOptions[0]! }),
-      input(f.dhcpRange, 'Custom DHCP range', textInput(f.dhcpRange.actionId, RANGE_MAX, { placeholder: 'START-END, e.g. 10.0.5.100-10.0.5.200' }), { optional: true, hint: 'Only with "custom range".' }),
-      input(f.bridge, 'Bridge', textInput(f.bridge.actionId, BRIDGE_MAX, { placeholder: 'br0' }), { optional: true, hint: 'Required for bridged (an existing host bridge); otherwise a free name is picked.' }),
+      input(f.name, 'Name', textInput(f.name.actionId, NAME_MAX, { placeholder: 'lab1' }), {
+        hint: 'Letters, digits, - and _; at most 50 characters.',
+      }),
+      input(
+        f.subnet,
+        'IPv4 subnet',
+        textInput(f.subnet.actionId, SUBNET_MAX, {
+          placeholder: '10.0.5.0/24',
+          ...(p.suggestedSubnet ? { initial: p.suggestedSubnet } : {}),
+        }),
+        {
+          optional: true,
+          hint: 'Leave empty to get a free subnet from the pool. Not used for bridged.',
+        },
+      ),
+      input(f.dhcp, 'DHCP', {
+        type: 'static_select',
+        action_id: f.dhcp.actionId,
+        options: dhcpOptions,
+        initial_option: dhcpOptions[0]!,
+      }),
+      input(
+        f.dhcpRange,
+        'Custom DHCP range',
+        textInput(f.dhcpRange.actionId, RANGE_MAX, { placeholder: 'START-END, e.g. 10.0.5.100-10.0.5.200' }),
+        { optional: true, hint: 'Only with "custom range".' },
+      ),
+      input(f.bridge, 'Bridge', textInput(f.bridge.actionId, BRIDGE_MAX, { placeholder: 'br0' }), {
+        optional: true,
+        hint: 'Required for bridged (an existing host bridge); otherwise a free name is picked.',
+      }),
       input(f.host, 'Host', hostElement, hostOptions.length > 0 ? {} : { optional: true }),
-      input(f.reason, 'Reason', textInput(f.reason.actionId, REASON_MAX, { multiline: true, placeholder: 'Why is this network needed? Approvers see this.' }), { optional: true }),
+      input(
+        f.reason,
+        'Reason',
+        textInput(f.reason.actionId, REASON_MAX, {
+          multiline: true,
+          placeholder: 'Why is this network needed? Approvers see this.',
+        }),
+        { optional: true },
+      ),
     ],
   };
   return view;
@@ -81,9 +134,17 @@ export function rejectReasonModal(approvalId: string): View {
     submit: plain('Reject'),
     close: plain('Cancel'),
     blocks: [
-      input(REJECT_REASON_FIELD, 'Why is it rejected?', textInput(REJECT_REASON_FIELD.actionId, REASON_MAX, { multiline: true, placeholder: 'The requester sees this reason.' }), {
-        hint: 'Say what would make it acceptable, if anything.',
-      }),
+      input(
+        REJECT_REASON_FIELD,
+        'Why is it rejected?',
+        textInput(REJECT_REASON_FIELD.actionId, REASON_MAX, {
+          multiline: true,
+          placeholder: 'The requester sees this reason.',
+        }),
+        {
+          hint: 'Say what would make it acceptable, if anything.',
+        },
+      ),
     ],
   };
 }
@@ -93,21 +154,35 @@ function plain(text: string): { type: 'plain_text'; text: string } {
 }
 
 function option(value: string, text: string): PlainTextOption {
-  return { text: { type: 'plain_text', text: truncatePlain(text, SLACK_LIMITS.optionText) }, value: truncatePlain(value, SLACK_LIMITS.optionValue) };
+  return {
+    text: { type: 'plain_text', text: truncatePlain(text, SLACK_LIMITS.optionText) },
+    value: truncatePlain(value, SLACK_LIMITS.optionValue),
+  };
 }
 
-function textInput(actionId: string, maxLength: number, o: { placeholder?: string; initial?: string; multiline?: boolean }): PlainTextInput {
+function textInput(
+  actionId: string,
+  maxLength: number,
+  o: { placeholder?: string; initial?: string; multiline?: boolean },
+): PlainTextInput {
   return {
     type: 'plain_text_input',
     action_id: actionId,
     max_length: maxLength,
     ...(o.multiline ? { multiline: true } : {}),
-    ...(o.placeholder ? { placeholder: { type: 'plain_text', text: truncatePlain(o.placeholder, SLACK_LIMITS.placeholder) } } : {}),
+    ...(o.placeholder
+      ? { placeholder: { type: 'plain_text', text: truncatePlain(o.placeholder, SLACK_LIMITS.placeholder) } }
+      : {}),
     ...(o.initial ? { initial_value: truncatePlain(o.initial, maxLength) } : {}),
   };
 }
 
-function input(ids: { blockId: string }, label: string, element: InputBlock['element'], o: { optional?: boolean; hint?: string } = {}): InputBlock {
+function input(
+  ids: { blockId: string },
+  label: string,
+  element: InputBlock['element'],
+  o: { optional?: boolean; hint?: string } = {},
+): InputBlock {
   return {
     type: 'input',
     block_id: ids.blockId,

@@ -24,7 +24,10 @@ export function usageErrorMessage(error: UsageError): Message {
   if (error.suggestion) lines.push(escapeMrkdwn(error.suggestion));
   const blocks: MessageBlock[] = [{ kind: 'section', text: lines.join('\n') }];
   if (error.usage) blocks.push({ kind: 'section', text: `*Usage:* ${inlineCode(error.usage)}` });
-  blocks.push({ kind: 'context', elements: [`Type ${inlineCode(error.command ? `/vnet help ${error.command}` : '/vnet help')} for more.`] });
+  blocks.push({
+    kind: 'context',
+    elements: [`Type ${inlineCode(error.command ? `/vnet help ${error.command}` : '/vnet help')} for more.`],
+  });
   return { text: `Not a command: ${error.message}`, blocks };
 }
 
@@ -46,12 +49,21 @@ export function helpMessage(text: string): Message {
   }
   if (current.trim() !== '') sections.push(current);
   const firstLine = (text.split('\n')[0] ?? '').replace(/[*_`]/g, '');
-  return { text: firstLine || '/vnet help', blocks: sections.map((section): MessageBlock => ({ kind: 'section', text: section })) };
+  return {
+    text: firstLine || '/vnet help',
+    blocks: sections.map((section): MessageBlock => ({ kind: 'section', text: section })),
+  };
 }
 
 /** Refusal: the person lacks the role a command needs (and, if so, the command only works in some channels). */
-export function deniedMessage(p: { command: string; requiredRole: string; userRoles: string[]; channelLimited?: boolean }): Message {
-  const has = p.userRoles.length > 0 ? `your roles: ${p.userRoles.map(inlineCode).join(', ')}` : 'you have no vnetops role';
+export function deniedMessage(p: {
+  command: string;
+  requiredRole: string;
+  userRoles: string[];
+  channelLimited?: boolean;
+}): Message {
+  const has =
+    p.userRoles.length > 0 ? `your roles: ${p.userRoles.map(inlineCode).join(', ')}` : 'you have no vnetops role';
   const lines = [`*Not allowed:* ${inlineCode(p.command)} needs the ${inlineCode(p.requiredRole)} role (${has}).`];
   if (p.channelLimited) lines.push('This command is also limited to certain channels: run it in one of those.');
   lines.push('Ask a vnetops admin if you need it.');

@@ -26,7 +26,9 @@ export function layoutTable(columns: readonly string[], rows: readonly (readonly
   const widths = header.map((title, index) => Math.max(width(title), ...cells.map((row) => width(row[index] ?? ''))));
   const line = (values: readonly string[]): string =>
     values
-      .map((value, index) => (index === values.length - 1 ? value : value + ' '.repeat((widths[index] ?? 0) - width(value))))
+      .map((value, index) =>
+        index === values.length - 1 ? value : value + ' '.repeat((widths[index] ?? 0) - width(value)),
+      )
       .join('  ')
       .trimEnd();
   return {

@@ -14,6 +14,11 @@ export function xmlBlocks(xml: string, attached = false): MessageBlock[] {
   const shown = `Showing the first ${XML_EXCERPT_LINES} of ${lines.length} lines`;
   return [
     { kind: 'code', text: lines.slice(0, XML_EXCERPT_LINES).join('\n') },
-    { kind: 'context', elements: [attached ? `${shown}; full XML attached.` : `${shown}; …(truncated) the rest did not fit in the message.`] },
+    {
+      kind: 'context',
+      elements: [
+        attached ? `${shown}; full XML attached.` : `${shown}; …(truncated) the rest did not fit in the message.`,
+      ],
+    },
   ];
 }

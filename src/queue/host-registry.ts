@@ -54,7 +54,8 @@ export class HostRegistry {
   private toStatus(record: HostRecord, now: number): HostStatus {
     const silentForMs = Math.max(0, now - record.lastHeartbeat);
     // A record from an older worker, or a malformed one, has no usable interval: the default applies.
-    const interval = typeof record.heartbeatMs === 'number' && Number.isFinite(record.heartbeatMs) ? record.heartbeatMs : 0;
+    const interval =
+      typeof record.heartbeatMs === 'number' && Number.isFinite(record.heartbeatMs) ? record.heartbeatMs : 0;
     const allowedSilenceMs = Math.max(this.downAfterMs, 3 * interval);
     return { ...record, silentForMs, up: silentForMs <= allowedSilenceMs };
   }

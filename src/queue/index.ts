@@ -2,4 +2,9 @@
 export { createRedisConnection, type RedisLocation, type RedisRole } from './redis-connection.js';
 export { HostRegistry } from './host-registry.js';
 export { HostUnavailableError, JobClient, type JobOutcome, type SubmitOptions } from './job-client.js';
-export { MONITOR_STREAM_MAX_LENGTH, MonitorEventReader, MonitorEventWriter, type MonitorStreamEntry } from './monitor-stream.js';
+export {
+  MONITOR_STREAM_MAX_LENGTH,
+  MonitorEventReader,
+  MonitorEventWriter,
+  type MonitorStreamEntry,
+} from './monitor-stream.js';

@@ -52,12 +52,21 @@ export class JobClient {
    * {@link HostUnavailableError} when the host never registered or its heartbeat has lapsed, so the
    * user hears at once instead of waiting for a worker that is not there.
    */
-  async submit<N extends JobName>(hostId: string, name: N, payload: JobPayload<N>, options: SubmitOptions = {}): Promise<{ jobId: string }> {
+  async submit<N extends JobName>(
+    hostId: string,
+    name: N,
+    payload: JobPayload<N>,
+    options: SubmitOptions = {},
+  ): Promise<{ jobId: string }> {
     jobPayloadSchemas[name].parse(payload);
     const host = await this.options.registry.get(hostId);
-    if (!host) throw new HostUnavailableError(hostId, `host "${hostId}" is not known: no worker has ever registered it`);
+    if (!host)
+      throw new HostUnavailableError(hostId, `host "${hostId}" is not known: no worker has ever registered it`);
     if (!host.up) {
-      throw new HostUnavailableError(hostId, `host "${hostId}" is down: its worker has not been heard from for ${Math.round(host.silentForMs / 1000)} s`);
+      throw new HostUnavailableError(
+        hostId,
+        `host "${hostId}" is down: its worker has not been heard from for ${Math.round(host.silentForMs / 1000)} s`,
+      );
     }
     // Listen before adding, so a waiter sees the job's progress from its very first step.
     await this.queueEvents(hostId);
@@ -90,7 +99,8 @@ export class JobClient {
     events.on('progress', onProgress);
     try {
       const job = await this.queue(hostId).getJob(jobId);
-      if (!job) return { ok: false, failure: { code: 'not-found', message: `job ${jobId} is not known on host ${hostId}` } };
+      if (!job)
+        return { ok: false, failure: { code: 'not-found', message: `job ${jobId} is not known on host ${hostId}` } };
       try {
         const result = (await job.waitUntilFinished(events, options.timeoutMs)) as JobResult<N>;
         return { ok: true, result };
@@ -126,7 +136,12 @@ export class JobClient {
     let events = this.events.get(hostId);
     if (!events) {
       // QueueEvents blocks on its connection (XREAD), so it gets one of its own.
-      const connection = createRedisConnection(this.options.redis, 'worker', {}, this.options.onConnectionError ?? (() => undefined));
+      const connection = createRedisConnection(
+        this.options.redis,
+        'worker',
+        {},
+        this.options.onConnectionError ?? (() => undefined),
+      );
       this.eventConnections.push(connection);
       events = new QueueEvents(hostQueueName(hostId), { connection, prefix: this.options.prefix });
       events.setMaxListeners(0);
@@ -145,11 +160,20 @@ export class JobClient {
     if (state === 'waiting' || state === 'delayed' || state === 'prioritized') {
       await job.remove().catch(() => undefined);
       if (host && !host.up) {
-        return { code: 'host-down', message: `host "${hostId}" went down before the job started; the job was withdrawn` };
+        return {
+          code: 'host-down',
+          message: `host "${hostId}" went down before the job started; the job was withdrawn`,
+        };
       }
-      return { code: 'expired', message: `no worker of host "${hostId}" picked the job up in time; the job was withdrawn` };
+      return {
+        code: 'expired',
+        message: `no worker of host "${hostId}" picked the job up in time; the job was withdrawn`,
+      };
     }
-    return { code: 'expired', message: `the job is still ${state} on host "${hostId}"; its outcome will be reported when it ends` };
+    return {
+      code: 'expired',
+      message: `the job is still ${state} on host "${hostId}"; its outcome will be reported when it ends`,
+    };
   }
 }
 

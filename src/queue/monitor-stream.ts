@@ -24,7 +24,8 @@ export class MonitorEventWriter {
   async append(events: readonly MonitorEvent[]): Promise<void> {
     if (events.length === 0) return;
     const pipeline = this.redis.pipeline();
-    for (const event of events) pipeline.xadd(this.key, 'MAXLEN', '~', String(MONITOR_STREAM_MAX_LENGTH), '*', 'e', JSON.stringify(event));
+    for (const event of events)
+      pipeline.xadd(this.key, 'MAXLEN', '~', String(MONITOR_STREAM_MAX_LENGTH), '*', 'e', JSON.stringify(event));
     const results = (await pipeline.exec()) ?? [];
     const failed = results.find(([error]) => error);
     if (failed?.[0]) throw failed[0];
@@ -94,7 +95,9 @@ export class MonitorEventReader {
     if (blockMs !== undefined) args.push('BLOCK', blockMs);
     args.push('STREAMS', this.key, start);
     // The typed xreadgroup (not `call`, whose reply ioredis shapes differently for one stream).
-    const xreadgroup = this.redis.xreadgroup.bind(this.redis) as unknown as (...a: (string | number)[]) => Promise<[string, [string, string[] | null][]][] | null>;
+    const xreadgroup = this.redis.xreadgroup.bind(this.redis) as unknown as (
+      ...a: (string | number)[]
+    ) => Promise<[string, [string, string[] | null][]][] | null>;
     const reply = await xreadgroup(...args);
     const entries = reply?.[0]?.[1] ?? [];
     return entries.map(([streamId, fields]) => decodeEntry(streamId, fields));
@@ -114,5 +117,7 @@ function decodeEntry(streamId: string, fields: string[] | null): MonitorStreamEn
     return { streamId, invalid: 'not JSON' };
   }
   const parsed = monitorEventSchema.safeParse(json);
-  return parsed.success ? { streamId, event: parsed.data } : { streamId, invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
+  return parsed.success
+    ? { streamId, event: parsed.data }
+    : { streamId, invalid: parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ') };
 }

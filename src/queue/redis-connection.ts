@@ -24,7 +24,8 @@ export function createRedisConnection(
     retryStrategy: (attempt) => Math.min(50 * 2 ** attempt, 2000),
     ...extra,
   };
-  const redis = 'socketPath' in location ? new Redis({ ...options, path: location.socketPath }) : new Redis(location.url, options);
+  const redis =
+    'socketPath' in location ? new Redis({ ...options, path: location.socketPath }) : new Redis(location.url, options);
   if (onError) redis.on('error', onError);
   return redis;
 }

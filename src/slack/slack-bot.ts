@@ -70,7 +70,13 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
           // The socket client opens its connection through apps.connections.open: same API URL as the bot.
           installerOptions: { port, ...(slack.apiUrl ? { clientOptions: { slackApiUrl: slack.apiUrl } } : {}) },
         })
-      : new HTTPReceiver({ signingSecret: slack.signingSecret, endpoints: '/slack/events', customRoutes, logger: boltLogger, processBeforeResponse: false });
+      : new HTTPReceiver({
+          signingSecret: slack.signingSecret,
+          endpoints: '/slack/events',
+          customRoutes,
+          logger: boltLogger,
+          processBeforeResponse: false,
+        });
   const app = new App({
     token: slack.botToken,
     receiver,
@@ -83,7 +89,11 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
   });
   await app.init();
 
-  const poster = new SlackPoster({ client: app.client, log, onRateLimited: (method) => metrics.rateLimitedTotal.inc({ method }) });
+  const poster = new SlackPoster({
+    client: app.client,
+    log,
+    onRateLimited: (method) => metrics.rateLimitedTotal.inc({ method }),
+  });
   // What a slash command does after its ack waits for the requests in hand to be acked (see QuietGate).
   const gate = new QuietGate();
   const bot = options.createApp({
@@ -129,25 +139,36 @@ export async function startSlackBot(options: SlackBotOptions): Promise<RunningSl
       return;
     }
     // Reject asks for a reason, so the requester learns why.
-    if ('trigger_id' in body) await client.views.open({ trigger_id: body.trigger_id, view: { ...rejectReasonModal(approvalId), private_metadata: JSON.stringify({ approvalId, channelId }) } });
+    if ('trigger_id' in body)
+      await client.views.open({
+        trigger_id: body.trigger_id,
+        view: { ...rejectReasonModal(approvalId), private_metadata: JSON.stringify({ approvalId, channelId }) },
+      });
   });
 
   app.view(REJECT_REASON_CALLBACK_ID, async ({ ack, body, view }) => {
     const { approvalId, channelId } = privateMetadata(view.private_metadata);
     const reason = (view.state.values[REJECT_REASON_FIELD.blockId]?.[REJECT_REASON_FIELD.actionId]?.value ?? '').trim();
     if (!reason) {
-      await ack({ response_action: 'errors', errors: { [REJECT_REASON_FIELD.blockId]: 'say why, so the requester knows what to change' } });
+      await ack({
+        response_action: 'errors',
+        errors: { [REJECT_REASON_FIELD.blockId]: 'say why, so the requester knows what to change' },
+      });
       return;
     }
     const answer = await bot.reject(approvalId ?? '', { userId: body.user.id, channelId: channelId ?? '' }, reason);
     // A modal's field errors are plain text.
-    await (answer.ok ? ack() : ack({ response_action: 'errors', errors: { [REJECT_REASON_FIELD.blockId]: answer.refusal.plain } }));
+    await (answer.ok
+      ? ack()
+      : ack({ response_action: 'errors', errors: { [REJECT_REASON_FIELD.blockId]: answer.refusal.plain } }));
   });
 
   app.view(CREATE_MODAL_CALLBACK_ID, async ({ ack, body, view }) => {
     const { channelId = '' } = privateMetadata(view.private_metadata);
-    await bot.commands.submitCreateDialog(readCreateDialog(view.state.values), { userId: body.user.id, userName: body.user.name, channelId }, (answer) =>
-      answer.ok ? ack() : ack({ response_action: 'errors', errors: answer.errors }),
+    await bot.commands.submitCreateDialog(
+      readCreateDialog(view.state.values),
+      { userId: body.user.id, userName: body.user.name, channelId },
+      (answer) => (answer.ok ? ack() : ack({ response_action: 'errors', errors: answer.errors })),
     );
   });
 
@@ -195,7 +216,10 @@ function privateMetadata(text: string | undefined): { approvalId?: string; chann
     const parsed: unknown = JSON.parse(text || '{}');
     if (typeof parsed !== 'object' || parsed === null) return {};
     const { approvalId, channelId } = parsed as Record<string, unknown>;
-    return { ...(typeof approvalId === 'string' ? { approvalId } : {}), ...(typeof channelId === 'string' ? { channelId } : {}) };
+    return {
+      ...(typeof approvalId === 'string' ? { approvalId } : {}),
+      ...(typeof channelId === 'string' ? { channelId } : {}),
+    };
   } catch {
     return {};
   }
@@ -213,7 +237,12 @@ function healthRoutes(options: SlackBotOptions): CustomRoute[] {
             res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
           },
           (error: unknown) => {
-            res.writeHead(503, { 'content-type': 'application/json' }).end(JSON.stringify({ ok: false, error: `redis: ${error instanceof Error ? error.message : String(error)}` }));
+            res.writeHead(503, { 'content-type': 'application/json' }).end(
+              JSON.stringify({
+                ok: false,
+                error: `redis: ${error instanceof Error ? error.message : String(error)}`,
+              }),
+            );
           },
         );
       },

@@ -43,7 +43,12 @@ export class SlackPoster implements MessagePoster {
   async post(channel: string, message: Message, threadTs?: string): Promise<PostedMessage> {
     const body = renderBlockKit(message);
     const response = await this.withRetries('chat.postMessage', false, () =>
-      this.options.client.chat.postMessage({ channel, text: body.text, blocks: body.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+      this.options.client.chat.postMessage({
+        channel,
+        text: body.text,
+        blocks: body.blocks,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
     );
     if (!response.ts || !response.channel) throw new Error('chat.postMessage answered without ts or channel');
     return { channel: response.channel, ts: response.ts };
@@ -53,7 +58,13 @@ export class SlackPoster implements MessagePoster {
   async postEphemeral(channel: string, user: string, message: Message, threadTs?: string): Promise<void> {
     const body = renderBlockKit(message);
     await this.withRetries('chat.postEphemeral', false, () =>
-      this.options.client.chat.postEphemeral({ channel, user, text: body.text, blocks: body.blocks, ...(threadTs ? { thread_ts: threadTs } : {}) }),
+      this.options.client.chat.postEphemeral({
+        channel,
+        user,
+        text: body.text,
+        blocks: body.blocks,
+        ...(threadTs ? { thread_ts: threadTs } : {}),
+      }),
     );
   }
 
@@ -68,7 +79,10 @@ export class SlackPoster implements MessagePoster {
       current.next = body;
       return new Promise((resolve) => current.waiters.push(resolve));
     }
-    const entry: { running: Promise<void>; next?: Message; waiters: (() => void)[] } = { running: Promise.resolve(), waiters: [] };
+    const entry: { running: Promise<void>; next?: Message; waiters: (() => void)[] } = {
+      running: Promise.resolve(),
+      waiters: [],
+    };
     this.updates.set(key, entry);
     entry.running = (async () => {
       let content: Message | undefined = body;
@@ -93,10 +107,18 @@ export class SlackPoster implements MessagePoster {
     const body = renderBlockKit(content);
     try {
       await this.withRetries('chat.update', true, () =>
-        this.options.client.chat.update({ channel: message.channel, ts: message.ts, text: body.text, blocks: body.blocks }),
+        this.options.client.chat.update({
+          channel: message.channel,
+          ts: message.ts,
+          text: body.text,
+          blocks: body.blocks,
+        }),
       );
     } catch (error) {
-      this.options.log.warn({ err: errorText(error), channel: message.channel, ts: message.ts }, 'could not update a Slack message');
+      this.options.log.warn(
+        { err: errorText(error), channel: message.channel, ts: message.ts },
+        'could not update a Slack message',
+      );
     }
   }
 
@@ -116,7 +138,11 @@ export class SlackPoster implements MessagePoster {
 
 /** How long to wait before trying again, or undefined when the call must not be repeated. */
 function retryDelay(error: unknown, idempotent: boolean, attempt: number): number | undefined {
-  const coded = error as { code?: string; retryAfter?: number; original?: { code?: string; cause?: { code?: string } } };
+  const coded = error as {
+    code?: string;
+    retryAfter?: number;
+    original?: { code?: string; cause?: { code?: string } };
+  };
   // Slack refused the call for its rate limit: it did nothing, so trying again is always safe.
   if (coded.code === WebApiErrorCode.RateLimitedError) return (coded.retryAfter ?? 1) * 1000;
   if (coded.code !== WebApiErrorCode.RequestError || attempt > 5) return undefined;

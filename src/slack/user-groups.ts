@@ -21,7 +21,8 @@ export class UserGroupDirectory {
   /** The policy's groups `userId` belongs to. A group Slack cannot list counts as not containing the user. */
   async groupsOf(userId: string): Promise<string[]> {
     if (this.groupIds.length === 0) return [];
-    if (Date.now() - this.fetchedAt > this.ttlMs) await (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
+    if (Date.now() - this.fetchedAt > this.ttlMs)
+      await (this.refreshing ??= this.refresh().finally(() => (this.refreshing = undefined)));
     return this.groupIds.filter((id) => this.members.get(id)?.has(userId));
   }
 
@@ -34,7 +35,10 @@ export class UserGroupDirectory {
           next.set(usergroup, new Set(response.users ?? []));
         } catch (error) {
           // Fail closed for this group (no role from it) but keep the rest working.
-          this.log.warn({ usergroup, err: error instanceof Error ? error.message : String(error) }, 'cannot list a user group; its grant is ignored until it can');
+          this.log.warn(
+            { usergroup, err: error instanceof Error ? error.message : String(error) },
+            'cannot list a user group; its grant is ignored until it can',
+          );
         }
       }),
     );

@@ -71,23 +71,38 @@ describe('create and get', () => {
     expect(created.id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
     expect(created).toMatchObject({ state: 'pending', createdAt: T0, expiresAt: T0 + TTL });
     expect(await store.get(created.id)).toEqual(created);
-    expect(await store.get(created.id)).toEqual({ ...newRequest({ preflight }), id: created.id, state: 'pending', createdAt: T0, expiresAt: T0 + TTL });
+    expect(await store.get(created.id)).toEqual({
+      ...newRequest({ preflight }),
+      id: created.id,
+      state: 'pending',
+      createdAt: T0,
+      expiresAt: T0 + TTL,
+    });
     expect(await store.pending()).toEqual([created]);
   });
 
   it('creates every request undecided, whatever decision fields the caller passed', async () => {
-    const created = await store.create(newRequest({ decidedBy: 'U0APPROVE1', decidedAt: T0, rejectReason: 'no' }), { ttlMs: TTL, now: T0 });
+    const created = await store.create(newRequest({ decidedBy: 'U0APPROVE1', decidedAt: T0, rejectReason: 'no' }), {
+      ttlMs: TTL,
+      now: T0,
+    });
 
     expect(created).not.toHaveProperty('decidedBy');
     expect(await store.get(created.id)).toEqual(created);
-    expect(await store.decide(created.id, { by: 'U0APPROVE2', decision: 'approve', now: T0 + 1 })).toMatchObject({ ok: true });
+    expect(await store.decide(created.id, { by: 'U0APPROVE2', decision: 'approve', now: T0 + 1 })).toMatchObject({
+      ok: true,
+    });
   });
 
   it('refuses a lifetime or a time that is not whole milliseconds, storing nothing', async () => {
     for (const ttlMs of [0, -1, 1.5, Number.NaN]) {
-      await expect(store.create(newRequest(), { ttlMs, now: T0 })).rejects.toThrow('approval ttlMs must be a whole number ≥ 1');
+      await expect(store.create(newRequest(), { ttlMs, now: T0 })).rejects.toThrow(
+        'approval ttlMs must be a whole number ≥ 1',
+      );
     }
-    await expect(store.create(newRequest(), { ttlMs: TTL, now: Number.NaN })).rejects.toThrow('approval request time must be ms since epoch');
+    await expect(store.create(newRequest(), { ttlMs: TTL, now: Number.NaN })).rejects.toThrow(
+      'approval request time must be ms since epoch',
+    );
     expect(await redis.keys(`${prefix}:*`)).toEqual([]);
   });
 
@@ -100,7 +115,10 @@ describe('create and get', () => {
   it('keeps its keys under the prefix', async () => {
     const { id } = await store.create(newRequest(), { ttlMs: TTL, now: T0 });
 
-    expect((await redis.keys(`${prefix}:*`)).sort()).toEqual([`${prefix}:approvals:pending`, `${prefix}:approvals:request:${id}`]);
+    expect((await redis.keys(`${prefix}:*`)).sort()).toEqual([
+      `${prefix}:approvals:pending`,
+      `${prefix}:approvals:request:${id}`,
+    ]);
   });
 
   it('knows nothing of ids it never made, including ones that are not ids at all', async () => {
@@ -110,7 +128,10 @@ describe('create and get', () => {
       ok: false,
       code: 'not-found',
     });
-    expect(await store.decide(randomUUID(), { by: 'U0APPROVE1', decision: 'approve', now: T0 })).toMatchObject({ ok: false, code: 'not-found' });
+    expect(await store.decide(randomUUID(), { by: 'U0APPROVE1', decision: 'approve', now: T0 })).toMatchObject({
+      ok: false,
+      code: 'not-found',
+    });
   });
 
   it('attaches message timestamps and the job id to an existing request only', async () => {
@@ -119,9 +140,15 @@ describe('create and get', () => {
     await store.attach(id, { messageTs: '1700000000.000100', approvalMessageTs: '1700000001.000200' });
     await store.attach(id, { jobId: 'job-7' });
 
-    expect(await store.get(id)).toMatchObject({ messageTs: '1700000000.000100', approvalMessageTs: '1700000001.000200', jobId: 'job-7' });
+    expect(await store.get(id)).toMatchObject({
+      messageTs: '1700000000.000100',
+      approvalMessageTs: '1700000001.000200',
+      jobId: 'job-7',
+    });
     const missing = randomUUID();
-    await expect(store.attach(missing, { jobId: 'job-8' })).rejects.toThrow(`approval request ${missing} does not exist`);
+    await expect(store.attach(missing, { jobId: 'job-8' })).rejects.toThrow(
+      `approval request ${missing} does not exist`,
+    );
     expect(await redis.exists(`${prefix}:approvals:request:${missing}`)).toBe(0);
   });
 });
@@ -132,7 +159,10 @@ describe('decide', () => {
 
     const result = await store.decide(id, { by: 'U0APPROVE1', decision: 'approve', now: T0 + 60_000 });
 
-    expect(result).toMatchObject({ ok: true, request: { id, state: 'approved', decidedBy: 'U0APPROVE1', decidedAt: T0 + 60_000 } });
+    expect(result).toMatchObject({
+      ok: true,
+      request: { id, state: 'approved', decidedBy: 'U0APPROVE1', decidedAt: T0 + 60_000 },
+    });
     expect(await store.get(id)).toEqual(result.ok ? result.request : undefined);
     expect(await store.pending()).toEqual([]);
     const ttl = await redis.ttl(`${prefix}:approvals:request:${id}`);
@@ -144,11 +174,13 @@ describe('decide', () => {
     const { id } = await store.create(newRequest(), { ttlMs: TTL, now: T0 });
 
     for (const decision of ['approve', 'reject'] as const) {
-      expect(await store.decide(id, { by: REQUESTER, decision, reason: 'changed my mind', now: T0 + 1 })).toMatchObject({
-        ok: false,
-        code: 'self-approval',
-        request: { state: 'pending' },
-      });
+      expect(await store.decide(id, { by: REQUESTER, decision, reason: 'changed my mind', now: T0 + 1 })).toMatchObject(
+        {
+          ok: false,
+          code: 'self-approval',
+          request: { state: 'pending' },
+        },
+      );
     }
     expect((await store.get(id))?.state).toBe('pending');
   });
@@ -157,15 +189,30 @@ describe('decide', () => {
     const { id } = await store.create(newRequest(), { ttlMs: TTL, now: T0 });
 
     for (const reason of [undefined, '', '  \n ']) {
-      expect(await store.decide(id, { by: 'U0APPROVE1', decision: 'reject', ...(reason === undefined ? {} : { reason }), now: T0 + 1 })).toMatchObject({
+      expect(
+        await store.decide(id, {
+          by: 'U0APPROVE1',
+          decision: 'reject',
+          ...(reason === undefined ? {} : { reason }),
+          now: T0 + 1,
+        }),
+      ).toMatchObject({
         ok: false,
         code: 'reason-required',
         request: { state: 'pending' },
       });
     }
-    const rejected = await store.decide(id, { by: 'U0APPROVE1', decision: 'reject', reason: '  use the 10.30 pool  ', now: T0 + 2 });
+    const rejected = await store.decide(id, {
+      by: 'U0APPROVE1',
+      decision: 'reject',
+      reason: '  use the 10.30 pool  ',
+      now: T0 + 2,
+    });
 
-    expect(rejected).toMatchObject({ ok: true, request: { state: 'rejected', decidedBy: 'U0APPROVE1', decidedAt: T0 + 2, rejectReason: 'use the 10.30 pool' } });
+    expect(rejected).toMatchObject({
+      ok: true,
+      request: { state: 'rejected', decidedBy: 'U0APPROVE1', decidedAt: T0 + 2, rejectReason: 'use the 10.30 pool' },
+    });
   });
 
   it('refuses a second decision, saying who decided first', async () => {
@@ -196,13 +243,20 @@ describe('decide', () => {
 
     const results = await Promise.all(
       approvers.map((by, index) =>
-        store.decide(id, index % 2 === 0 ? { by, decision: 'approve', now: T0 + 5 } : { by, decision: 'reject', reason: 'too big', now: T0 + 5 }),
+        store.decide(
+          id,
+          index % 2 === 0
+            ? { by, decision: 'approve', now: T0 + 5 }
+            : { by, decision: 'reject', reason: 'too big', now: T0 + 5 },
+        ),
       ),
     );
 
     const winners = results.filter((result) => result.ok);
     expect(winners).toHaveLength(1);
-    expect(results.filter((result) => !result.ok).map((result) => (result.ok ? '' : result.code))).toEqual(Array(49).fill('already-decided'));
+    expect(results.filter((result) => !result.ok).map((result) => (result.ok ? '' : result.code))).toEqual(
+      Array(49).fill('already-decided'),
+    );
     const winner = winners[0]?.request;
     expect((await store.get(id))?.decidedBy).toBe(winner?.decidedBy);
     expect((await store.get(id))?.state).toBe(winner?.state);
@@ -211,7 +265,12 @@ describe('decide', () => {
   it('gives the same answer as nextApprovalState for every state, decider, decision and moment', async () => {
     const states: ApprovalState[] = ['pending', 'approved', 'rejected', 'expired'];
     const deciders = [REQUESTER, 'U0APPROVE9'];
-    const decisions = [{ decision: 'approve' as const }, { decision: 'reject' as const, reason: 'no' }, { decision: 'reject' as const }, { decision: 'reject' as const, reason: ' ' }];
+    const decisions = [
+      { decision: 'approve' as const },
+      { decision: 'reject' as const, reason: 'no' },
+      { decision: 'reject' as const },
+      { decision: 'reject' as const, reason: ' ' },
+    ];
     const moments = [T0 + TTL - 1, T0 + TTL, T0 + TTL + 1];
     let cases = 0;
 
@@ -220,7 +279,8 @@ describe('decide', () => {
         for (const decision of decisions) {
           for (const now of moments) {
             const before = await requestIn(state);
-            const event: ApprovalEvent = decision.decision === 'approve' ? { type: 'approve', by } : { type: 'reject', by, ...decision };
+            const event: ApprovalEvent =
+              decision.decision === 'approve' ? { type: 'approve', by } : { type: 'reject', by, ...decision };
             const expected = nextApprovalState(before, event, now);
 
             const result = await store.decide(before.id, { by, ...decision, now });
@@ -242,7 +302,8 @@ describe('decide', () => {
 async function requestIn(state: ApprovalState): Promise<ApprovalRequest> {
   const request = await store.create(newRequest(), { ttlMs: TTL, now: T0 });
   if (state === 'approved') await store.decide(request.id, { by: 'U0APPROVE1', decision: 'approve', now: T0 });
-  if (state === 'rejected') await store.decide(request.id, { by: 'U0APPROVE1', decision: 'reject', reason: 'no', now: T0 });
+  if (state === 'rejected')
+    await store.decide(request.id, { by: 'U0APPROVE1', decision: 'reject', reason: 'no', now: T0 });
   if (state === 'expired') await store.decide(request.id, { by: 'U0APPROVE1', decision: 'approve', now: T0 + TTL });
   const current = await store.get(request.id);
   if (current?.state !== state) throw new Error(`could not bring a request into state ${state}`);
@@ -268,7 +329,10 @@ describe('expireDue', () => {
     expect(await store.pending()).toEqual([long]);
     expect((await store.get(decided.id))?.state).toBe('approved');
     expect(await redis.ttl(`${prefix}:approvals:request:${short.id}`)).toBeGreaterThan(THIRTY_DAYS_S - 60);
-    expect(await store.decide(exact.id, { by: 'U0APPROVE1', decision: 'approve', now: T0 + 1 })).toMatchObject({ ok: false, code: 'expired' });
+    expect(await store.decide(exact.id, { by: 'U0APPROVE1', decision: 'approve', now: T0 + 1 })).toMatchObject({
+      ok: false,
+      code: 'expired',
+    });
   });
 
   it('lists pending requests soonest-to-expire first', async () => {
@@ -279,7 +343,11 @@ describe('expireDue', () => {
   });
 
   it('moves every due request, however many there are', async () => {
-    const created = await Promise.all(Array.from({ length: 250 }, (_, index) => store.create(newRequest({ commandText: `n${index}` }), { ttlMs: 1000 + index, now: T0 })));
+    const created = await Promise.all(
+      Array.from({ length: 250 }, (_, index) =>
+        store.create(newRequest({ commandText: `n${index}` }), { ttlMs: 1000 + index, now: T0 }),
+      ),
+    );
 
     const moved = await store.expireDue(T0 + 10_000);
 

@@ -49,7 +49,15 @@ describe('AuditLog', () => {
       network: 'lab1',
       jobId: 'job-1',
     };
-    const approved: AuditEntry = { at: T0 + 1000, actor: 'U0BOB0001', action: 'approved', hostId: 'kvm1', network: 'lab1', jobId: 'job-1', outcome: 'approved' };
+    const approved: AuditEntry = {
+      at: T0 + 1000,
+      actor: 'U0BOB0001',
+      action: 'approved',
+      hostId: 'kvm1',
+      network: 'lab1',
+      jobId: 'job-1',
+      outcome: 'approved',
+    };
     const result: AuditEntry = {
       at: T0 + 2000,
       actor: 'vnetops',
@@ -92,7 +100,8 @@ describe('AuditLog', () => {
     });
 
     const stored = await rawStream();
-    for (const secret of ['1234567890-0987654321-AbCdEfGhIjKl', 'sup3rs3cret', 'hunter2', 'A0B1-123-deadbeef']) expect(stored).not.toContain(secret);
+    for (const secret of ['1234567890-0987654321-AbCdEfGhIjKl', 'sup3rs3cret', 'hunter2', 'A0B1-123-deadbeef'])
+      expect(stored).not.toContain(secret);
     expect(await log.latest(1)).toEqual([
       expect.objectContaining({
         command: '/vnet create nat lab1 --reason "xoxb-[redacted] leaked"',
@@ -105,7 +114,13 @@ describe('AuditLog', () => {
   it('caps the length of every text field', async () => {
     const log = new AuditLog(redis, prefix);
 
-    await log.append({ at: T0, actor: 'U0ALICE01', action: 'result', detail: 'e'.repeat(5000), command: 'c'.repeat(5000) });
+    await log.append({
+      at: T0,
+      actor: 'U0ALICE01',
+      action: 'result',
+      detail: 'e'.repeat(5000),
+      command: 'c'.repeat(5000),
+    });
 
     const [entry] = await log.latest(1);
     expect(entry?.detail).toHaveLength(1000);
@@ -117,8 +132,12 @@ describe('AuditLog', () => {
     const log = new AuditLog(redis, prefix);
 
     await expect(log.append({ at: T0, actor: '  ', action: 'command' })).rejects.toThrow('audit entry needs an actor');
-    await expect(log.append({ at: T0, actor: 'U0ALICE01', action: 'deleted' as AuditEntry['action'] })).rejects.toThrow('unknown audit action "deleted"');
-    await expect(log.append({ at: Number.NaN, actor: 'U0ALICE01', action: 'command' })).rejects.toThrow('audit entry time must be ms since epoch');
+    await expect(log.append({ at: T0, actor: 'U0ALICE01', action: 'deleted' as AuditEntry['action'] })).rejects.toThrow(
+      'unknown audit action "deleted"',
+    );
+    await expect(log.append({ at: Number.NaN, actor: 'U0ALICE01', action: 'command' })).rejects.toThrow(
+      'audit entry time must be ms since epoch',
+    );
     expect(await redis.exists(key)).toBe(0);
   });
 
@@ -128,7 +147,8 @@ describe('AuditLog', () => {
     // Approximate trimming removes whole stream nodes only, so up to one node's worth more may stay.
     const [, nodeEntries] = (await redis.config('GET', 'stream-node-max-entries')) as [string, string];
 
-    for (let index = 0; index < 600; index += 1) await log.append({ at: T0 + index, actor: 'U0ALICE01', action: 'command', command: `n${index}` });
+    for (let index = 0; index < 600; index += 1)
+      await log.append({ at: T0 + index, actor: 'U0ALICE01', action: 'command', command: `n${index}` });
 
     const length = await redis.xlen(key);
     expect(length).toBeGreaterThanOrEqual(maxLength);
@@ -139,7 +159,20 @@ describe('AuditLog', () => {
   it('reads entries written by other versions: unknown fields ignored, unreadable entries skipped', async () => {
     const log = new AuditLog(redis, prefix);
     const oldest = await log.append({ at: T0, actor: 'U0ALICE01', action: 'command', command: '/vnet list' });
-    await redis.xadd(key, '*', 'at', String(T0 + 1), 'actor', 'U0BOB0001', 'action', 'mute', 'network', 'lab1', 'severity', 'high');
+    await redis.xadd(
+      key,
+      '*',
+      'at',
+      String(T0 + 1),
+      'actor',
+      'U0BOB0001',
+      'action',
+      'mute',
+      'network',
+      'lab1',
+      'severity',
+      'high',
+    );
     await redis.xadd(key, '*', 'at', String(T0 + 2), 'action', 'command');
     await redis.xadd(key, '*', 'at', 'yesterday', 'actor', 'U0BOB0001', 'action', 'command');
     await redis.xadd(key, '*', 'at', String(T0 + 3), 'actor', 'U0BOB0001', 'action', 'teleport');

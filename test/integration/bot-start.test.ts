@@ -56,7 +56,9 @@ describe('the bot refusing to start', () => {
   it('no Redis where it is told to look: exit 1, and the line names the Redis settings', async () => {
     const { code, output } = await runBot({ VNETOPS_REDIS_URL: `redis://127.0.0.1:${await freePort()}` });
     expect(code).toBe(1);
-    expect(output).toContain('cannot start the Slack bot: Redis did not answer: check VNETOPS_REDIS_URL / VNETOPS_REDIS_SOCKET');
+    expect(output).toContain(
+      'cannot start the Slack bot: Redis did not answer: check VNETOPS_REDIS_URL / VNETOPS_REDIS_SOCKET',
+    );
     expect(output).not.toContain('Unhandled error event');
   });
 });

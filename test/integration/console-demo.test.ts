@@ -32,10 +32,11 @@ async function screenshot(name: string): Promise<void> {
 }
 
 async function actAs(userId: string): Promise<void> {
-  const realName = (await page.locator(`#user-switcher option[value="${userId}"]`).textContent())?.split(' — ')[0] ?? userId;
+  const realName =
+    (await page.locator(`#user-switcher option[value="${userId}"]`).textContent())?.split(' — ')[0] ?? userId;
   await page.selectOption('#user-switcher', userId);
   // The page re-fetches the workspace as that person, then names them in its title.
-  for (const deadline = Date.now() + STEP_TIMEOUT_MS; !(await page.title()).endsWith(realName); ) {
+  for (const deadline = Date.now() + STEP_TIMEOUT_MS; !(await page.title()).endsWith(realName);) {
     if (Date.now() > deadline) throw new Error(`the console did not switch to ${realName}`);
     await delay(50);
   }
@@ -71,7 +72,10 @@ async function messageWith(...texts: (string | RegExp)[]): Promise<Locator> {
 
 async function networkNames(): Promise<string[]> {
   const out = await virsh(stack.sandbox!, ['net-list', '--all', '--name']);
-  return out.split('\n').map((line) => line.trim()).filter(Boolean);
+  return out
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 describe('the local console, in chromium, against the demo stack', () => {
@@ -80,12 +84,26 @@ describe('the local console, in chromium, against the demo stack', () => {
     workDir = mkdtempSync(join(tmpdir(), 'vnetops-console-test-'));
     profileDir = mkdtempSync(join(tmpdir(), 'vnetops-chromium-'));
     // Only what a newcomer's shell would have: no Slack token, no libvirt URI, so the sandbox and the console.
-    stack = await startDemoStack({ workDir, run: 'sources', sandboxName: 'cns1', consolePort: 0, env: { PATH: process.env.PATH, HOME: process.env.HOME } });
+    stack = await startDemoStack({
+      workDir,
+      run: 'sources',
+      sandboxName: 'cns1',
+      consolePort: 0,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME },
+    });
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
       headless: true,
       viewport: { width: 1400, height: 900 },
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = context.pages()[0] ?? (await context.newPage());
     await page.goto(`${stack.consoleUrl!}/?user=${FAKE_IDS.requester}&channel=${FAKE_IDS.ops}`);
@@ -102,7 +120,8 @@ describe('the local console, in chromium, against the demo stack', () => {
 
   afterEach(async ({ task }) => {
     // What the page showed when a step timed out: the quickest way to see why.
-    if (task.result?.state === 'fail' && page) await screenshot(`failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`);
+    if (task.result?.state === 'fail' && page)
+      await screenshot(`failed-${task.name.replace(/[^a-z0-9]+/gi, '-').slice(0, 40)}`);
   });
 
   it('renders the workspace: people with their roles, the three channels, the composer', async () => {
@@ -118,7 +137,9 @@ describe('the local console, in chromium, against the demo stack', () => {
   });
 
   it('what people type is shown as typed, escaped as Slack escapes it: no markup, no links, no mentions', async () => {
-    await type('<img src=x onerror="window.__xss=1"> *bold* <https://evil.example|https://good.example> <@UAPPROVER|Alex> &lt;b&gt;');
+    await type(
+      '<img src=x onerror="window.__xss=1"> *bold* <https://evil.example|https://good.example> <@UAPPROVER|Alex> &lt;b&gt;',
+    );
     const message = await messageWith('bold', 'evil.example');
     expect(await message.locator('img, a, .mention').count()).toBe(0);
     expect(await message.locator('strong').textContent()).toBe('bold');
@@ -137,9 +158,26 @@ describe('the local console, in chromium, against the demo stack', () => {
         text: 'hostile',
         blocks: [
           { type: 'header', text: { type: 'plain_text', text: hostile } },
-          { type: 'section', text: { type: 'mrkdwn', text: `*${escaped}* <javascript:window.__xss=1|click me> <https://example.com/ok|a web link>` }, fields: [{ type: 'mrkdwn', text: escaped }] },
+          {
+            type: 'section',
+            text: {
+              type: 'mrkdwn',
+              text: `*${escaped}* <javascript:window.__xss=1|click me> <https://example.com/ok|a web link>`,
+            },
+            fields: [{ type: 'mrkdwn', text: escaped }],
+          },
           { type: 'context', elements: [{ type: 'mrkdwn', text: '```' + escaped + '```' }] },
-          { type: 'actions', elements: [{ type: 'button', action_id: 'x', text: { type: 'plain_text', text: 'Open' }, url: 'javascript:window.__xss=1' }] },
+          {
+            type: 'actions',
+            elements: [
+              {
+                type: 'button',
+                action_id: 'x',
+                text: { type: 'plain_text', text: 'Open' },
+                url: 'javascript:window.__xss=1',
+              },
+            ],
+          },
         ],
       },
       stack.fake!.store.state.directory.bot.userId,
@@ -246,7 +284,10 @@ describe('the local console, in chromium, against the demo stack', () => {
     await openChannel('net-alerts');
     const parent = await messageWith('lab1', /deleted \(undefined\)/);
     await parent.locator('.thread-link').click();
-    await page.locator('#thread-messages article', { hasText: /deleted \(undefined\)/ }).first().waitFor({ timeout: STEP_TIMEOUT_MS });
+    await page
+      .locator('#thread-messages article', { hasText: /deleted \(undefined\)/ })
+      .first()
+      .waitFor({ timeout: STEP_TIMEOUT_MS });
     await screenshot('delete-alerts-thread');
   });
 });

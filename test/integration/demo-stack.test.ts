@@ -10,7 +10,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DemoInterrupted, type DemoStack, startDemoStack } from '../../tools/demo/demo-stack.js';
 import { runCommand } from '../../tools/sandbox/processes.js';
-import { type SandboxHost, listSandboxHosts, startSandboxHost, stopSandboxHost, virsh } from '../../tools/sandbox/sandbox-host.js';
+import {
+  type SandboxHost,
+  listSandboxHosts,
+  startSandboxHost,
+  stopSandboxHost,
+  virsh,
+} from '../../tools/sandbox/sandbox-host.js';
 import { CHANNELS, PEOPLE, policyYaml, startTestFakeSlack } from './helpers/bot-stack.js';
 import type { FakeSlack } from '../../tools/fake-slack/index.js';
 import { freePort } from '../../tools/free-port.js';
@@ -27,7 +33,10 @@ describe('the demo with Slack credentials and a libvirt URI of its own', () => {
   beforeAll(async () => {
     host = await startSandboxHost(HOST);
     // A network the host already has, defined by hand as on any real host.
-    writeFileSync(join(tmpdir(), 'vnetops-dst1-own1.xml'), "<network><name>own1</name><bridge name='ownbr1'/><ip address='10.77.0.1' prefix='24'/></network>");
+    writeFileSync(
+      join(tmpdir(), 'vnetops-dst1-own1.xml'),
+      "<network><name>own1</name><bridge name='ownbr1'/><ip address='10.77.0.1' prefix='24'/></network>",
+    );
     await virsh(host, ['net-define', join(tmpdir(), 'vnetops-dst1-own1.xml')]);
     await virsh(host, ['net-start', 'own1']);
     rmSync(join(tmpdir(), 'vnetops-dst1-own1.xml'));
@@ -75,7 +84,11 @@ describe('the demo with Slack credentials and a libvirt URI of its own', () => {
   });
 
   it('the bot answers over Socket Mode and the worker lists the host behind the URI', async () => {
-    await fake.waitFor(() => fake.calls('apps.connections.open').length > 0, 30_000, 'the bot opening its Socket Mode connection');
+    await fake.waitFor(
+      () => fake.calls('apps.connections.open').length > 0,
+      30_000,
+      'the bot opening its Socket Mode connection',
+    );
     const hosts = await fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'hosts' });
     expect(hosts.status).toBe(200);
     // hosts is answered in the ack, from the worker's heartbeat in the demo's own Redis.
@@ -83,17 +96,29 @@ describe('the demo with Slack credentials and a libvirt URI of its own', () => {
     expect(shown?.text).toMatch(/1 of 1 hosts? up/);
     expect(JSON.stringify(shown?.blocks)).toContain('kvm-own');
     // list goes through the worker to libvirt at the URI.
-    expect((await fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'list' })).status).toBe(200);
-    const list = await fake.waitFor((store) => store.messages(CHANNELS.ops).find((message) => /network.* on 1 host/.test(message.text)), 30_000, 'the list of kvm-own');
+    expect((await fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'list' })).status).toBe(
+      200,
+    );
+    const list = await fake.waitFor(
+      (store) => store.messages(CHANNELS.ops).find((message) => /network.* on 1 host/.test(message.text)),
+      30_000,
+      'the list of kvm-own',
+    );
     expect(JSON.stringify(list.blocks)).toMatch(/kvm-own\s+own1\s+active/);
   });
 
   it('refuses to start on a sandbox host that is running (another demo), and leaves that one alone', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vnetops-demo-twice-test-'));
     try {
-      await expect(startDemoStack({ workDir: dir, run: 'sources', sandboxName: HOST, consolePort: 0, env: { PATH: process.env.PATH, HOME: process.env.HOME } })).rejects.toThrow(
-        `a sandbox host "${HOST}" is running already`,
-      );
+      await expect(
+        startDemoStack({
+          workDir: dir,
+          run: 'sources',
+          sandboxName: HOST,
+          consolePort: 0,
+          env: { PATH: process.env.PATH, HOME: process.env.HOME },
+        }),
+      ).rejects.toThrow(`a sandbox host "${HOST}" is running already`);
       expect(await virsh(host, ['net-list', '--name'])).toContain('own1');
     } finally {
       rmSync(dir, { recursive: true, force: true });
@@ -146,7 +171,9 @@ describe('Ctrl-C while the demo is starting', () => {
       await expect(started).rejects.toBeInstanceOf(DemoInterrupted);
       expect(lines.some((line) => line.startsWith('starting the bot'))).toBe(false);
       expect(await listSandboxHosts()).not.toContainEqual(expect.objectContaining({ name: 'dst2' }));
-      expect(await runCommand('ip', ['netns', 'list'], 5_000).then((result) => result.stdout)).not.toContain('vnetops-dst2');
+      expect(await runCommand('ip', ['netns', 'list'], 5_000).then((result) => result.stdout)).not.toContain(
+        'vnetops-dst2',
+      );
       expect(processesWithEnv('VNETOPS_HOST_ID=dst2')).toEqual([]);
     } finally {
       rmSync(dir, { recursive: true, force: true });

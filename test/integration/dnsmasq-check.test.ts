@@ -7,7 +7,12 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient } from '../../src/libvirt/index.js';
-import { type SandboxHost, execInSandbox, startSandboxHost, stopSandboxHost } from '../../tools/sandbox/sandbox-host.js';
+import {
+  type SandboxHost,
+  execInSandbox,
+  startSandboxHost,
+  stopSandboxHost,
+} from '../../tools/sandbox/sandbox-host.js';
 import { findNetworkDnsmasqs } from '../../workers/monitor/dnsmasq-check.js';
 import { waitUntil } from './helpers/wait.js';
 
@@ -52,7 +57,7 @@ describe('findNetworkDnsmasqs on a sandbox host', () => {
     expect(found.get(NETWORK)).toBe(pid);
   });
 
-  it("leaves it out from another namespace, though /proc shows it there too", async () => {
+  it('leaves it out from another namespace, though /proc shows it there too', async () => {
     const pid = await waitUntil('the dnsmasq pid file', recordedPid, 10_000);
     expect(readFileSync(`/proc/${pid}/comm`, 'utf8').trim()).toBe('dnsmasq');
     const found = await findNetworkDnsmasqs();

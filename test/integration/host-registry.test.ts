@@ -40,7 +40,7 @@ afterAll(async () => {
 });
 
 describe('HostRegistry: when is a host down', () => {
-  it('judges silence by the worker\'s own heartbeat interval when it beats slower than the default allows', async () => {
+  it("judges silence by the worker's own heartbeat interval when it beats slower than the default allows", async () => {
     await registry.publish(record('slow', 40_000, 30_000)); // 3 × 30 s allowed
     await registry.publish(record('old', 40_000)); // a record without the interval: 15 s allowed
     await registry.publish(record('fast', 10_000, 1_000)); // 3 × 1 s is less than the 15 s floor

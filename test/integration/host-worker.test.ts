@@ -9,7 +9,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient } from '../../src/libvirt/index.js';
 import { renderNetworkXml } from '../../src/network/index.js';
 import { type JobName, type JobPayload, type JobProgress, type JobResult } from '../../src/contract/index.js';
-import { HostRegistry, HostUnavailableError, JobClient, type JobOutcome, createRedisConnection } from '../../src/queue/index.js';
+import {
+  HostRegistry,
+  HostUnavailableError,
+  JobClient,
+  type JobOutcome,
+  createRedisConnection,
+} from '../../src/queue/index.js';
 import {
   type SandboxHost,
   attachVethGuest,
@@ -33,12 +39,21 @@ let redis: Redis;
 let registry: HostRegistry;
 let jobs: JobClient;
 
-async function run<N extends JobName>(hostId: string, name: N, payload: Omit<JobPayload<N>, 'requestedBy'>, progress?: JobProgress[]): Promise<JobOutcome<N>> {
+async function run<N extends JobName>(
+  hostId: string,
+  name: N,
+  payload: Omit<JobPayload<N>, 'requestedBy'>,
+  progress?: JobProgress[],
+): Promise<JobOutcome<N>> {
   const { jobId } = await jobs.submit(hostId, name, { requestedBy, ...payload } as JobPayload<N>);
   return jobs.waitForOutcome<N>(hostId, jobId, { timeoutMs: 60_000, onProgress: (p) => progress?.push(p) });
 }
 
-async function ok<N extends JobName>(hostId: string, name: N, payload: Omit<JobPayload<N>, 'requestedBy'>): Promise<JobResult<N>> {
+async function ok<N extends JobName>(
+  hostId: string,
+  name: N,
+  payload: Omit<JobPayload<N>, 'requestedBy'>,
+): Promise<JobResult<N>> {
   const outcome = await run(hostId, name, payload);
   if (!outcome.ok) throw new Error(`${name} on ${hostId} failed: ${JSON.stringify(outcome.failure)}`);
   return outcome.result;
@@ -48,7 +63,10 @@ const interfaces = (host: SandboxHost): Promise<string[]> => interfaceNames(host
 
 beforeAll(async () => {
   [h1, h2] = await Promise.all([startSandboxHost('wk1'), startSandboxHost('wk2')]);
-  [w1, w2] = await Promise.all([WorkerProcess.start(h1, { hostId: 'wk1', prefix }), WorkerProcess.start(h2, { hostId: 'wk2', prefix })]);
+  [w1, w2] = await Promise.all([
+    WorkerProcess.start(h1, { hostId: 'wk1', prefix }),
+    WorkerProcess.start(h2, { hostId: 'wk2', prefix }),
+  ]);
   redis = createRedisConnection({ socketPath: h1.redisSocketPath }, 'client');
   registry = new HostRegistry(redis, prefix, 2000);
   jobs = new JobClient({ redis: { socketPath: h1.redisSocketPath }, connection: redis, prefix, registry });
@@ -75,13 +93,25 @@ describe('host registry', () => {
 describe('create and the read jobs', () => {
   it('plans without changing anything, then creates with the planned subnet and bridge, reporting each step', async () => {
     const plan = await ok('wk1', 'plan', { request: { mode: 'isolated', name: 'lab1' } });
-    expect(plan).toMatchObject({ subnetChosen: true, bridgeChosen: true, spec: { mode: 'isolated', bridge: 'vnbr0', ipv4: { subnet: '10.200.0.0/24' } } });
-    expect(plan.xml).toContain("<bridge name=\"vnbr0\"");
+    expect(plan).toMatchObject({
+      subnetChosen: true,
+      bridgeChosen: true,
+      spec: { mode: 'isolated', bridge: 'vnbr0', ipv4: { subnet: '10.200.0.0/24' } },
+    });
+    expect(plan.xml).toContain('<bridge name="vnbr0"');
     expect((await ok('wk1', 'list', {})).networks).toEqual([]);
 
     const progress: JobProgress[] = [];
-    const created = await run('wk1', 'create', { request: { mode: 'isolated', name: 'lab1', autostart: true, description: 'lab <one> & "two"' } }, progress);
-    expect(created).toMatchObject({ ok: true, result: { name: 'lab1', bridge: 'vnbr0', subnet: '10.200.0.0/24', alreadyDone: false } });
+    const created = await run(
+      'wk1',
+      'create',
+      { request: { mode: 'isolated', name: 'lab1', autostart: true, description: 'lab <one> & "two"' } },
+      progress,
+    );
+    expect(created).toMatchObject({
+      ok: true,
+      result: { name: 'lab1', bridge: 'vnbr0', subnet: '10.200.0.0/24', alreadyDone: false },
+    });
     expect(progress.map((p) => p.step)).toEqual(['check', 'plan', 'define', 'start', 'autostart']);
     expect(await interfaces(h1)).toContain('vnbr0');
     expect(await interfaces(h2)).not.toContain('vnbr0');
@@ -90,14 +120,25 @@ describe('create and the read jobs', () => {
   it('lists per host: the network is on wk1 only', async () => {
     const [list1, list2] = await Promise.all([ok('wk1', 'list', {}), ok('wk2', 'list', {})]);
     expect(list1.networks).toEqual([
-      expect.objectContaining({ name: 'lab1', active: true, persistent: true, autostart: true, mode: 'isolated', bridge: 'vnbr0', subnets: ['10.200.0.0/24'] }),
+      expect.objectContaining({
+        name: 'lab1',
+        active: true,
+        persistent: true,
+        autostart: true,
+        mode: 'isolated',
+        bridge: 'vnbr0',
+        subnets: ['10.200.0.0/24'],
+      }),
     ]);
     expect(list2.networks).toEqual([]);
   });
 
   it('info gives the spec with who asked, the XML and the bridge state', async () => {
     const info = await ok('wk1', 'info', { name: 'lab1', includeXml: true });
-    expect(info.spec).toMatchObject({ mode: 'isolated', metadata: { requestedBy: 'ana', description: 'lab <one> & "two"' } });
+    expect(info.spec).toMatchObject({
+      mode: 'isolated',
+      metadata: { requestedBy: 'ana', description: 'lab <one> & "two"' },
+    });
     expect(info.xml).toContain('lab &lt;one&gt; &amp; "two"');
     expect(info.bridge).toMatchObject({ name: 'vnbr0', stp: true, addresses: ['10.200.0.1/24'], ports: [] });
   });
@@ -123,18 +164,34 @@ describe('create and the read jobs', () => {
     if (!invalid.ok) expect(invalid.failure.message).toContain('network name "Lab 4"');
     const taken = await run('wk1', 'create', { request: { mode: 'isolated', name: 'lab1' } });
     expect(taken).toMatchObject({ ok: false, failure: { code: 'conflict', step: 'check' } });
-    if (!taken.ok) expect(taken.failure.message).toMatch(/a network named "lab1" already exists on host wk1 \(created by job \d+\)/);
+    if (!taken.ok)
+      expect(taken.failure.message).toMatch(/a network named "lab1" already exists on host wk1 \(created by job \d+\)/);
   });
 
   it('resumes its own half-made network instead of making a second one (same job id)', async () => {
     const libvirt = await LibvirtClient.connect(h1.uri);
     try {
       const jobId = `resume-${randomUUID().slice(0, 8)}`;
-      const spec = { mode: 'isolated', name: 'half1', bridge: 'vnhalf1', autostart: false, ipv4: { subnet: '10.201.0.0/24', gateway: '10.201.0.1' }, metadata: { jobId } } as const;
+      const spec = {
+        mode: 'isolated',
+        name: 'half1',
+        bridge: 'vnhalf1',
+        autostart: false,
+        ipv4: { subnet: '10.201.0.0/24', gateway: '10.201.0.1' },
+        metadata: { jobId },
+      } as const;
       await libvirt.defineNetwork(renderNetworkXml(spec)); // as if a worker died right after define
-      const { jobId: submitted } = await jobs.submit('wk1', 'create', { requestedBy, request: { mode: 'isolated', name: 'half1' } }, { jobId });
+      const { jobId: submitted } = await jobs.submit(
+        'wk1',
+        'create',
+        { requestedBy, request: { mode: 'isolated', name: 'half1' } },
+        { jobId },
+      );
       const outcome = await jobs.waitForOutcome<'create'>('wk1', submitted, { timeoutMs: 60_000 });
-      expect(outcome).toMatchObject({ ok: true, result: { name: 'half1', alreadyDone: true, subnet: '10.201.0.0/24' } });
+      expect(outcome).toMatchObject({
+        ok: true,
+        result: { name: 'half1', alreadyDone: true, subnet: '10.201.0.0/24' },
+      });
       expect(await libvirt.isActive('half1')).toBe(true);
       expect((await libvirt.listNetworks()).filter((n) => n.name === 'half1')).toHaveLength(1);
     } finally {
@@ -179,13 +236,29 @@ describe('changing networks', () => {
   });
 
   it('updates the DHCP range and fixed hosts, refusing a range outside the subnet', async () => {
-    expect(await ok('wk1', 'update', { name: 'lab1', change: { kind: 'dhcp-range', range: { start: '10.200.0.100', end: '10.200.0.150' } } })).toMatchObject({
+    expect(
+      await ok('wk1', 'update', {
+        name: 'lab1',
+        change: { kind: 'dhcp-range', range: { start: '10.200.0.100', end: '10.200.0.150' } },
+      }),
+    ).toMatchObject({
       applied: 'DHCP range 10.200.0.100-10.200.0.150',
     });
-    await ok('wk1', 'update', { name: 'lab1', change: { kind: 'dhcp-host-add', host: { mac: '52:54:00:AA:00:01', name: 'db1', ip: '10.200.0.20' } } });
+    await ok('wk1', 'update', {
+      name: 'lab1',
+      change: { kind: 'dhcp-host-add', host: { mac: '52:54:00:AA:00:01', name: 'db1', ip: '10.200.0.20' } },
+    });
     const info = await ok('wk1', 'info', { name: 'lab1' });
-    expect(info.spec).toMatchObject({ ipv4: { dhcp: { start: '10.200.0.100', end: '10.200.0.150' }, dhcpHosts: [{ mac: '52:54:00:aa:00:01', name: 'db1', ip: '10.200.0.20' }] } });
-    const outside = await run('wk1', 'update', { name: 'lab1', change: { kind: 'dhcp-range', range: { start: '10.200.1.10', end: '10.200.1.20' } } });
+    expect(info.spec).toMatchObject({
+      ipv4: {
+        dhcp: { start: '10.200.0.100', end: '10.200.0.150' },
+        dhcpHosts: [{ mac: '52:54:00:aa:00:01', name: 'db1', ip: '10.200.0.20' }],
+      },
+    });
+    const outside = await run('wk1', 'update', {
+      name: 'lab1',
+      change: { kind: 'dhcp-range', range: { start: '10.200.1.10', end: '10.200.1.20' } },
+    });
     expect(outside).toMatchObject({ ok: false, failure: { code: 'invalid-request' } });
     await ok('wk1', 'update', { name: 'lab1', change: { kind: 'dhcp-host-remove', mac: '52:54:00:aa:00:01' } });
     expect((await ok('wk1', 'info', { name: 'lab1' })).spec).not.toHaveProperty('ipv4.dhcpHosts');
@@ -198,13 +271,26 @@ describe('guests on a network', () => {
     try {
       await requestDhcpLease(guest, { hostname: 'guest1' });
       const bridges = await ok('wk1', 'bridges', { name: 'lab1' });
-      expect(bridges.bridges).toEqual([expect.objectContaining({ name: 'vnbr0', networks: ['lab1'], ports: [expect.objectContaining({ name: 'vg-g1', state: 'forwarding' })] })]);
+      expect(bridges.bridges).toEqual([
+        expect.objectContaining({
+          name: 'vnbr0',
+          networks: ['lab1'],
+          ports: [expect.objectContaining({ name: 'vg-g1', state: 'forwarding' })],
+        }),
+      ]);
       let leases: JobResult<'leases'>['leases'] = [];
-      for (let i = 0; i < 100 && leases.length === 0; i++) leases = (await ok('wk1', 'leases', { name: 'lab1' })).leases;
+      for (let i = 0; i < 100 && leases.length === 0; i++)
+        leases = (await ok('wk1', 'leases', { name: 'lab1' })).leases;
       expect(leases).toEqual([expect.objectContaining({ mac: '52:54:00:10:00:01', hostname: 'guest1' })]);
 
       const refused = await run('wk1', 'delete', { name: 'lab1' });
-      expect(refused).toMatchObject({ ok: false, failure: { code: 'in-use', message: expect.stringContaining('1 port attached: vg-g1 (no VM known)') as unknown } });
+      expect(refused).toMatchObject({
+        ok: false,
+        failure: {
+          code: 'in-use',
+          message: expect.stringContaining('1 port attached: vg-g1 (no VM known)') as unknown,
+        },
+      });
       expect(await interfaces(h1)).toContain('vnbr0');
     } finally {
       await detachVethGuest(guest);
@@ -233,7 +319,12 @@ describe('worker configuration', () => {
   it('refuses to start with a bad config, naming every wrong setting and its variable', async () => {
     const { spawnSync } = await import('node:child_process');
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'workers/host-worker.ts'], {
-      env: { PATH: process.env.PATH, VNETOPS_HOST_ID: 'Bad Host', VNETOPS_WORKER_CONCURRENCY: '0', VNETOPS_REDIS_URL: 'http://x' },
+      env: {
+        PATH: process.env.PATH,
+        VNETOPS_HOST_ID: 'Bad Host',
+        VNETOPS_WORKER_CONCURRENCY: '0',
+        VNETOPS_REDIS_URL: 'http://x',
+      },
       encoding: 'utf8',
       timeout: 30_000,
     });
@@ -243,4 +334,3 @@ describe('worker configuration', () => {
     expect(result.stderr).toContain('redis.url (env VNETOPS_REDIS_URL)');
   });
 });
-

@@ -30,7 +30,9 @@ let client: LibvirtClient;
 const inHost = (file: string, args: string[]): Promise<string> => runInSandbox(host, file, args);
 
 async function addressesOf(device: string): Promise<string[]> {
-  const [link] = JSON.parse(await inHost('ip', ['-j', 'addr', 'show', 'dev', device])) as { addr_info: { local: string; prefixlen: number }[] }[];
+  const [link] = JSON.parse(await inHost('ip', ['-j', 'addr', 'show', 'dev', device])) as {
+    addr_info: { local: string; prefixlen: number }[];
+  }[];
   return (link?.addr_info ?? []).map((a) => `${a.local}/${a.prefixlen}`);
 }
 
@@ -62,7 +64,9 @@ describe('opening a connection', () => {
   it('opens test:///default through the same daemon (in-memory test driver)', async () => {
     const test = await LibvirtClient.connect(`test:///default?socket=${host.socketPath}`);
     try {
-      expect(await test.listNetworks()).toEqual([expect.objectContaining({ name: 'default', active: true, persistent: true })]);
+      expect(await test.listNetworks()).toEqual([
+        expect.objectContaining({ name: 'default', active: true, persistent: true }),
+      ]);
       const [domain] = await test.listDomains();
       expect(domain).toMatchObject({ name: 'test', id: 1 });
       expect(await test.getDomainXml(domain!)).toContain('<name>test</name>');
@@ -72,9 +76,14 @@ describe('opening a connection', () => {
   });
 
   it('fails clearly when nothing listens on the socket', async () => {
-    const failure = await LibvirtClient.connect(`qemu:///system?socket=${host.dir}/no-such-sock`).catch((e: unknown) => e);
+    const failure = await LibvirtClient.connect(`qemu:///system?socket=${host.dir}/no-such-sock`).catch(
+      (e: unknown) => e,
+    );
     expect(failure).toBeInstanceOf(LibvirtConnectionError);
-    expect(failure).toMatchObject({ reason: 'connect-failed', message: expect.stringContaining('no-such-sock') as unknown });
+    expect(failure).toMatchObject({
+      reason: 'connect-failed',
+      message: expect.stringContaining('no-such-sock') as unknown,
+    });
   });
 });
 
@@ -122,7 +131,9 @@ describe('the four seed modes, defined and started through the client', () => {
     await inHost('ip', ['link', 'set', 'vnhostbr0', 'up']);
     try {
       const before = await bridges();
-      const net = await client.defineNetwork(`<network><name>lan1</name><forward mode='bridge'/><bridge name='vnhostbr0'/></network>`);
+      const net = await client.defineNetwork(
+        `<network><name>lan1</name><forward mode='bridge'/><bridge name='vnhostbr0'/></network>`,
+      );
       await client.startNetwork(net);
       expect(await client.isActive(net)).toBe(true);
       expect(await bridges()).toEqual(before);
@@ -138,8 +149,12 @@ describe('the four seed modes, defined and started through the client', () => {
 
 describe('network API', () => {
   it('lists with state, toggles autostart, and reads live and inactive XML', async () => {
-    const persistent = await client.defineNetwork(`<network><name>api1</name><bridge name='vnapi1'/><ip address='10.62.1.1' prefix='24'/></network>`);
-    const transient = await client.createTransientNetwork(`<network><name>api2</name><bridge name='vnapi2'/><ip address='10.62.2.1' prefix='24'/></network>`);
+    const persistent = await client.defineNetwork(
+      `<network><name>api1</name><bridge name='vnapi1'/><ip address='10.62.1.1' prefix='24'/></network>`,
+    );
+    const transient = await client.createTransientNetwork(
+      `<network><name>api2</name><bridge name='vnapi2'/><ip address='10.62.2.1' prefix='24'/></network>`,
+    );
     try {
       expect(await client.listNetworks()).toEqual([
         { ...persistent, active: false, persistent: true, autostart: false },
@@ -197,7 +212,13 @@ describe('network API', () => {
       });
       expect(leases).toHaveLength(1);
       const [lease] = leases;
-      expect(lease).toMatchObject({ iface: 'vnlease1', type: 'ipv4', mac: '52:54:00:62:05:01', prefix: 24, hostname: 'guest-one' });
+      expect(lease).toMatchObject({
+        iface: 'vnlease1',
+        type: 'ipv4',
+        mac: '52:54:00:62:05:01',
+        prefix: 24,
+        hostname: 'guest-one',
+      });
       expect(lease!.ipAddress).toMatch(/^10\.62\.5\.1[0-2]\d$/);
       expect(lease!.expiryTime).toBeGreaterThan(Date.now() / 1000);
       expect(await client.getDhcpLeases(net, '52:54:00:62:05:01')).toEqual(leases);
@@ -212,7 +233,11 @@ describe('network API', () => {
   it('reports libvirt errors with their code and predicates, and stays usable', async () => {
     const missing = await client.lookupNetwork('nope').catch((e: unknown) => e);
     expect(missing).toBeInstanceOf(LibvirtError);
-    expect(missing).toMatchObject({ code: 43, domain: 19, message: "Network not found: no network with matching name 'nope'" });
+    expect(missing).toMatchObject({
+      code: 43,
+      domain: 19,
+      message: "Network not found: no network with matching name 'nope'",
+    });
     expect((missing as LibvirtError).isNotFound()).toBe(true);
 
     const xml = `<network><name>err1</name><bridge name='vnerr1'/><ip address='10.62.4.1' prefix='24'/></network>`;
@@ -222,7 +247,9 @@ describe('network API', () => {
       const again = (await client.startNetwork(net).catch((e: unknown) => e)) as LibvirtError;
       expect(again.isInvalidOperation()).toBe(true);
       expect(again.message).toBe('Requested operation is not valid: network is already active');
-      const clash = (await client.defineNetwork(xml.replace("'vnerr1'", "'vnerr2'")).catch((e: unknown) => e)) as LibvirtError;
+      const clash = (await client
+        .defineNetwork(xml.replace("'vnerr1'", "'vnerr2'"))
+        .catch((e: unknown) => e)) as LibvirtError;
       expect(clash.isAlreadyExists()).toBe(true);
       const badXml = (await client.defineNetwork('<network><name>x').catch((e: unknown) => e)) as LibvirtError;
       expect(badXml).toBeInstanceOf(LibvirtError);
@@ -243,14 +270,20 @@ describe('network lifecycle events', () => {
     try {
       const xmlFile = `${host.dir}/ev1.xml`;
       const { writeFileSync } = await import('node:fs');
-      writeFileSync(xmlFile, `<network><name>ev1</name><bridge name='vnev1'/><ip address='10.63.1.1' prefix='24'/></network>`);
+      writeFileSync(
+        xmlFile,
+        `<network><name>ev1</name><bridge name='vnev1'/><ip address='10.63.1.1' prefix='24'/></network>`,
+      );
       await virsh(host, ['net-define', xmlFile]);
       await virsh(host, ['net-start', 'ev1']);
       await virsh(host, ['net-destroy', 'ev1']);
       await virsh(host, ['net-undefine', 'ev1']);
       const seen = await events.waitFor(4);
       expect(seen.map((e) => [e.kind, e.network.name])).toEqual([
-        ['defined', 'ev1'], ['started', 'ev1'], ['stopped', 'ev1'], ['undefined', 'ev1'],
+        ['defined', 'ev1'],
+        ['started', 'ev1'],
+        ['stopped', 'ev1'],
+        ['undefined', 'ev1'],
       ]);
       expect(new Set(seen.map((e) => e.network.uuid)).size).toBe(1);
     } finally {

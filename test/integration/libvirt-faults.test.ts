@@ -5,7 +5,13 @@
 import { writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LibvirtClient, type LibvirtConnectionError, type NetworkLifecycleEvent } from '../../src/libvirt/index.js';
-import { type SandboxHost, restartLibvirtd, startSandboxHost, stopSandboxHost, virsh } from '../../tools/sandbox/sandbox-host.js';
+import {
+  type SandboxHost,
+  restartLibvirtd,
+  startSandboxHost,
+  stopSandboxHost,
+  virsh,
+} from '../../tools/sandbox/sandbox-host.js';
 import { EventCollector, nextEvent } from './helpers/wait.js';
 
 let host: SandboxHost;
@@ -28,7 +34,10 @@ afterAll(async () => {
 
 describe('libvirtd restarted under the client', () => {
   it('fails the pending call, reconnects on its own, and events flow again', async () => {
-    const client = await LibvirtClient.connect(host.uri, { keepalive: { intervalMs: 1000, count: 3 }, reconnect: { initialDelayMs: 100, maxDelayMs: 1000 } });
+    const client = await LibvirtClient.connect(host.uri, {
+      keepalive: { intervalMs: 1000, count: 3 },
+      reconnect: { initialDelayMs: 100, maxDelayMs: 1000 },
+    });
     try {
       await client.watchNetworkEvents();
       const events = new EventCollector<NetworkLifecycleEvent>();
@@ -42,7 +51,10 @@ describe('libvirtd restarted under the client', () => {
       process.kill(host.libvirtdPid, 'SIGKILL');
       const [error] = await disconnected;
       expect(error.reason).toBe('closed');
-      expect(await pending).toMatchObject({ name: 'LibvirtConnectionError', message: expect.stringMatching(/^CONNECT_GET_HOSTNAME failed: /) as unknown });
+      expect(await pending).toMatchObject({
+        name: 'LibvirtConnectionError',
+        message: expect.stringMatching(/^CONNECT_GET_HOSTNAME failed: /) as unknown,
+      });
       await expect(client.getHostname()).rejects.toMatchObject({ reason: 'not-connected' });
 
       host = await restartLibvirtd(host);
@@ -54,7 +66,10 @@ describe('libvirtd restarted under the client', () => {
       writeFileSync(xmlFile, `<network><name>flt1</name><bridge name='vnflt1'/></network>`);
       await virsh(host, ['net-define', xmlFile]);
       await virsh(host, ['net-undefine', 'flt1']);
-      expect((await events.waitFor(2)).map((e) => `${e.kind} ${e.network.name}`)).toEqual(['defined flt1', 'undefined flt1']);
+      expect((await events.waitFor(2)).map((e) => `${e.kind} ${e.network.name}`)).toEqual([
+        'defined flt1',
+        'undefined flt1',
+      ]);
     } finally {
       await client.close();
     }
@@ -63,7 +78,10 @@ describe('libvirtd restarted under the client', () => {
 
 describe('libvirtd frozen past the keepalive window', () => {
   it('declares the connection dead, then reconnects once the daemon thaws', async () => {
-    const client = await LibvirtClient.connect(host.uri, { keepalive: { intervalMs: 500, count: 3 }, reconnect: { initialDelayMs: 100, maxDelayMs: 500 } });
+    const client = await LibvirtClient.connect(host.uri, {
+      keepalive: { intervalMs: 500, count: 3 },
+      reconnect: { initialDelayMs: 100, maxDelayMs: 500 },
+    });
     try {
       const disconnected = nextEvent<[LibvirtConnectionError]>(client, 'disconnected');
       const startedAt = Date.now();

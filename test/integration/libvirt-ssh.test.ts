@@ -53,11 +53,17 @@ describe('qemu+ssh through OpenSSH and nc', () => {
     try {
       expect(await client.getLibVersion()).toBeGreaterThanOrEqual(9_000_000);
       // Several calls in flight at once over the one ssh channel, each answered to its own caller.
-      const [hostname, networks, version] = await Promise.all([client.getHostname(), client.listNetworks(), client.getLibVersion()]);
+      const [hostname, networks, version] = await Promise.all([
+        client.getHostname(),
+        client.listNetworks(),
+        client.getLibVersion(),
+      ]);
       expect(hostname).toMatch(/\S/);
       expect(networks).toEqual([]);
       expect(version).toBeGreaterThanOrEqual(9_000_000);
-      const network = await client.defineNetwork(`<network><name>overssh</name><bridge name='vnssh0'/><ip address='10.125.0.1' prefix='24'/></network>`);
+      const network = await client.defineNetwork(
+        `<network><name>overssh</name><bridge name='vnssh0'/><ip address='10.125.0.1' prefix='24'/></network>`,
+      );
       expect(network.name).toBe('overssh');
       expect(await virsh(host, ['net-list', '--all', '--name'])).toContain('overssh');
       await client.undefineNetwork(network);
@@ -82,7 +88,9 @@ describe('qemu+ssh through OpenSSH and nc', () => {
   it('a far side that cannot reach libvirt fails with what nc said there', async () => {
     const failure = await connectFailure(sshUri({ socket: `${host.dir}/no-such-sock` }));
     expect(failure).toBeInstanceOf(LibvirtConnectionError);
-    expect(String((failure as Error).message)).toMatch(/ssh exited \(code 1\): nc: .*no-such-sock: No such file or directory/);
+    expect(String((failure as Error).message)).toMatch(
+      /ssh exited \(code 1\): nc: .*no-such-sock: No such file or directory/,
+    );
   });
 
   it('fails at once when ssh has exited but something it left behind still holds its stderr (ControlPersist)', async () => {
@@ -90,7 +98,9 @@ describe('qemu+ssh through OpenSSH and nc', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vnetops-ssh-wrapper-'));
     const pidFile = join(dir, 'lingering.pid');
     const wrapper = join(dir, 'ssh');
-    writeFileSync(wrapper, `#!/bin/sh\nsleep 60 </dev/null >/dev/null &\necho $! > '${pidFile}'\nexec ssh "$@"\n`, { mode: 0o755 });
+    writeFileSync(wrapper, `#!/bin/sh\nsleep 60 </dev/null >/dev/null &\necho $! > '${pidFile}'\nexec ssh "$@"\n`, {
+      mode: 0o755,
+    });
     try {
       const started = performance.now();
       const failure = await connectFailure(sshUri({ keyfile: sshd.strangerKeyFile, command: wrapper }));

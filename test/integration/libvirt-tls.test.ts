@@ -7,7 +7,12 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type SandboxHost, execInSandbox, startSandboxHost, stopSandboxHost } from '../../tools/sandbox/sandbox-host.js';
+import {
+  type SandboxHost,
+  execInSandbox,
+  startSandboxHost,
+  stopSandboxHost,
+} from '../../tools/sandbox/sandbox-host.js';
 import { type TestPki, makeTestPki } from './helpers/pki.js';
 
 const TSX = resolve('node_modules/.bin/tsx');
@@ -23,7 +28,17 @@ function writeClientPki(dir: string, caPem: string): void {
   writeFileSync(join(dir, 'clientkey.pem'), pki.clientKeyPem, { mode: 0o600 });
 }
 
-async function probe(uri: string, pkiDir: string): Promise<{ ok: boolean; error?: string; hostname?: string; libVersion?: number; networks?: unknown[]; pipelinedReplies?: number }> {
+async function probe(
+  uri: string,
+  pkiDir: string,
+): Promise<{
+  ok: boolean;
+  error?: string;
+  hostname?: string;
+  libVersion?: number;
+  networks?: unknown[];
+  pipelinedReplies?: number;
+}> {
   const result = await execInSandbox(host, TSX, [PROBE, uri, pkiDir], { timeoutMs: 60_000 });
   const line = result.stdout.trim().split('\n').at(-1) ?? '';
   try {
@@ -35,7 +50,9 @@ async function probe(uri: string, pkiDir: string): Promise<{ ok: boolean; error?
 
 beforeAll(async () => {
   pki = await makeTestPki();
-  host = await startSandboxHost('lvtls', { tls: { caCertPem: pki.caCertPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem } });
+  host = await startSandboxHost('lvtls', {
+    tls: { caCertPem: pki.caCertPem, serverCertPem: pki.serverCertPem, serverKeyPem: pki.serverKeyPem },
+  });
   clientPkiDir = mkdtempSync(join(tmpdir(), 'vnetops-client-pki-'));
   writeClientPki(clientPkiDir, pki.caCertPem);
 });
@@ -46,7 +63,7 @@ afterAll(async () => {
 });
 
 describe('qemu+tls transport', () => {
-  it('connects over TLS, passes libvirtd\'s verdict byte, and makes calls, pipelined too', async () => {
+  it("connects over TLS, passes libvirtd's verdict byte, and makes calls, pipelined too", async () => {
     const result = await probe('qemu+tls://localhost/system', clientPkiDir);
     expect(result.error).toBeUndefined();
     expect(result).toMatchObject({ ok: true, networks: [], pipelinedReplies: 16 });
@@ -60,7 +77,9 @@ describe('qemu+tls transport', () => {
       writeClientPki(otherDir, otherPki.caCertPem);
       const result = await probe('qemu+tls://localhost/system', otherDir);
       expect(result.ok).toBe(false);
-      expect(result.error).toMatch(/LibvirtConnectionError: could not connect to libvirtd at localhost:16514 \(TLS\): .*(self.signed|unable to verify|certificate)/i);
+      expect(result.error).toMatch(
+        /LibvirtConnectionError: could not connect to libvirtd at localhost:16514 \(TLS\): .*(self.signed|unable to verify|certificate)/i,
+      );
     } finally {
       rmSync(otherDir, { recursive: true, force: true });
     }

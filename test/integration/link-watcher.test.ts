@@ -32,7 +32,10 @@ const silent = pino({ level: 'silent' });
 /** A logger at warn level whose lines (JSON) are kept in `lines`. */
 function capturedLog(): { log: Logger; lines: string[] } {
   const lines: string[] = [];
-  const log = pino({ level: 'warn' }, new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) }));
+  const log = pino(
+    { level: 'warn' },
+    new Writable({ write: (chunk: Buffer, _encoding, done) => (lines.push(chunk.toString()), done()) }),
+  );
   return { log, lines };
 }
 const watchers: LinkWatcher[] = [];
@@ -77,7 +80,8 @@ describe('LinkWatcher in a sandbox host', () => {
   }
 
   /** The monitors run inside the sandbox host's namespace, as they would in a worker on that host. */
-  const inSandbox: MonitorSpawner = (file, args) => spawn('ip', ['netns', 'exec', host.netns, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const inSandbox: MonitorSpawner = (file, args) =>
+    spawn('ip', ['netns', 'exec', host.netns, file, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
 
   /** Does `action` and expects one settled `change` for it. */
   async function expectChange(watcher: LinkWatcher, action: () => Promise<void>): Promise<void> {
@@ -143,7 +147,8 @@ describe('LinkWatcher in a sandbox host', () => {
     await quiet(links);
     const changes = countChanges(links);
     // Four commands (several netlink messages each) well inside one settle time.
-    for (const address of ['10.78.0.1/24', '10.78.1.1/24', '10.78.2.1/24', '10.78.3.1/24']) await inHost('ip', 'addr', 'add', address, 'dev', BRIDGE);
+    for (const address of ['10.78.0.1/24', '10.78.1.1/24', '10.78.2.1/24', '10.78.3.1/24'])
+      await inHost('ip', 'addr', 'add', address, 'dev', BRIDGE);
     await waitUntil('the change of the burst', () => changes.count > 0, 5000);
     await quiet(links);
     expect(changes.count).toBe(1);
@@ -171,7 +176,11 @@ describe('LinkWatcher in a sandbox host', () => {
     const change = nextEvent(links, 'change', 5000);
     process.kill(victim, 'SIGKILL');
     await expect(change).resolves.toEqual([]);
-    const restarted = await waitUntil('the monitor started again', () => (links.pids.length === 2 ? links.pids : undefined), 5000);
+    const restarted = await waitUntil(
+      'the monitor started again',
+      () => (links.pids.length === 2 ? links.pids : undefined),
+      5000,
+    );
     expect(restarted).toContain(survivor);
     expect(restarted).not.toContain(victim);
     // And it watches: a change made now is still seen.
@@ -188,7 +197,14 @@ describe('LinkWatcher with stand-in programs', () => {
 
   it('waits for the settle time after the last line, not the first', async () => {
     // Ten lines 20 ms apart: 200 ms of traffic, settle 60 ms.
-    const links = watcher({ log: silent, settleMs: 60, listenTimeoutMs: 0, spawn: program('let n = 0; const t = setInterval(() => { console.log("x"); if (++n === 10) clearInterval(t); }, 20); setInterval(() => {}, 1000);') });
+    const links = watcher({
+      log: silent,
+      settleMs: 60,
+      listenTimeoutMs: 0,
+      spawn: program(
+        'let n = 0; const t = setInterval(() => { console.log("x"); if (++n === 10) clearInterval(t); }, 20); setInterval(() => {}, 1000);',
+      ),
+    });
     const changes = countChanges(links);
     const started = Date.now();
     await links.start();
@@ -214,7 +230,9 @@ describe('LinkWatcher with stand-in programs', () => {
     expect(gaps[1]).toBeGreaterThanOrEqual(75);
     expect(gaps[2]).toBeGreaterThanOrEqual(155);
     expect(gaps[3]).toBeGreaterThanOrEqual(155);
-    const ended = lines.map((line) => JSON.parse(line) as { msg: string; program: string; code: number }).filter((entry) => entry.msg === 'link monitor ended; starting it again');
+    const ended = lines
+      .map((line) => JSON.parse(line) as { msg: string; program: string; code: number })
+      .filter((entry) => entry.msg === 'link monitor ended; starting it again');
     expect(ended.filter((entry) => entry.program === 'ip').length).toBeGreaterThanOrEqual(4);
     expect(ended.find((entry) => entry.program === 'ip')).toMatchObject({ code: 3 });
   });
@@ -252,7 +270,11 @@ describe('LinkWatcher with stand-in programs', () => {
     await links.start();
     const pids = links.pids;
     // Both say "ready" on stderr once their SIGTERM handler is in place.
-    await waitUntil('both stand-ins ready', () => said.filter((line) => line.includes('"stderr":"ready"')).length === 2, 5000);
+    await waitUntil(
+      'both stand-ins ready',
+      () => said.filter((line) => line.includes('"stderr":"ready"')).length === 2,
+      5000,
+    );
     const stopping = Date.now();
     await links.stop();
     expect(Date.now() - stopping).toBeGreaterThanOrEqual(250);

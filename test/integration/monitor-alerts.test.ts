@@ -32,7 +32,10 @@ const HOST = 'ma1';
 const COALESCE_MS = 300;
 const prefix = newPrefix('mal');
 // Slack allows about one message a second per channel with short bursts; the fake enforces a limit like it.
-const RATE_LIMITS = { 'chat.postMessage': { ratePerSecond: 4, burst: 4, perChannel: true }, 'chat.update': { ratePerSecond: 10, burst: 10 } };
+const RATE_LIMITS = {
+  'chat.postMessage': { ratePerSecond: 4, burst: 4, perChannel: true },
+  'chat.update': { ratePerSecond: 10, burst: 10 },
+};
 const ROUTES = `  routes:\n    - { channel: ${CHANNELS.labAlerts}, networks: ["lab*"] }\n`;
 let host: SandboxHost;
 let worker: WorkerProcess | undefined;
@@ -42,7 +45,11 @@ let writerConnection: ReturnType<typeof createRedisConnection>;
 let xmlDir: string;
 
 async function startStack(): Promise<BotStack> {
-  return startBotStack(host, { prefix, rateLimits: RATE_LIMITS, alerts: { channel: CHANNELS.alerts, coalesceMs: COALESCE_MS, burstNetworks: 5, routesYaml: ROUTES } });
+  return startBotStack(host, {
+    prefix,
+    rateLimits: RATE_LIMITS,
+    alerts: { channel: CHANNELS.alerts, coalesceMs: COALESCE_MS, burstNetworks: 5, routesYaml: ROUTES },
+  });
 }
 
 let sequence = 0;
@@ -53,16 +60,30 @@ function injected(fields: Partial<MonitorEvent> & Pick<MonitorEvent, 'kind' | 'n
 
 async function defineByHand(name: string, bridge: string, third: number): Promise<void> {
   const file = join(xmlDir, `${name}.xml`);
-  writeFileSync(file, `<network><name>${name}</name><bridge name='${bridge}' stp='off'/><ip address='10.220.${third}.1' prefix='24'><dhcp><range start='10.220.${third}.10' end='10.220.${third}.99'/></dhcp></ip></network>`);
+  writeFileSync(
+    file,
+    `<network><name>${name}</name><bridge name='${bridge}' stp='off'/><ip address='10.220.${third}.1' prefix='24'><dhcp><range start='10.220.${third}.10' end='10.220.${third}.99'/></dhcp></ip></network>`,
+  );
   await virsh(host, ['net-define', file]);
 }
 
 /** Alerts about `network` in `channel` (latest versions). */
-const alertsAbout = (channel: string, network: string): SeenAlert[] => alertsIn(stack.fake, channel).filter((a) => a.network === network);
+const alertsAbout = (channel: string, network: string): SeenAlert[] =>
+  alertsIn(stack.fake, channel).filter((a) => a.network === network);
 
 /** Waits until an alert about `network` in `channel` matches. */
-async function waitForAlert(channel: string, network: string, matches: (alert: SeenAlert) => boolean, what: string, timeoutMs = 10_000): Promise<SeenAlert> {
-  return stack.fake.waitFor(() => alertsAbout(channel, network).find(matches), timeoutMs, `${what} (seen: ${JSON.stringify(alertsAbout(channel, network).map((a) => a.line))})`);
+async function waitForAlert(
+  channel: string,
+  network: string,
+  matches: (alert: SeenAlert) => boolean,
+  what: string,
+  timeoutMs = 10_000,
+): Promise<SeenAlert> {
+  return stack.fake.waitFor(
+    () => alertsAbout(channel, network).find(matches),
+    timeoutMs,
+    `${what} (seen: ${JSON.stringify(alertsAbout(channel, network).map((a) => a.line))})`,
+  );
 }
 
 beforeAll(async () => {
@@ -95,7 +116,7 @@ describe('changes on a real host become channel alerts', () => {
     expect(alertsAbout(CHANNELS.alerts, 'hand1').map((a) => a.change)).toEqual(['defined', 'started']);
   });
 
-  it("attributes a /vnet stop and start to the job and the person, in the same thread", async () => {
+  it('attributes a /vnet stop and start to the job and the person, in the same thread', async () => {
     const parentTs = threadParentOf(stack.fake, CHANNELS.alerts, 'hand1')?.ts;
     const ack = await stack.fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'stop hand1' });
     expect(ack.status).toBe(200);
@@ -103,26 +124,53 @@ describe('changes on a real host become channel alerts', () => {
     expect(stopped.line).toContain(`by <@${PEOPLE.operator}> via job`);
     expect(stopped.line).not.toContain('outside vnetops');
     await stack.fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'start hand1' });
-    await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change === 'started' && a.line.includes('via job'), 'started-by-job alert');
+    await waitForAlert(
+      CHANNELS.alerts,
+      'hand1',
+      (a) => a.change === 'started' && a.line.includes('via job'),
+      'started-by-job alert',
+    );
     // Still one thread for the network; its parent shows the latest change.
     expect(threadParentOf(stack.fake, CHANNELS.alerts, 'hand1')?.ts).toBe(parentTs);
-    await stack.fake.waitFor(() => threadParentOf(stack.fake, CHANNELS.alerts, 'hand1')?.text.includes('started') || undefined, 5000, 'parent updated');
+    await stack.fake.waitFor(
+      () => threadParentOf(stack.fake, CHANNELS.alerts, 'hand1')?.text.includes('started') || undefined,
+      5000,
+      'parent updated',
+    );
     // Stopping a network takes its bridge down and strips its address: part of the stop, not news of its own.
     expect(alertsAbout(CHANNELS.alerts, 'hand1').filter((a) => /set down|removed|detached/.test(a.change))).toEqual([]);
   });
 
   it('shows net-destroy by hand as outside vnetops', async () => {
     await virsh(host, ['net-destroy', 'hand1']);
-    await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change === 'stopped' && a.line.includes('outside vnetops'), 'outside stop');
+    await waitForAlert(
+      CHANNELS.alerts,
+      'hand1',
+      (a) => a.change === 'stopped' && a.line.includes('outside vnetops'),
+      'outside stop',
+    );
     await virsh(host, ['net-start', 'hand1']);
-    await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change === 'started' && a.line.includes('outside vnetops') && alertsAbout(CHANNELS.alerts, 'hand1').length >= 6, 'outside start again');
+    await waitForAlert(
+      CHANNELS.alerts,
+      'hand1',
+      (a) =>
+        a.change === 'started' &&
+        a.line.includes('outside vnetops') &&
+        alertsAbout(CHANNELS.alerts, 'hand1').length >= 6,
+      'outside start again',
+    );
   });
 
   it('shows a guest port attached and detached, and the bridge set down and up, naming the bridge', async () => {
     const guest = await attachVethGuest(host, 'vnbr60', 'p1', { waitForwarding: false });
     await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change === 'port vg-p1 attached to vnbr60', 'port attached');
     await detachVethGuest(guest);
-    await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change === 'port vg-p1 detached from vnbr60', 'port detached');
+    await waitForAlert(
+      CHANNELS.alerts,
+      'hand1',
+      (a) => a.change === 'port vg-p1 detached from vnbr60',
+      'port detached',
+    );
     await execInSandbox(host, 'ip', ['link', 'set', 'vnbr60', 'down']);
     await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change === 'bridge vnbr60 set down', 'bridge down');
     await execInSandbox(host, 'ip', ['link', 'set', 'vnbr60', 'up']);
@@ -132,7 +180,12 @@ describe('changes on a real host become channel alerts', () => {
   it("alerts when a network's dnsmasq is killed", async () => {
     const pid = dnsmasqPidFromFile(host, 'hand1');
     process.kill(pid, 'SIGKILL');
-    const died = await waitForAlert(CHANNELS.alerts, 'hand1', (a) => a.change.startsWith('dnsmasq died'), 'dnsmasq alert');
+    const died = await waitForAlert(
+      CHANNELS.alerts,
+      'hand1',
+      (a) => a.change.startsWith('dnsmasq died'),
+      'dnsmasq alert',
+    );
     expect(died.line).toContain(String(pid));
     await virsh(host, ['net-destroy', 'hand1']);
     await virsh(host, ['net-start', 'hand1']);
@@ -151,7 +204,10 @@ describe('changes on a real host become channel alerts', () => {
     const blind = await waitForAlert(
       CHANNELS.alerts,
       'hand1',
-      (a) => a.change === 'stopped' && a.line.includes('could not see') && alertsAbout(CHANNELS.alerts, 'hand1').length > before,
+      (a) =>
+        a.change === 'stopped' &&
+        a.line.includes('could not see') &&
+        alertsAbout(CHANNELS.alerts, 'hand1').length > before,
       'changed-while-disconnected alert',
       15_000,
     );
@@ -162,14 +218,20 @@ describe('changes on a real host become channel alerts', () => {
     const client = await LibvirtClient.connect(host.uri);
     try {
       // Each step for all 50 at once (pipelined calls), as a script looping over virsh in parallel would.
-      const nets = await Promise.all(Array.from({ length: 50 }, (_, i) => client.defineNetwork(`<network><name>burst${i}</name><bridge name='vnburst${i}'/></network>`)));
+      const nets = await Promise.all(
+        Array.from({ length: 50 }, (_, i) =>
+          client.defineNetwork(`<network><name>burst${i}</name><bridge name='vnburst${i}'/></network>`),
+        ),
+      );
       await Promise.all(nets.map((net) => client.startNetwork(net)));
       await Promise.all(nets.map((net) => client.destroyNetwork(net)));
       await Promise.all(nets.map((net) => client.undefineNetwork(net)));
     } finally {
       await client.close();
     }
-    const expected = Array.from({ length: 50 }, (_, i) => ['defined', 'started', 'stopped', 'deleted (undefined)'].map((change) => `burst${i} ${change}`)).flat();
+    const expected = Array.from({ length: 50 }, (_, i) =>
+      ['defined', 'started', 'stopped', 'deleted (undefined)'].map((change) => `burst${i} ${change}`),
+    ).flat();
     const seen = await stack.fake.waitFor(
       () => {
         const lines = alertsIn(stack.fake, CHANNELS.alerts)
@@ -182,14 +244,19 @@ describe('changes on a real host become channel alerts', () => {
     );
     expect(seen.sort()).toEqual([...expected].sort());
     // Mostly digests, not 50 threads; the fake's rate limit bit and nothing was lost to it.
-    expect(alertsIn(stack.fake, CHANNELS.alerts).filter((a) => a.network.startsWith('burst') && a.form === 'digest').length).toBeGreaterThanOrEqual(100);
+    expect(
+      alertsIn(stack.fake, CHANNELS.alerts).filter((a) => a.network.startsWith('burst') && a.form === 'digest').length,
+    ).toBeGreaterThanOrEqual(100);
     expect(stack.fake.rateLimitedCount).toBeGreaterThan(0);
   });
 });
 
 describe('alert routing, de-duplication, redelivery and muting (events written as a worker would)', () => {
   it('routes lab* networks to the lab channel and everything else to the default channel', async () => {
-    await writer.append([injected({ kind: 'network-stopped', network: 'lab7' }), injected({ kind: 'network-stopped', network: 'web7' })]);
+    await writer.append([
+      injected({ kind: 'network-stopped', network: 'lab7' }),
+      injected({ kind: 'network-stopped', network: 'web7' }),
+    ]);
     await waitForAlert(CHANNELS.labAlerts, 'lab7', (a) => a.change === 'stopped', 'lab7 in the lab channel');
     await waitForAlert(CHANNELS.alerts, 'web7', (a) => a.change === 'stopped', 'web7 in the default channel');
     expect(alertsAbout(CHANNELS.alerts, 'lab7')).toEqual([]);
@@ -203,20 +270,39 @@ describe('alert routing, de-duplication, redelivery and muting (events written a
     await waitForAlert(CHANNELS.alerts, 'dup1', (a) => a.change.startsWith('dnsmasq died'), 'dup1 alert');
     await writer.append([injected({ kind: 'dnsmasq-back', network: 'dup1' })]);
     await waitForAlert(CHANNELS.alerts, 'dup1', (a) => a.change.startsWith('dnsmasq runs again'), 'dup1 second alert');
-    expect(alertsAbout(CHANNELS.alerts, 'dup1').map((a) => a.change)).toEqual(['dnsmasq died (no DHCP/DNS)', 'dnsmasq runs again']);
+    expect(alertsAbout(CHANNELS.alerts, 'dup1').map((a) => a.change)).toEqual([
+      'dnsmasq died (no DHCP/DNS)',
+      'dnsmasq runs again',
+    ]);
   });
 
   it('mutes and unmutes by slash command, audited, counting what it held back; a viewer may not', async () => {
-    const denied = await stack.fake.slashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: 'mute mut1 1h' });
+    const denied = await stack.fake.slashCommand({
+      userId: PEOPLE.viewer,
+      channelId: CHANNELS.ops,
+      text: 'mute mut1 1h',
+    });
     expect(denied.body).toContain('operator');
     await stack.fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'mute mut1 1h' });
-    await stack.fake.waitFor(() => stack.fake.messages(CHANNELS.ops).find((m) => m.text.includes('muted alerts about mut1')), 5000, 'mute notice');
-    await writer.append([injected({ kind: 'network-stopped', network: 'mut1' }), injected({ kind: 'network-started', network: 'mut1' }), injected({ kind: 'network-stopped', network: 'other1' })]);
+    await stack.fake.waitFor(
+      () => stack.fake.messages(CHANNELS.ops).find((m) => m.text.includes('muted alerts about mut1')),
+      5000,
+      'mute notice',
+    );
+    await writer.append([
+      injected({ kind: 'network-stopped', network: 'mut1' }),
+      injected({ kind: 'network-started', network: 'mut1' }),
+      injected({ kind: 'network-stopped', network: 'other1' }),
+    ]);
     // other1 arrives after mut1's events: once it is posted, mut1's were handled (and held back).
     await waitForAlert(CHANNELS.alerts, 'other1', (a) => a.change === 'stopped', 'other1 alert');
     expect(alertsAbout(CHANNELS.alerts, 'mut1')).toEqual([]);
     await stack.fake.slashCommand({ userId: PEOPLE.operator, channelId: CHANNELS.ops, text: 'unmute mut1' });
-    const notice = await stack.fake.waitFor(() => stack.fake.messages(CHANNELS.ops).find((m) => m.text.includes('unmuted alerts about mut1')), 5000, 'unmute notice');
+    const notice = await stack.fake.waitFor(
+      () => stack.fake.messages(CHANNELS.ops).find((m) => m.text.includes('unmuted alerts about mut1')),
+      5000,
+      'unmute notice',
+    );
     expect(blockTexts(notice).join(' ')).toContain('2 alerts were held back');
     await writer.append([injected({ kind: 'network-started', network: 'mut1' })]);
     await waitForAlert(CHANNELS.alerts, 'mut1', (a) => a.change === 'started', 'mut1 alert after unmute');

@@ -38,7 +38,12 @@ let jobs: JobClient;
 let xmlDir: string;
 
 /** Defines a network by hand with virsh, as an operator would. */
-async function defineByHand(name: string, bridge: string, third: number, range: [number, number] = [100, 150]): Promise<void> {
+async function defineByHand(
+  name: string,
+  bridge: string,
+  third: number,
+  range: [number, number] = [100, 150],
+): Promise<void> {
   const file = join(xmlDir, `${name}.xml`);
   writeFileSync(
     file,
@@ -59,7 +64,8 @@ const about = (network: string, kind: MonitorEvent['kind'], source?: MonitorEven
   event.network === network && event.kind === kind && (source === undefined || event.source === source);
 
 /** Events that arrived after the first `from` ones. */
-const since = (from: number, predicate: (event: MonitorEvent) => boolean): MonitorEvent[] => events.events.slice(from).filter(predicate);
+const since = (from: number, predicate: (event: MonitorEvent) => boolean): MonitorEvent[] =>
+  events.events.slice(from).filter(predicate);
 
 beforeAll(async () => {
   xmlDir = mkdtempSync(join(tmpdir(), 'vnetops-mon-'));
@@ -67,7 +73,12 @@ beforeAll(async () => {
   events = await MonitorEventLog.start(host.redisSocketPath, prefix);
   worker = await WorkerProcess.start(host, { hostId: HOST, prefix, env: WORKER_ENV });
   redis = createRedisConnection({ socketPath: host.redisSocketPath }, 'client');
-  jobs = new JobClient({ redis: { socketPath: host.redisSocketPath }, connection: redis, prefix, registry: new HostRegistry(redis, prefix, 3000) });
+  jobs = new JobClient({
+    redis: { socketPath: host.redisSocketPath },
+    connection: redis,
+    prefix,
+    registry: new HostRegistry(redis, prefix, 3000),
+  });
 });
 
 afterAll(async () => {
@@ -94,10 +105,17 @@ describe('network lifecycle', () => {
   it("attributes a job's own stop and start to the job and its requester, not to outside hands", async () => {
     const mark = events.events.length;
     const stopJob = await runJob('stop', { name: 'hand1' });
-    const stopped = await events.waitFor((e) => about('hand1', 'network-stopped')(e) && events.events.indexOf(e) >= mark);
-    expect(stopped).toMatchObject({ source: 'job', job: { id: stopJob, name: 'stop', userId: requestedBy.userId, userName: 'ana' } });
+    const stopped = await events.waitFor(
+      (e) => about('hand1', 'network-stopped')(e) && events.events.indexOf(e) >= mark,
+    );
+    expect(stopped).toMatchObject({
+      source: 'job',
+      job: { id: stopJob, name: 'stop', userId: requestedBy.userId, userName: 'ana' },
+    });
     const startJob = await runJob('start', { name: 'hand1' });
-    const started = await events.waitFor((e) => about('hand1', 'network-started')(e) && events.events.indexOf(e) >= mark);
+    const started = await events.waitFor(
+      (e) => about('hand1', 'network-started')(e) && events.events.indexOf(e) >= mark,
+    );
     expect(started).toMatchObject({ source: 'job', job: { id: startJob, name: 'start' } });
     expect(since(mark, (e) => e.network === 'hand1' && e.source === 'outside')).toEqual([]);
   });
@@ -116,7 +134,9 @@ describe('network lifecycle', () => {
   it('reports net-destroy by hand as outside vnetops', async () => {
     const mark = events.events.length;
     await virsh(host, ['net-destroy', 'byjob1']);
-    const stopped = await events.waitFor((e) => about('byjob1', 'network-stopped')(e) && events.events.indexOf(e) >= mark);
+    const stopped = await events.waitFor(
+      (e) => about('byjob1', 'network-stopped')(e) && events.events.indexOf(e) >= mark,
+    );
     expect(stopped.source).toBe('outside');
   });
 });
@@ -125,20 +145,36 @@ describe('bridges and ports', () => {
   it('reports a guest port attached and detached, naming the bridge and the network', async () => {
     const mark = events.events.length;
     const guest = await attachVethGuest(host, 'vnbr50', 'g1', { waitForwarding: false });
-    const attached = await events.waitFor((e) => e.kind === 'port-attached' && events.events.indexOf(e) >= mark, 5000, 'port-attached');
+    const attached = await events.waitFor(
+      (e) => e.kind === 'port-attached' && events.events.indexOf(e) >= mark,
+      5000,
+      'port-attached',
+    );
     expect(attached).toMatchObject({ bridge: 'vnbr50', port: 'vg-g1', network: 'hand1', source: 'observed' });
     await detachVethGuest(guest);
-    const detached = await events.waitFor((e) => e.kind === 'port-detached' && events.events.indexOf(e) >= mark, 5000, 'port-detached');
+    const detached = await events.waitFor(
+      (e) => e.kind === 'port-detached' && events.events.indexOf(e) >= mark,
+      5000,
+      'port-detached',
+    );
     expect(detached).toMatchObject({ bridge: 'vnbr50', port: 'vg-g1', network: 'hand1' });
   });
 
   it('reports the bridge link going down and coming back', async () => {
     const mark = events.events.length;
     await execInSandbox(host, 'ip', ['link', 'set', 'vnbr50', 'down']);
-    const down = await events.waitFor((e) => e.kind === 'bridge-down' && events.events.indexOf(e) >= mark, 5000, 'bridge-down');
+    const down = await events.waitFor(
+      (e) => e.kind === 'bridge-down' && events.events.indexOf(e) >= mark,
+      5000,
+      'bridge-down',
+    );
     expect(down).toMatchObject({ bridge: 'vnbr50', network: 'hand1' });
     await execInSandbox(host, 'ip', ['link', 'set', 'vnbr50', 'up']);
-    await events.waitFor((e) => e.kind === 'bridge-up' && e.bridge === 'vnbr50' && events.events.indexOf(e) >= mark, 5000, 'bridge-up');
+    await events.waitFor(
+      (e) => e.kind === 'bridge-up' && e.bridge === 'vnbr50' && events.events.indexOf(e) >= mark,
+      5000,
+      'bridge-up',
+    );
   });
 });
 
@@ -157,7 +193,10 @@ describe('health checks', () => {
   it('reports a DHCP range nearly full', async () => {
     await defineByHand('tiny1', 'vnbr51', 51, [100, 101]);
     await virsh(host, ['net-start', 'tiny1']);
-    const guests = [await attachVethGuest(host, 'vnbr51', 't1', { waitForwarding: false }), await attachVethGuest(host, 'vnbr51', 't2', { waitForwarding: false })];
+    const guests = [
+      await attachVethGuest(host, 'vnbr51', 't1', { waitForwarding: false }),
+      await attachVethGuest(host, 'vnbr51', 't2', { waitForwarding: false }),
+    ];
     try {
       for (const guest of guests) await requestDhcpLease(guest, { timeoutMs: 15_000 });
       const full = await events.waitFor(about('tiny1', 'dhcp-nearly-full'), 5000, 'dhcp-nearly-full');
@@ -180,7 +219,11 @@ describe('while the monitor was blind', () => {
     } finally {
       process.kill(child.pid, 'SIGCONT');
     }
-    const stopped = await events.waitFor((e) => about('hand1', 'network-stopped')(e) && events.events.indexOf(e) >= mark, 15_000, 'reconciled stop');
+    const stopped = await events.waitFor(
+      (e) => about('hand1', 'network-stopped')(e) && events.events.indexOf(e) >= mark,
+      15_000,
+      'reconciled stop',
+    );
     expect(stopped.source).toBe('reconciled');
     expect(stopped.blindSince).toBeGreaterThan(0);
     expect(stopped.detail).toMatch(/disconnected/);
@@ -193,8 +236,16 @@ describe('while the monitor was blind', () => {
     await virsh(host, ['net-start', 'hand1']);
     await virsh(host, ['net-undefine', 'byjob1']);
     worker = await WorkerProcess.start(host, { hostId: HOST, prefix, env: WORKER_ENV });
-    const started = await events.waitFor((e) => about('hand1', 'network-started')(e) && events.events.indexOf(e) >= mark, 10_000, 'reconciled start');
-    const undefinedEvent = await events.waitFor((e) => about('byjob1', 'network-undefined')(e) && events.events.indexOf(e) >= mark, 10_000, 'reconciled undefine');
+    const started = await events.waitFor(
+      (e) => about('hand1', 'network-started')(e) && events.events.indexOf(e) >= mark,
+      10_000,
+      'reconciled start',
+    );
+    const undefinedEvent = await events.waitFor(
+      (e) => about('byjob1', 'network-undefined')(e) && events.events.indexOf(e) >= mark,
+      10_000,
+      'reconciled undefine',
+    );
     for (const event of [started, undefinedEvent]) {
       expect(event.source).toBe('reconciled');
       expect(event.detail).toMatch(/no worker was watching/);

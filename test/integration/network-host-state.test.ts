@@ -15,7 +15,11 @@ import { readNetworkAddresses, readNetworkBridge } from '../../src/network/xml/n
 import type { OccupiedSubnet } from '../../src/network/planning/occupied-subnet.js';
 import { allocateSubnet } from '../../src/network/planning/subnet-allocation.js';
 import { SubnetConflictError } from '../../src/network/planning/planning-errors.js';
-import { assertSubnetFree, bridgesCountedByNetworks, occupiedByNetworks } from '../../src/network/planning/subnet-overlap.js';
+import {
+  assertSubnetFree,
+  bridgesCountedByNetworks,
+  occupiedByNetworks,
+} from '../../src/network/planning/subnet-overlap.js';
 import {
   type SandboxHost,
   type VethGuest,
@@ -90,7 +94,15 @@ describe('bridge state of a started network', () => {
 
   it('shows the address, STP on and no ports; no carrier until a port forwards', async () => {
     const state = await readBridgeState(BRIDGE, { run });
-    expect(state).toMatchObject({ name: BRIDGE, adminUp: true, operstate: 'down', carrier: false, stp: true, mtu: 1500, ports: [] });
+    expect(state).toMatchObject({
+      name: BRIDGE,
+      adminUp: true,
+      operstate: 'down',
+      carrier: false,
+      stp: true,
+      mtu: 1500,
+      ports: [],
+    });
     expect(state.mac).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
     expect(state.addresses.map((a) => a.cidr)).toContain('10.61.0.1/24');
     expect(await listBridges(run)).toContain(BRIDGE);
@@ -104,12 +116,24 @@ describe('bridge state of a started network', () => {
     };
     const guest = await attachVethGuest(host, BRIDGE, 'g1'); // returns once the port forwards
     guests.push(guest);
-    const [link] = JSON.parse(await run('ip', ['-j', 'link', 'show', 'dev', guest.hostIfname])) as { address: string }[];
+    const [link] = JSON.parse(await run('ip', ['-j', 'link', 'show', 'dev', guest.hostIfname])) as {
+      address: string;
+    }[];
 
     const attached = await readBridgeState(BRIDGE, { run, portOwners });
     expect(attached).toMatchObject({ adminUp: true, operstate: 'up', carrier: true });
     expect(attached.ports).toEqual([
-      { name: 'vg-g1', kind: 'veth', adminUp: true, operstate: 'up', carrier: true, mtu: 1500, mac: link!.address, stpState: 'forwarding', owner: { vm: 'g1' } },
+      {
+        name: 'vg-g1',
+        kind: 'veth',
+        adminUp: true,
+        operstate: 'up',
+        carrier: true,
+        mtu: 1500,
+        mac: link!.address,
+        stpState: 'forwarding',
+        owner: { vm: 'g1' },
+      },
     ]);
     expect(asked).toEqual([['vg-g1']]);
 
@@ -122,7 +146,10 @@ describe('bridge state of a started network', () => {
     await detachVethGuest(guest);
     guests.splice(guests.indexOf(guest), 1);
     // The kernel tears a deleted namespace's devices down asynchronously: wait for the port to go.
-    await waitUntil('the guest port to leave the bridge', async () => (await readBridgeState(BRIDGE, { run })).ports.length === 0);
+    await waitUntil(
+      'the guest port to leave the bridge',
+      async () => (await readBridgeState(BRIDGE, { run })).ports.length === 0,
+    );
     expect(await readBridgeState(BRIDGE, { run })).toMatchObject({ carrier: false, ports: [] });
   });
 
@@ -137,14 +164,18 @@ describe('bridge state of a started network', () => {
 describe('subnet overlaps on a real host', () => {
   beforeAll(async () => {
     // Defined, never started: no bridge and no address on the host, only the XML says it is there.
-    await client.defineNetwork(`<network><name>nhlab2</name><bridge name='vnbr2'/><ip address='10.1.2.1' prefix='24'/></network>`);
+    await client.defineNetwork(
+      `<network><name>nhlab2</name><bridge name='vnbr2'/><ip address='10.1.2.1' prefix='24'/></network>`,
+    );
   });
 
   it('refuses a /16 covering an inactive network, naming it', async () => {
     const occupied = await occupiedOnHost();
     expect(occupied).toContainEqual({ kind: 'network', cidr: '10.1.2.0/24', network: 'nhlab2', active: false });
     const conflict = conflictOf('10.1.0.0/16', occupied);
-    expect(conflict.message).toBe('subnet 10.1.0.0/16 overlaps network "nhlab2" (10.1.2.0/24, inactive); choose another subnet, or give none to get a free one');
+    expect(conflict.message).toBe(
+      'subnet 10.1.0.0/16 overlaps network "nhlab2" (10.1.2.0/24, inactive); choose another subnet, or give none to get a free one',
+    );
   });
 
   it('counts a started network once, by name, when its bridge is ignored', async () => {
@@ -177,7 +208,9 @@ describe('subnet overlaps on a real host', () => {
   it('allocates around what is taken', async () => {
     const occupied = await occupiedOnHost();
     expect(allocateSubnet('10.1.2.0/23', 24, occupied)).toBe('10.1.3.0/24');
-    expect(allocateSubnet('10.1.0.0/16', 24, occupied, { exclude: ['10.1.0.0/24', '10.1.1.0/24'] })).toBe('10.1.3.0/24');
+    expect(allocateSubnet('10.1.0.0/16', 24, occupied, { exclude: ['10.1.0.0/24', '10.1.1.0/24'] })).toBe(
+      '10.1.3.0/24',
+    );
     expect(allocateSubnet('10.61.0.0/16', 24, occupied)).toBe('10.61.1.0/24');
     expect(() => allocateSubnet('10.9.0.0/16', 24, occupied)).toThrow(
       'no free /24 left in 10.9.0.0/16: all 256 are taken by host routes; give a subnet outside the pool',
@@ -193,10 +226,22 @@ describe('domain interfaces through the real daemon', () => {
       const xmls = await Promise.all(domains.map(async (domain) => ({ xml: await test.getDomainXml(domain) })));
       // The test driver's one domain: running, one NIC on network "default", tap "testnet0".
       expect(xmls.flatMap(({ xml }) => parseDomainInterfaces(xml))).toEqual([
-        { vm: 'test', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f', running: true, targetDev: 'testnet0', mac: 'aa:bb:cc:dd:ee:ff', sourceNetwork: 'default' },
+        {
+          vm: 'test',
+          uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f',
+          running: true,
+          targetDev: 'testnet0',
+          mac: 'aa:bb:cc:dd:ee:ff',
+          sourceNetwork: 'default',
+        },
       ]);
       expect(portOwnersFromDomains(xmls)).toEqual(
-        new Map([['testnet0', { vm: 'test', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f', mac: 'aa:bb:cc:dd:ee:ff', network: 'default' }]]),
+        new Map([
+          [
+            'testnet0',
+            { vm: 'test', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f', mac: 'aa:bb:cc:dd:ee:ff', network: 'default' },
+          ],
+        ]),
       );
     } finally {
       await test.close();

@@ -39,7 +39,9 @@ async function link(device: string): Promise<LinkInfo> {
 
 /** The device's global addresses as CIDRs (IPv6 link-local ones left out). */
 async function globalAddressesOf(device: string): Promise<string[]> {
-  return (await link(device)).addr_info.filter((address) => address.scope === 'global').map((address) => `${address.local}/${address.prefixlen}`);
+  return (await link(device)).addr_info
+    .filter((address) => address.scope === 'global')
+    .map((address) => `${address.local}/${address.prefixlen}`);
 }
 
 const bridges = (): Promise<string[]> => interfaceNames(host, 'bridge');
@@ -55,7 +57,9 @@ function dnsmasqFile(file: string): string {
 /** All firewall rules of the sandbox, IPv4 and IPv6, every table libvirt touches. */
 async function allRules(): Promise<string> {
   const tables = ['filter', 'nat', 'mangle'];
-  const dumps = await Promise.all(['iptables', 'ip6tables'].flatMap((tool) => tables.map((table) => inHost(tool, ['-t', table, '-S']))));
+  const dumps = await Promise.all(
+    ['iptables', 'ip6tables'].flatMap((tool) => tables.map((table) => inHost(tool, ['-t', table, '-S']))),
+  );
   return dumps.join('\n');
 }
 
@@ -111,7 +115,11 @@ describe('nat', () => {
         dhcp: { start: '10.91.1.100', end: '10.91.1.150' },
         dhcpHosts: [{ mac: '52:54:00:91:01:10', name: 'web1', ip: '10.91.1.10' }],
       },
-      ipv6: { subnet: 'fd00:91:1::/64', gateway: 'fd00:91:1::1', dhcp: { start: 'fd00:91:1::100', end: 'fd00:91:1::1ff' } },
+      ipv6: {
+        subnet: 'fd00:91:1::/64',
+        gateway: 'fd00:91:1::1',
+        dhcp: { start: 'fd00:91:1::100', end: 'fd00:91:1::1ff' },
+      },
     });
     try {
       expect(await globalAddressesOf('vnnmnat')).toEqual(['10.91.1.1/24', 'fd00:91:1::1/64']);
@@ -123,10 +131,16 @@ describe('nat', () => {
       expect(conf).toContain('\ndomain=nat.nm.example\n');
       expect(dnsmasqFile('nm-nat.hostsfile')).toBe('52:54:00:91:01:10,10.91.1.10,web1\n');
       const rules = await allRules();
-      expect(rules).toContain(`-A LIBVIRT_PRT -s 10.91.1.0/24 ! -d 10.91.1.0/24 -o ${UPLINK} -p tcp -j MASQUERADE --to-ports 2000-3000`);
-      expect(rules).toContain(`-A LIBVIRT_PRT -s 10.91.1.0/24 ! -d 10.91.1.0/24 -o ${UPLINK} -p udp -j MASQUERADE --to-ports 2000-3000`);
+      expect(rules).toContain(
+        `-A LIBVIRT_PRT -s 10.91.1.0/24 ! -d 10.91.1.0/24 -o ${UPLINK} -p tcp -j MASQUERADE --to-ports 2000-3000`,
+      );
+      expect(rules).toContain(
+        `-A LIBVIRT_PRT -s 10.91.1.0/24 ! -d 10.91.1.0/24 -o ${UPLINK} -p udp -j MASQUERADE --to-ports 2000-3000`,
+      );
       expect(rules).toContain(`-A LIBVIRT_FWO -s 10.91.1.0/24 -i vnnmnat -o ${UPLINK} -j ACCEPT`);
-      expect(rules).toContain(`-A LIBVIRT_FWI -d 10.91.1.0/24 -i ${UPLINK} -o vnnmnat -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`);
+      expect(rules).toContain(
+        `-A LIBVIRT_FWI -d 10.91.1.0/24 -i ${UPLINK} -o vnnmnat -m conntrack --ctstate RELATED,ESTABLISHED -j ACCEPT`,
+      );
       expect(await readBack(network)).toEqual(spec);
     } finally {
       await removeNetwork(network);
@@ -184,7 +198,11 @@ describe('isolated', () => {
           { mac: '52:54:00:91:03:02', ip: '10.91.3.202' },
         ],
       },
-      ipv6: { subnet: 'fd00:91:3::/64', gateway: 'fd00:91:3::1', dhcp: { start: 'fd00:91:3::100', end: 'fd00:91:3::1ff' } },
+      ipv6: {
+        subnet: 'fd00:91:3::/64',
+        gateway: 'fd00:91:3::1',
+        dhcp: { start: 'fd00:91:3::100', end: 'fd00:91:3::1ff' },
+      },
     });
     try {
       expect(await globalAddressesOf('vnnmiso')).toEqual(['10.91.3.254/24', 'fd00:91:3::1/64']);
@@ -192,7 +210,9 @@ describe('isolated', () => {
       const conf = dnsmasqFile('nm-isolated.conf');
       expect(conf).toContain('\ndhcp-range=10.91.3.10,10.91.3.99,255.255.255.0\n');
       expect(conf).toContain('\ndhcp-range=fd00:91:3::100,fd00:91:3::1ff,64\n');
-      expect(dnsmasqFile('nm-isolated.hostsfile')).toBe('52:54:00:91:03:01,10.91.3.201,db1\n52:54:00:91:03:02,10.91.3.202\n');
+      expect(dnsmasqFile('nm-isolated.hostsfile')).toBe(
+        '52:54:00:91:03:01,10.91.3.201,db1\n52:54:00:91:03:02,10.91.3.202\n',
+      );
       const rules = await allRules();
       expect(rules).toContain('-A LIBVIRT_FWO -i vnnmiso -j REJECT --reject-with icmp-port-unreachable');
       expect(rules).toContain('-A LIBVIRT_FWI -o vnnmiso -j REJECT --reject-with icmp-port-unreachable');

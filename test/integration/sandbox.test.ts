@@ -60,7 +60,10 @@ function commandOf(pid: number): string {
 
 async function netnsNames(): Promise<string[]> {
   const { stdout } = await run('ip', ['netns', 'list']);
-  return stdout.split('\n').map((line) => line.split(' ')[0] ?? '').filter(Boolean);
+  return stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter(Boolean);
 }
 
 async function linkNames(host?: SandboxHost): Promise<string[]> {
@@ -71,7 +74,10 @@ async function linkNames(host?: SandboxHost): Promise<string[]> {
 }
 
 async function activeNetworks(host: SandboxHost): Promise<string[]> {
-  return (await virsh(host, ['net-list', '--name'])).split('\n').map((line) => line.trim()).filter(Boolean);
+  return (await virsh(host, ['net-list', '--name']))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
 }
 
 describe('sandbox host names', () => {
@@ -93,10 +99,16 @@ describe('two sandbox hosts', () => {
   beforeAll(async () => {
     const started = Date.now();
     // allSettled, not all: a failure must not leave the other start running while afterAll cleans up.
-    const results = await Promise.allSettled([startSandboxHost('sbx1', { baseDir }), startSandboxHost('sbx2', { baseDir })]);
+    const results = await Promise.allSettled([
+      startSandboxHost('sbx1', { baseDir }),
+      startSandboxHost('sbx2', { baseDir }),
+    ]);
     const failure = results.find((result) => result.status === 'rejected');
     if (failure) throw failure.reason;
-    [sbx1, sbx2] = results.map((result) => (result as PromiseFulfilledResult<SandboxHost>).value) as [SandboxHost, SandboxHost];
+    [sbx1, sbx2] = results.map((result) => (result as PromiseFulfilledResult<SandboxHost>).value) as [
+      SandboxHost,
+      SandboxHost,
+    ];
     console.log(`up of 2 sandbox hosts: ${Date.now() - started} ms`);
   });
 
@@ -135,8 +147,12 @@ describe('two sandbox hosts', () => {
 
     const shown = await execInSandbox(sbx1, 'ip', ['-j', 'addr', 'show', 'dev', BRIDGE]);
     expect(shown.code).toBe(0);
-    const [bridge] = JSON.parse(shown.stdout) as { addr_info: { family: string; local: string; prefixlen: number }[] }[];
-    expect(bridge?.addr_info).toContainEqual(expect.objectContaining({ family: 'inet', local: '10.99.1.1', prefixlen: 24 }));
+    const [bridge] = JSON.parse(shown.stdout) as {
+      addr_info: { family: string; local: string; prefixlen: number }[];
+    }[];
+    expect(bridge?.addr_info).toContainEqual(
+      expect.objectContaining({ family: 'inet', local: '10.99.1.1', prefixlen: 24 }),
+    );
 
     expect(await linkNames(sbx2)).not.toContain(BRIDGE);
     expect(await linkNames()).not.toContain(BRIDGE);

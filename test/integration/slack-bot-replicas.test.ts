@@ -43,7 +43,11 @@ async function jobIdOfAnswer(stack: BotStack, text: string, count = 1): Promise<
 
 describe('replayed requests across bot replicas', () => {
   it('a request replayed to a second replica runs one job; the person hears which job took it', async () => {
-    const prepared = first.fake.prepareSlashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: `list --host ${HOST}` });
+    const prepared = first.fake.prepareSlashCommand({
+      userId: PEOPLE.viewer,
+      channelId: CHANNELS.ops,
+      text: `list --host ${HOST}`,
+    });
     const body = new URLSearchParams(prepared.fields).toString();
     const headers = first.fake.signRequest(body);
     const taken = await first.fake.postToBot(body, headers);
@@ -54,10 +58,13 @@ describe('replayed requests across bot replicas', () => {
 
     // The second replica finds the request claimed in Redis and says so through the response_url.
     const notice = await first.fake.waitFor(
-      () => first.fake.ephemerals(PEOPLE.viewer).find((m) => m.source === 'response_url' && JSON.stringify(m).includes('already received')),
+      () =>
+        first.fake
+          .ephemerals(PEOPLE.viewer)
+          .find((m) => m.source === 'response_url' && JSON.stringify(m).includes('already received')),
       10_000,
     );
-    expect(JSON.stringify(notice)).toContain(jobId!);
+    expect(JSON.stringify(notice)).toContain(jobId);
 
     // One job: one message with its table at the first replica's Slack; the second posts nothing.
     expect(first.fake.messages(CHANNELS.ops).filter((m) => JSON.stringify(m).includes(jobId))).toHaveLength(1);
@@ -65,7 +72,11 @@ describe('replayed requests across bot replicas', () => {
   });
 
   it('the same replica refuses a replay in the ack itself, naming the first job', async () => {
-    const prepared = first.fake.prepareSlashCommand({ userId: PEOPLE.viewer, channelId: CHANNELS.ops, text: `list --host ${HOST}` });
+    const prepared = first.fake.prepareSlashCommand({
+      userId: PEOPLE.viewer,
+      channelId: CHANNELS.ops,
+      text: `list --host ${HOST}`,
+    });
     const body = new URLSearchParams(prepared.fields).toString();
     const headers = first.fake.signRequest(body);
     await first.fake.postToBot(body, headers);

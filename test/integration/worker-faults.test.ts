@@ -41,7 +41,13 @@ describe('workers SIGKILLed repeatedly during creates and deletes on two hosts',
     redis = createRedisConnection({ socketPath: hosts[0]!.redisSocketPath }, 'client');
     // Workers are down for a moment after each kill: the bot side must still accept the jobs.
     const registry = new HostRegistry(redis, prefix, 60_000);
-    jobs = new JobClient({ redis: { socketPath: hosts[0]!.redisSocketPath }, connection: redis, prefix, registry, attempts: 5 });
+    jobs = new JobClient({
+      redis: { socketPath: hosts[0]!.redisSocketPath },
+      connection: redis,
+      prefix,
+      registry,
+      attempts: 5,
+    });
   });
 
   afterAll(async () => {
@@ -66,11 +72,19 @@ describe('workers SIGKILLed repeatedly during creates and deletes on two hosts',
       }
     })();
 
-    const outcomes: { host: string; kind: 'create' | 'delete'; name: string; outcome: JobOutcome<'create'> | JobOutcome<'delete'> }[] = [];
+    const outcomes: {
+      host: string;
+      kind: 'create' | 'delete';
+      name: string;
+      outcome: JobOutcome<'create'> | JobOutcome<'delete'>;
+    }[] = [];
     let pairs = 0;
     const createThenDelete = async (host: SandboxHost, name: string): Promise<void> => {
       pairs++;
-      const create = await jobs.submit(host.name, 'create', { requestedBy, request: { mode: 'isolated', name, dhcp: false } });
+      const create = await jobs.submit(host.name, 'create', {
+        requestedBy,
+        request: { mode: 'isolated', name, dhcp: false },
+      });
       const created = await jobs.waitForOutcome<'create'>(host.name, create.jobId, { timeoutMs: 300_000 });
       outcomes.push({ host: host.name, kind: 'create', name, outcome: created });
       // Delete whatever the create left, even if it failed: nothing may stay behind.
@@ -79,10 +93,14 @@ describe('workers SIGKILLed repeatedly during creates and deletes on two hosts',
       outcomes.push({ host: host.name, kind: 'delete', name, outcome: deleted });
     };
     const startedAt = Date.now();
-    await Promise.all(hosts.flatMap((host) => Array.from({ length: NETWORKS_PER_HOST }, (_, i) => createThenDelete(host, `f${i}`))));
+    await Promise.all(
+      hosts.flatMap((host) => Array.from({ length: NETWORKS_PER_HOST }, (_, i) => createThenDelete(host, `f${i}`))),
+    );
     // A fast machine can finish the run before the killer got to MIN_KILLS: keep jobs coming until it has.
     for (let round = 0; kills < MIN_KILLS; round++) {
-      await Promise.all(hosts.flatMap((host) => Array.from({ length: 10 }, (_, i) => createThenDelete(host, `g${round}x${i}`))));
+      await Promise.all(
+        hosts.flatMap((host) => Array.from({ length: 10 }, (_, i) => createThenDelete(host, `g${round}x${i}`))),
+      );
     }
     running = false;
     await killer;
@@ -93,18 +111,36 @@ describe('workers SIGKILLed repeatedly during creates and deletes on two hosts',
     // the delete after such a create finds nothing, which is right. Anything else is a defect.
     const interrupted = failed.filter((o) => !o.outcome.ok && o.outcome.failure.code === 'interrupted');
     const deletesAfterInterrupted = failed.filter(
-      (o) => o.kind === 'delete' && !o.outcome.ok && o.outcome.failure.code === 'not-found' && interrupted.some((i) => i.host === o.host && i.name === o.name),
+      (o) =>
+        o.kind === 'delete' &&
+        !o.outcome.ok &&
+        o.outcome.failure.code === 'not-found' &&
+        interrupted.some((i) => i.host === o.host && i.name === o.name),
     );
-    const resumed = outcomes.filter((o) => o.kind === 'create' && o.outcome.ok && (o.outcome.result as { alreadyDone?: boolean }).alreadyDone).length;
+    const resumed = outcomes.filter(
+      (o) => o.kind === 'create' && o.outcome.ok && (o.outcome.result as { alreadyDone?: boolean }).alreadyDone,
+    ).length;
     // Figures for the closing note.
-    console.log(JSON.stringify({ test: 'worker-kills', jobs: outcomes.length, kills, seconds, failed: failed.length, interrupted: interrupted.length, resumedCreates: resumed }));
+    console.log(
+      JSON.stringify({
+        test: 'worker-kills',
+        jobs: outcomes.length,
+        kills,
+        seconds,
+        failed: failed.length,
+        interrupted: interrupted.length,
+        resumedCreates: resumed,
+      }),
+    );
 
     expect(kills).toBeGreaterThanOrEqual(MIN_KILLS);
     expect(outcomes).toHaveLength(pairs * 2);
     expect(pairs).toBeGreaterThanOrEqual(hosts.length * NETWORKS_PER_HOST);
     // A create may only fail for a reason the user can act on; lost (expired/internal) is a defect.
     const unexplained = failed.filter((f) => !interrupted.includes(f) && !deletesAfterInterrupted.includes(f));
-    expect(unexplained.map((f) => `${f.host} ${f.kind} ${f.name}: ${JSON.stringify(!f.outcome.ok && f.outcome.failure)}`)).toEqual([]);
+    expect(
+      unexplained.map((f) => `${f.host} ${f.kind} ${f.name}: ${JSON.stringify(!f.outcome.ok && f.outcome.failure)}`),
+    ).toEqual([]);
 
     // Every job terminal in BullMQ too: nothing waiting, active or delayed.
     for (const host of hosts) {
@@ -135,10 +171,28 @@ describe('Redis (AOF) killed and restarted during a burst', () => {
   let jobs: JobClient;
 
   function startRedis(): ChildProcess {
-    const server = spawn('redis-server', [
-      '--port', '0', '--unixsocket', join(redisDir, 'redis.sock'), '--unixsocketperm', '700', '--dir', redisDir,
-      '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction',
-    ], { stdio: 'ignore' });
+    const server = spawn(
+      'redis-server',
+      [
+        '--port',
+        '0',
+        '--unixsocket',
+        join(redisDir, 'redis.sock'),
+        '--unixsocketperm',
+        '700',
+        '--dir',
+        redisDir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
+      { stdio: 'ignore' },
+    );
     return server;
   }
 
@@ -151,13 +205,20 @@ describe('Redis (AOF) killed and restarted during a burst', () => {
       try {
         return readFileSync(socket) !== undefined;
       } catch (error) {
-        return (error as NodeJS.ErrnoException).code === 'ENXIO' || (error as NodeJS.ErrnoException).code === 'EOPNOTSUPP';
+        return (
+          (error as NodeJS.ErrnoException).code === 'ENXIO' || (error as NodeJS.ErrnoException).code === 'EOPNOTSUPP'
+        );
       }
     });
     worker = await WorkerProcess.start(host, { hostId: 'rr1', prefix, redisSocket: socket });
     // Errors while Redis is down are expected here; ioredis reconnects by itself.
     redis = createRedisConnection({ socketPath: socket }, 'worker', {}, () => undefined);
-    jobs = new JobClient({ redis: { socketPath: socket }, connection: redis, prefix, registry: new HostRegistry(redis, prefix, 60_000) });
+    jobs = new JobClient({
+      redis: { socketPath: socket },
+      connection: redis,
+      prefix,
+      registry: new HostRegistry(redis, prefix, 60_000),
+    });
   });
 
   afterAll(async () => {
@@ -189,9 +250,17 @@ describe('Redis (AOF) killed and restarted during a burst', () => {
     })();
     await burst;
     expect(restarted).toBe(true);
-    const outcomes = await Promise.all(acknowledged.map((id) => jobs.waitForOutcome<'list'>('rr1', id, { timeoutMs: 120_000 })));
+    const outcomes = await Promise.all(
+      acknowledged.map((id) => jobs.waitForOutcome<'list'>('rr1', id, { timeoutMs: 120_000 })),
+    );
     const notDone = outcomes.filter((o) => !o.ok);
-    console.log(JSON.stringify({ test: 'redis-restart', acknowledged: acknowledged.length, completed: outcomes.length - notDone.length }));
+    console.log(
+      JSON.stringify({
+        test: 'redis-restart',
+        acknowledged: acknowledged.length,
+        completed: outcomes.length - notDone.length,
+      }),
+    );
     expect(acknowledged.length).toBeGreaterThan(200);
     expect(notDone).toEqual([]);
     expect(worker!.child.exitCode).toBeNull();
@@ -209,7 +278,12 @@ describe('libvirtd restarted in the middle of a job', () => {
     host = await startSandboxHost('lr1');
     worker = await WorkerProcess.start(host, { hostId: 'lr1', prefix });
     redis = createRedisConnection({ socketPath: host.redisSocketPath }, 'client');
-    jobs = new JobClient({ redis: { socketPath: host.redisSocketPath }, connection: redis, prefix, registry: new HostRegistry(redis, prefix, 60_000) });
+    jobs = new JobClient({
+      redis: { socketPath: host.redisSocketPath },
+      connection: redis,
+      prefix,
+      registry: new HostRegistry(redis, prefix, 60_000),
+    });
   });
 
   afterAll(async () => {
@@ -245,11 +319,17 @@ describe('libvirtd restarted in the middle of a job', () => {
     const list = await jobs.submit('lr1', 'list', { requestedBy });
     const listed = await jobs.waitForOutcome<'list'>('lr1', list.jobId, { timeoutMs: 60_000 });
     expect(listed.ok).toBe(true);
-    if (listed.ok) expect(listed.result.networks.filter((n) => n.name === 'lr-net').length).toBe(outcome.ok ? 1 : listed.result.networks.length);
+    if (listed.ok)
+      expect(listed.result.networks.filter((n) => n.name === 'lr-net').length).toBe(
+        outcome.ok ? 1 : listed.result.networks.length,
+      );
   }, 180_000);
 
   it('SIGTERM during a job lets the job finish, then the worker exits cleanly and shows down', async () => {
-    const { jobId } = await jobs.submit('lr1', 'create', { requestedBy, request: { mode: 'isolated', name: 'term-net' } });
+    const { jobId } = await jobs.submit('lr1', 'create', {
+      requestedBy,
+      request: { mode: 'isolated', name: 'term-net' },
+    });
     let terminated = false;
     const outcome = await jobs.waitForOutcome<'create'>('lr1', jobId, {
       timeoutMs: 60_000,

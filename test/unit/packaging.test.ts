@@ -25,7 +25,8 @@ function webApiMethodsCalled(): string[] {
   const dir = join(ROOT, 'src/slack');
   const methods = new Set<string>();
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.ts'))) {
-    for (const match of readFileSync(join(dir, file), 'utf8').matchAll(/client\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g)) methods.add(match[1] as string);
+    for (const match of readFileSync(join(dir, file), 'utf8').matchAll(/client\.([a-z]+(?:\.[a-zA-Z]+)+)\(/g))
+      methods.add(match[1] as string);
   }
   return [...methods].sort();
 }
@@ -40,19 +41,35 @@ describe('config/slack-app-manifest.yml', () => {
   it('registers /vnet and interactivity at the bot’s events endpoint', () => {
     expect(manifest.features.slash_commands.map((c) => c.command)).toEqual(['/vnet']);
     expect(manifest.features.slash_commands[0]?.url).toMatch(/\/slack\/events$/);
-    expect(manifest.settings.interactivity).toMatchObject({ is_enabled: true, request_url: expect.stringMatching(/\/slack\/events$/) as unknown });
+    expect(manifest.settings.interactivity).toMatchObject({
+      is_enabled: true,
+      request_url: expect.stringMatching(/\/slack\/events$/) as unknown,
+    });
   });
 
   it('asks for exactly the scopes of the Web API methods the bot calls, plus commands', () => {
     const called = webApiMethodsCalled();
-    for (const method of called) expect(Object.keys(SCOPE_OF_METHOD), `scope of ${method} unknown: add it to the table`).toContain(method);
+    for (const method of called)
+      expect(Object.keys(SCOPE_OF_METHOD), `scope of ${method} unknown: add it to the table`).toContain(method);
     const needed = new Set(['commands', ...called.flatMap((m) => (SCOPE_OF_METHOD[m] ? [SCOPE_OF_METHOD[m]] : []))]);
     expect([...manifest.oauth_config.scopes.bot].sort()).toEqual([...needed].sort());
   });
 });
 
 describe('docker-compose.yml', () => {
-  const compose = parse(read('docker-compose.yml')) as { services: Record<string, { command?: string[]; profiles?: string[]; network_mode?: string; pid?: string; volumes?: string[]; depends_on?: Record<string, unknown> }> };
+  const compose = parse(read('docker-compose.yml')) as {
+    services: Record<
+      string,
+      {
+        command?: string[];
+        profiles?: string[];
+        network_mode?: string;
+        pid?: string;
+        volumes?: string[];
+        depends_on?: Record<string, unknown>;
+      }
+    >;
+  };
 
   it('runs Redis durable and without eviction, the bot after it, and a worker only under its profile', () => {
     const { redis, bot, worker } = compose.services;
@@ -75,7 +92,11 @@ describe('the product apart from its harness', () => {
 
   it('`npm run build` compiles only bot, workers and what they import: no harness, test or bench file', () => {
     // --listFilesOnly names every file the build would compile, including any it reaches by import.
-    const listed = execFileSync(process.execPath, [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--listFilesOnly'], { encoding: 'utf8' });
+    const listed = execFileSync(
+      process.execPath,
+      [join(ROOT, 'node_modules/typescript/bin/tsc'), '-p', join(ROOT, 'tsconfig.build.json'), '--listFilesOnly'],
+      { encoding: 'utf8' },
+    );
     const ours = listed
       .split('\n')
       .filter((line) => line.startsWith(ROOT) && !line.includes('/node_modules/'))
@@ -90,11 +111,18 @@ describe('the product apart from its harness', () => {
       .split('\n')
       .map((line) => line.trim())
       .filter((line) => line && !line.startsWith('#'));
-    const inContext = (path: string): boolean => !ignored.some((pattern) => (pattern.startsWith('*') ? path.endsWith(pattern.slice(1)) : path === pattern || path.startsWith(`${pattern}/`)));
+    const inContext = (path: string): boolean =>
+      !ignored.some((pattern) =>
+        pattern.startsWith('*') ? path.endsWith(pattern.slice(1)) : path === pattern || path.startsWith(`${pattern}/`),
+      );
     const tracked = execFileSync('git', ['ls-files'], { cwd: ROOT, encoding: 'utf8' }).split('\n').filter(Boolean);
     expect(tracked.some((path) => path.startsWith('tools/'))).toBe(true);
     expect(tracked.filter(inContext).filter((path) => HARNESS.test(path))).toEqual([]);
-    const copied = [...read('Dockerfile').matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((match) => match[1]!.trim().split(/\s+/).slice(0, -1));
-    expect(copied.filter((source) => !/^(package(-lock)?\.json|tsconfig(\.build)?\.json|src|workers|config)$/.test(source))).toEqual([]);
+    const copied = [...read('Dockerfile').matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((match) =>
+      match[1]!.trim().split(/\s+/).slice(0, -1),
+    );
+    expect(
+      copied.filter((source) => !/^(package(-lock)?\.json|tsconfig(\.build)?\.json|src|workers|config)$/.test(source)),
+    ).toEqual([]);
   });
 });

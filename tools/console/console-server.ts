@@ -28,7 +28,8 @@ const STATIC_FILES: Readonly<Record<string, { file: string; type: string }>> = {
  */
 const SECURITY_HEADERS = {
   'X-Frame-Options': 'DENY',
-  'Content-Security-Policy': "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'none'",
+  'Content-Security-Policy':
+    "default-src 'self'; frame-ancestors 'none'; object-src 'none'; base-uri 'none'; form-action 'none'",
   'X-Content-Type-Options': 'nosniff',
   'Referrer-Policy': 'no-referrer',
 } as const;
@@ -47,8 +48,19 @@ const userId = z.string().regex(/^[UW][A-Z0-9]{2,20}$/, 'a user id (U…)');
 const channelId = z.string().regex(/^[CGD][A-Z0-9]{2,20}$/, 'a channel id (C…)');
 const messageTs = z.string().regex(/^\d{1,12}\.\d{1,9}$/, 'a message ts');
 const commandRequest = z.object({ user: userId, channel: channelId, text: z.string().max(4000) });
-const messageRequest = z.object({ user: userId, channel: channelId, text: z.string().min(1).max(4000), threadTs: messageTs.optional() });
-const clickRequest = z.object({ user: userId, channel: channelId, ts: messageTs, actionId: z.string().min(1).max(255), value: z.string().max(2000).optional() });
+const messageRequest = z.object({
+  user: userId,
+  channel: channelId,
+  text: z.string().min(1).max(4000),
+  threadTs: messageTs.optional(),
+});
+const clickRequest = z.object({
+  user: userId,
+  channel: channelId,
+  ts: messageTs,
+  actionId: z.string().min(1).max(255),
+  value: z.string().max(2000).optional(),
+});
 const submittedValue = z.union([z.string().max(3000), z.array(z.string().max(3000)).max(100), z.null()]);
 const submitRequest = z.object({
   user: userId,
@@ -135,8 +147,16 @@ export class LocalConsole {
         throw new ConsoleRequestError(404, `no console route ${request.method ?? ''} ${url.pathname}`);
       }
     } catch (error) {
-      const status = error instanceof ConsoleRequestError ? error.status : error instanceof z.ZodError ? 400 : error instanceof FakeSlackError ? 409 : 500;
-      const message = error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
+      const status =
+        error instanceof ConsoleRequestError
+          ? error.status
+          : error instanceof z.ZodError
+            ? 400
+            : error instanceof FakeSlackError
+              ? 409
+              : 500;
+      const message =
+        error instanceof z.ZodError ? z.prettifyError(error) : error instanceof Error ? error.message : String(error);
       if (!response.headersSent) this.json(response, status, { error: message });
       else response.end();
     }
@@ -147,7 +167,8 @@ export class LocalConsole {
   private state(requestedUser: string | null): unknown {
     const store = this.fake.store;
     const { directory, history } = store.state;
-    const me = requestedUser && store.user(requestedUser) ? requestedUser : (this.options.defaultUser ?? directory.users[0]?.id);
+    const me =
+      requestedUser && store.user(requestedUser) ? requestedUser : (this.options.defaultUser ?? directory.users[0]?.id);
     const channels = directory.channels.filter((channel) => !channel.isIm || channel.imUserId === me);
     const top = me ? store.openViews(me).at(-1) : undefined;
     return {
@@ -155,7 +176,12 @@ export class LocalConsole {
       bot: directory.bot,
       me,
       defaultChannel: this.options.defaultChannel ?? channels[0]?.id,
-      users: directory.users.map((user) => ({ id: user.id, name: user.name, realName: user.realName ?? user.name, label: this.options.labels?.[user.id] ?? '' })),
+      users: directory.users.map((user) => ({
+        id: user.id,
+        name: user.name,
+        realName: user.realName ?? user.name,
+        label: this.options.labels?.[user.id] ?? '',
+      })),
       channels: channels.map((channel) => ({ id: channel.id, name: channel.name, isIm: channel.isIm === true })),
       history: Object.fromEntries(channels.map((channel) => [channel.id, history[channel.id] ?? []])),
       ephemerals: me ? store.ephemerals(me) : [],
@@ -169,24 +195,44 @@ export class LocalConsole {
         const request = commandRequest.parse(body);
         const slash = splitSlashCommand(request.text);
         if (!slash) throw new ConsoleRequestError(400, 'a slash command starts with / and a name, e.g. /vnet help');
-        const result = await this.fake.slashCommand({ userId: request.user, channelId: request.channel, command: slash.command, text: slash.text });
+        const result = await this.fake.slashCommand({
+          userId: request.user,
+          channelId: request.channel,
+          command: slash.command,
+          text: slash.text,
+        });
         return { status: result.status, body: result.status === 200 ? undefined : result.body };
       }
       case 'message': {
         const request = messageRequest.parse(body);
         // Slack escapes what people type, so their text can never become a link or a mention.
         const text = request.text.replaceAll('&', '&amp;').replaceAll('<', '&lt;').replaceAll('>', '&gt;');
-        const message = this.fake.postAsUser({ userId: request.user, channelId: request.channel, text, ...(request.threadTs ? { threadTs: request.threadTs } : {}) });
+        const message = this.fake.postAsUser({
+          userId: request.user,
+          channelId: request.channel,
+          text,
+          ...(request.threadTs ? { threadTs: request.threadTs } : {}),
+        });
         return { ts: message.ts };
       }
       case 'click': {
         const request = clickRequest.parse(body);
-        const result = await this.fake.clickButton({ userId: request.user, channelId: request.channel, messageTs: request.ts, actionId: request.actionId, ...(request.value !== undefined ? { value: request.value } : {}) });
+        const result = await this.fake.clickButton({
+          userId: request.user,
+          channelId: request.channel,
+          messageTs: request.ts,
+          actionId: request.actionId,
+          ...(request.value !== undefined ? { value: request.value } : {}),
+        });
         return { status: result.status, body: result.status === 200 ? undefined : result.body };
       }
       case 'submit': {
         const request = submitRequest.parse(body);
-        const result = await this.fake.submitView({ userId: request.user, viewId: request.viewId, values: request.values });
+        const result = await this.fake.submitView({
+          userId: request.user,
+          viewId: request.viewId,
+          values: request.values,
+        });
         return { status: result.status, outcome: result.outcome, errors: result.errors };
       }
       case 'close': {
@@ -202,21 +248,30 @@ export class LocalConsole {
   /** Server-sent events: one `change` per store change; the page then fetches the state again. */
   private openStream(response: ServerResponse): void {
     if (this.closed) throw new ConsoleRequestError(503, 'the console is closing');
-    response.writeHead(200, { ...SECURITY_HEADERS, 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-store', Connection: 'keep-alive' });
+    response.writeHead(200, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'text/event-stream',
+      'Cache-Control': 'no-store',
+      Connection: 'keep-alive',
+    });
     response.write('retry: 1000\n\n');
     this.streams.add(response);
     response.on('close', () => this.streams.delete(response));
   }
 
   private broadcast(change: MessageChange | ViewChange): void {
-    const data = JSON.stringify({ kind: change.kind, ...('channel' in change ? { channel: change.channel } : { user: change.userId }) });
+    const data = JSON.stringify({
+      kind: change.kind,
+      ...('channel' in change ? { channel: change.channel } : { user: change.userId }),
+    });
     for (const stream of this.streams) stream.write(`event: change\ndata: ${data}\n\n`);
   }
 
   /** Only the loopback names the console is served under: a page on another name (DNS rebinding) gets nothing. */
   private checkHost(request: IncomingMessage): void {
     const host = (request.headers.host ?? '').replace(/:\d+$/, '');
-    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]') throw new ConsoleRequestError(403, 'the console answers on 127.0.0.1 and localhost only');
+    if (host !== '127.0.0.1' && host !== 'localhost' && host !== '[::1]')
+      throw new ConsoleRequestError(403, 'the console answers on 127.0.0.1 and localhost only');
   }
 
   /** A JSON body (a cross-site form cannot send one without a preflight) from this page's own origin. */
@@ -224,11 +279,16 @@ export class LocalConsole {
     const type = (request.headers['content-type'] ?? '').split(';')[0]!.trim().toLowerCase();
     if (type !== 'application/json') throw new ConsoleRequestError(415, 'send application/json');
     const origin = request.headers.origin;
-    if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`) throw new ConsoleRequestError(403, `requests from ${origin} are refused`);
+    if (origin !== undefined && origin !== `http://${request.headers.host ?? ''}`)
+      throw new ConsoleRequestError(403, `requests from ${origin} are refused`);
   }
 
   private json(response: ServerResponse, status: number, value: unknown): void {
-    response.writeHead(status, { ...SECURITY_HEADERS, 'Content-Type': 'application/json; charset=utf-8', 'Cache-Control': 'no-store' });
+    response.writeHead(status, {
+      ...SECURITY_HEADERS,
+      'Content-Type': 'application/json; charset=utf-8',
+      'Cache-Control': 'no-store',
+    });
     response.end(JSON.stringify(value));
   }
 }

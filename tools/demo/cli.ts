@@ -26,14 +26,18 @@ function say(line: string): void {
 async function main(): Promise<number> {
   let port: number | undefined;
   try {
-    const { values } = parseArgs({ options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } }, strict: true });
+    const { values } = parseArgs({
+      options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      strict: true,
+    });
     if (values.help) {
       say(USAGE);
       return 0;
     }
     if (values.port !== undefined) {
       port = Number(values.port);
-      if (!Number.isInteger(port) || port < 1 || port > 65_535) throw new Error(`--port takes a port number 1-65535, not "${values.port}"`);
+      if (!Number.isInteger(port) || port < 1 || port > 65_535)
+        throw new Error(`--port takes a port number 1-65535, not "${values.port}"`);
     }
   } catch (error) {
     console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
@@ -48,7 +52,8 @@ async function main(): Promise<number> {
   let signals = 0;
   const onSignal = (name: string): void => {
     signals += 1;
-    if (signals === 2) say('still stopping (the sandbox is being removed); Ctrl-C once more to quit at once and leave what is left');
+    if (signals === 2)
+      say('still stopping (the sandbox is being removed); Ctrl-C once more to quit at once and leave what is left');
     if (signals >= 3) process.exit(130);
     if (!starting.signal.aborted) starting.abort();
     signalled(name);
@@ -58,7 +63,12 @@ async function main(): Promise<number> {
 
   let stack: DemoStack;
   try {
-    stack = await startDemoStack({ workDir, say, signal: starting.signal, ...(port !== undefined ? { consolePort: port } : {}) });
+    stack = await startDemoStack({
+      workDir,
+      say,
+      signal: starting.signal,
+      ...(port !== undefined ? { consolePort: port } : {}),
+    });
   } catch (error) {
     if (error instanceof DemoInterrupted) {
       say('stopped while starting; what had started is stopped again.');
@@ -77,7 +87,9 @@ async function main(): Promise<number> {
     say('  try       /vnet create isolated lab1   as Rita (operator), then switch to Alex (approver)');
     say('            and press Approve in #approvals; alerts arrive in #net-alerts');
   } else {
-    say(`  bot       http://127.0.0.1:${stack.botPort ?? '?'}/slack/events (HTTP mode: Slack must reach it), /healthz, /metrics`);
+    say(
+      `  bot       http://127.0.0.1:${stack.botPort ?? '?'}/slack/events (HTTP mode: Slack must reach it), /healthz, /metrics`,
+    );
   }
   say(`  host      ${stack.hostId}${stack.sandbox ? ` (sandbox, network namespace ${stack.sandbox.netns})` : ''}`);
   say(`  logs      ${workDir}`);
@@ -94,7 +106,9 @@ async function main(): Promise<number> {
     return 1;
   }
   const pids = stack.processes.map((child) => `${child.name} ${child.pid}`).join(', ');
-  say(`stopped: ${pids}${stack.sandbox ? `; sandbox host, its bridges and namespace ${stack.sandbox.netns} removed` : ''}.`);
+  say(
+    `stopped: ${pids}${stack.sandbox ? `; sandbox host, its bridges and namespace ${stack.sandbox.netns} removed` : ''}.`,
+  );
   if (failed) {
     say(`(logs kept in ${workDir})`);
     return 1;

@@ -6,7 +6,13 @@ import { join, resolve } from 'node:path';
 import { loadBotConfig } from '../../src/config/index.js';
 import { LocalConsole } from '../console/index.js';
 import { FAKE_IDS, FakeSlack } from '../fake-slack/index.js';
-import { type SandboxHost, isSandboxHostRunning, listSandboxHosts, startSandboxHost, stopSandboxHost } from '../sandbox/sandbox-host.js';
+import {
+  type SandboxHost,
+  isSandboxHostRunning,
+  listSandboxHosts,
+  startSandboxHost,
+  stopSandboxHost,
+} from '../sandbox/sandbox-host.js';
 import { DEMO_CHANNELS, DEMO_PEOPLE, DEMO_TEAM, DEMO_ROLE_LABELS, demoPolicyYaml } from './demo-workspace.js';
 import { OwnedProcess } from '../processes/child-process.js';
 import { botAnswersHealthz } from '../processes/bot-process.js';
@@ -86,17 +92,28 @@ function botPortOf(env: NodeJS.ProcessEnv): number {
 
 /** A host id from this machine's name, as `worker.hostId` accepts it. */
 function hostIdFromHostname(): string {
-  const cleaned = hostname().toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+/, '').slice(0, 32);
+  const cleaned = hostname()
+    .toLowerCase()
+    .replace(/[^a-z0-9-]+/g, '-')
+    .replace(/^-+/, '')
+    .slice(0, 32);
   return cleaned || 'host1';
 }
 
 /** Environment variables every child gets: enough to run, and nothing else of ours leaks in. */
 function baseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
-  return { PATH: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin', HOME: env.HOME ?? '/root', ...(env.LANG ? { LANG: env.LANG } : {}) };
+  return {
+    PATH: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
+    HOME: env.HOME ?? '/root',
+    ...(env.LANG ? { LANG: env.LANG } : {}),
+  };
 }
 
 function redisEnv(redis: DemoRedis, prefix: string): NodeJS.ProcessEnv {
-  return { ...(redis.socketPath !== undefined ? { VNETOPS_REDIS_SOCKET: redis.socketPath } : { VNETOPS_REDIS_URL: redis.url }), VNETOPS_REDIS_PREFIX: prefix };
+  return {
+    ...(redis.socketPath !== undefined ? { VNETOPS_REDIS_SOCKET: redis.socketPath } : { VNETOPS_REDIS_URL: redis.url }),
+    VNETOPS_REDIS_PREFIX: prefix,
+  };
 }
 
 /**
@@ -117,7 +134,9 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
   const stop = async (): Promise<string[]> => {
     const problems: string[] = [];
     for (const { what, run } of cleanups.reverse()) {
-      await run().catch((error: unknown) => problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`));
+      await run().catch((error: unknown) =>
+        problems.push(`${what}: ${error instanceof Error ? error.message : String(error)}`),
+      );
     }
     cleanups.length = 0;
     return problems;
@@ -139,13 +158,17 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       const location = options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {};
       const earlier = (await listSandboxHosts(location)).find((host) => host.name === name);
       if (earlier && isSandboxHostRunning(earlier)) {
-        throw new Error(`a sandbox host "${name}" is running already (another demo?): stop that one first, or end it with npm run sandbox -- down ${name}`);
+        throw new Error(
+          `a sandbox host "${name}" is running already (another demo?): stop that one first, or end it with npm run sandbox -- down ${name}`,
+        );
       }
       if (earlier) {
         say(`removing the sandbox host "${name}" an earlier demo left behind`);
         await stopSandboxHost(name, location);
       }
-      say(`starting a sandbox libvirt host "${name}" (its own libvirtd and network namespace; your host's networks are not touched)`);
+      say(
+        `starting a sandbox libvirt host "${name}" (its own libvirtd and network namespace; your host's networks are not touched)`,
+      );
       sandbox = await startSandboxHost(name, location);
       cleanups.push({ what: `stopping sandbox host ${name}`, run: () => stopSandboxHost(name, location) });
       hostId = env.VNETOPS_HOST_ID ?? name;
@@ -167,14 +190,16 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       const target = tcpTargetOf(url);
       if (env.VNETOPS_REDIS_URL || (target && (await redisAnswers(target)))) {
         redis = { url };
-        say(`redis: ${url.replace(/\/\/[^@/]*@/, '//***@')}${env.VNETOPS_REDIS_URL ? ' (VNETOPS_REDIS_URL)' : ' (answering here)'}`);
+        say(
+          `redis: ${url.replace(/\/\/[^@/]*@/, '//***@')}${env.VNETOPS_REDIS_URL ? ' (VNETOPS_REDIS_URL)' : ' (answering here)'}`,
+        );
       } else {
         say(`redis: none answers at ${url}; starting one of the demo's own on a unix socket`);
         redis = await startOwnRedis(options.workDir, options.signal);
         const own = redis.own;
         if (own) {
           processes.push(own);
-          cleanups.push({ what: 'stopping the demo\'s Redis', run: () => own.stop(5_000) });
+          cleanups.push({ what: "stopping the demo's Redis", run: () => own.stop(5_000) });
         }
       }
     }
@@ -208,18 +233,42 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     let fake: FakeSlack | undefined;
     let consoleServer: LocalConsole | undefined;
     let botPort: number | undefined;
-    const botEnv: NodeJS.ProcessEnv = { ...baseEnv(env), ...redisEnv(redis, prefix), VNETOPS_LOG_LEVEL: env.VNETOPS_LOG_LEVEL ?? 'info' };
+    const botEnv: NodeJS.ProcessEnv = {
+      ...baseEnv(env),
+      ...redisEnv(redis, prefix),
+      VNETOPS_LOG_LEVEL: env.VNETOPS_LOG_LEVEL ?? 'info',
+    };
     if (realSlack) {
       // Everything the person configured for the bot is theirs: tokens, mode, port, config file.
-      for (const [key, value] of Object.entries(env)) if ((key.startsWith('SLACK_') || key.startsWith('VNETOPS_')) && value !== undefined && !(key in botEnv) && !key.startsWith('VNETOPS_REDIS_')) botEnv[key] = value;
+      for (const [key, value] of Object.entries(env))
+        if (
+          (key.startsWith('SLACK_') || key.startsWith('VNETOPS_')) &&
+          value !== undefined &&
+          !(key in botEnv) &&
+          !key.startsWith('VNETOPS_REDIS_')
+        )
+          botEnv[key] = value;
       botPort = botPortOf(env);
-      say(`slack: real Slack (SLACK_BOT_TOKEN is set), mode ${env.VNETOPS_SLACK_MODE ?? 'http'}${env.VNETOPS_CONFIG ? `, config ${env.VNETOPS_CONFIG}` : ''}`);
+      say(
+        `slack: real Slack (SLACK_BOT_TOKEN is set), mode ${env.VNETOPS_SLACK_MODE ?? 'http'}${env.VNETOPS_CONFIG ? `, config ${env.VNETOPS_CONFIG}` : ''}`,
+      );
     } else {
       const signingSecret = randomBytes(24).toString('hex');
       const botToken = `xoxb-demo-${randomBytes(12).toString('hex')}`;
       const openConsole = async (port: number): Promise<{ fake: FakeSlack; console: LocalConsole }> => {
-        const opened = new FakeSlack({ signingSecret, botToken, team: DEMO_TEAM, users: [...DEMO_PEOPLE], channels: [...DEMO_CHANNELS], port });
-        const attached = LocalConsole.attach(opened, { labels: DEMO_ROLE_LABELS, defaultUser: FAKE_IDS.requester, defaultChannel: FAKE_IDS.ops });
+        const opened = new FakeSlack({
+          signingSecret,
+          botToken,
+          team: DEMO_TEAM,
+          users: [...DEMO_PEOPLE],
+          channels: [...DEMO_CHANNELS],
+          port,
+        });
+        const attached = LocalConsole.attach(opened, {
+          labels: DEMO_ROLE_LABELS,
+          defaultUser: FAKE_IDS.requester,
+          defaultChannel: FAKE_IDS.ops,
+        });
         await opened.start();
         return { fake: opened, console: attached };
       };
@@ -250,7 +299,12 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     }
     const botLog = join(options.workDir, 'bot.log');
     const botCommand = nodeEntry('dist/src/bot.js', 'src/bot.ts');
-    const bot = OwnedProcess.start(process.execPath, botCommand, { name: 'bot', logPath: botLog, env: botEnv, detached: true });
+    const bot = OwnedProcess.start(process.execPath, botCommand, {
+      name: 'bot',
+      logPath: botLog,
+      env: botEnv,
+      detached: true,
+    });
     processes.push(bot);
     cleanups.push({ what: 'stopping the bot', run: () => bot.stop() });
     say(`starting the bot (log ${botLog})`);
@@ -259,12 +313,20 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     checkpoint();
     fake?.setRequestUrl(`http://127.0.0.1:${botPort}/slack/events`);
 
-    const failure = Promise.race(processes.map((child) => child.whenEnded().then((how) => `the ${child.name} ${how}; ${child.describeOutput(30)}`)));
+    const failure = Promise.race(
+      processes.map((child) =>
+        child.whenEnded().then((how) => `the ${child.name} ${how}; ${child.describeOutput(30)}`),
+      ),
+    );
     return { consoleUrl: fake?.baseUrl, fake, hostId, sandbox, botPort, processes, failure, stop };
   } catch (error) {
     const problems = await stop();
     const cause = options.signal?.aborted ? new DemoInterrupted() : error;
-    if (problems.length > 0) throw new Error(`${cause instanceof Error ? cause.message : String(cause)}\nand cleaning up left: ${problems.join('; ')}`, { cause: error });
+    if (problems.length > 0)
+      throw new Error(
+        `${cause instanceof Error ? cause.message : String(cause)}\nand cleaning up left: ${problems.join('; ')}`,
+        { cause: error },
+      );
     throw cause;
   }
 }

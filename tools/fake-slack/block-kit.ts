@@ -35,7 +35,9 @@ export const MAX_MESSAGE_BLOCKS = 50;
 const MAX_VIEW_BLOCKS = 100;
 
 /** Blocks Slack accepted, or the error code and `[ERROR] …` messages it answers with. */
-export type BlocksCheck = { ok: true; blocks: AnyBlock[] } | { ok: false; error: 'invalid_blocks' | 'invalid_blocks_format'; messages: string[] };
+export type BlocksCheck =
+  | { ok: true; blocks: AnyBlock[] }
+  | { ok: false; error: 'invalid_blocks' | 'invalid_blocks_format'; messages: string[] };
 
 type JsonObject = Record<string, unknown>;
 
@@ -54,18 +56,26 @@ function isTextObject(value: unknown): boolean {
 /** What is wrong with one block, if anything (only the structure the fake relies on is checked). */
 function blockProblem(block: unknown, pointer: string): string | null {
   if (!isObject(block)) return `must be an object [json-pointer:${pointer}]`;
-  if (typeof block.type !== 'string' || !(block.type in KNOWN_BLOCK_TYPES)) return `unsupported type: ${String(block.type)} [json-pointer:${pointer}/type]`;
+  if (typeof block.type !== 'string' || !(block.type in KNOWN_BLOCK_TYPES))
+    return `unsupported type: ${String(block.type)} [json-pointer:${pointer}/type]`;
   switch (block.type) {
     case 'actions':
-      if (!Array.isArray(block.elements) || block.elements.length === 0) return `must provide an array of elements [json-pointer:${pointer}/elements]`;
-      return block.elements.every((element) => isObject(element) && typeof element.type === 'string') ? null : `invalid element [json-pointer:${pointer}/elements]`;
+      if (!Array.isArray(block.elements) || block.elements.length === 0)
+        return `must provide an array of elements [json-pointer:${pointer}/elements]`;
+      return block.elements.every((element) => isObject(element) && typeof element.type === 'string')
+        ? null
+        : `invalid element [json-pointer:${pointer}/elements]`;
     case 'section':
-      return isTextObject(block.text) || Array.isArray(block.fields) ? null : `must provide text or fields [json-pointer:${pointer}]`;
+      return isTextObject(block.text) || Array.isArray(block.fields)
+        ? null
+        : `must provide text or fields [json-pointer:${pointer}]`;
     case 'header':
       return isPlainText(block.text) ? null : `must provide a plain_text text [json-pointer:${pointer}/text]`;
     case 'input':
       if (!isPlainText(block.label)) return `must provide a plain_text label [json-pointer:${pointer}/label]`;
-      return isObject(block.element) && typeof block.element.type === 'string' ? null : `must provide an element [json-pointer:${pointer}/element]`;
+      return isObject(block.element) && typeof block.element.type === 'string'
+        ? null
+        : `must provide an element [json-pointer:${pointer}/element]`;
     default:
       return null;
   }
@@ -84,13 +94,21 @@ export function checkBlocks(raw: unknown, maxBlocks = MAX_MESSAGE_BLOCKS): Block
       return { ok: false, error: 'invalid_blocks_format', messages: ['[ERROR] invalid JSON [json-pointer:/blocks]'] };
     }
   }
-  if (!Array.isArray(value)) return { ok: false, error: 'invalid_blocks', messages: ['[ERROR] must provide an array [json-pointer:/blocks]'] };
-  if (value.length > maxBlocks) return { ok: false, error: 'invalid_blocks', messages: [`[ERROR] no more than ${maxBlocks} items allowed [json-pointer:/blocks]`] };
+  if (!Array.isArray(value))
+    return { ok: false, error: 'invalid_blocks', messages: ['[ERROR] must provide an array [json-pointer:/blocks]'] };
+  if (value.length > maxBlocks)
+    return {
+      ok: false,
+      error: 'invalid_blocks',
+      messages: [`[ERROR] no more than ${maxBlocks} items allowed [json-pointer:/blocks]`],
+    };
   const messages = value.flatMap((block, index) => {
     const problem = blockProblem(block, `/blocks/${index}`);
     return problem ? [`[ERROR] ${problem}`] : [];
   });
-  return messages.length > 0 ? { ok: false, error: 'invalid_blocks', messages } : { ok: true, blocks: value as AnyBlock[] };
+  return messages.length > 0
+    ? { ok: false, error: 'invalid_blocks', messages }
+    : { ok: true, blocks: value as AnyBlock[] };
 }
 
 /** A modal definition as `views.open`/`update`/`push` receive it, after Slack's checks. */
@@ -119,8 +137,10 @@ export function checkModal(raw: unknown): ModalDefinition | null {
   if (!isObject(value) || value.type !== 'modal' || !isPlainText(value.title)) return null;
   const blocks = checkBlocks(value.blocks, MAX_VIEW_BLOCKS);
   if (!blocks.ok) return null;
-  for (const field of ['close', 'submit'] as const) if (value[field] !== undefined && value[field] !== null && !isPlainText(value[field])) return null;
-  for (const field of ['private_metadata', 'callback_id', 'external_id'] as const) if (value[field] !== undefined && typeof value[field] !== 'string') return null;
+  for (const field of ['close', 'submit'] as const)
+    if (value[field] !== undefined && value[field] !== null && !isPlainText(value[field])) return null;
+  for (const field of ['private_metadata', 'callback_id', 'external_id'] as const)
+    if (value[field] !== undefined && typeof value[field] !== 'string') return null;
   return { ...(value as unknown as ModalDefinition), blocks: blocks.blocks };
 }
 
@@ -160,7 +180,12 @@ export function buttonsIn(blocks: readonly AnyBlock[] | undefined): ButtonOnScre
   const buttons: ButtonOnScreen[] = [];
   for (const block of blocks ?? []) {
     const raw = block as unknown as JsonObject;
-    const candidates = raw.type === 'actions' && Array.isArray(raw.elements) ? raw.elements : raw.type === 'section' ? [raw.accessory] : [];
+    const candidates =
+      raw.type === 'actions' && Array.isArray(raw.elements)
+        ? raw.elements
+        : raw.type === 'section'
+          ? [raw.accessory]
+          : [];
     for (const element of candidates) {
       if (!isObject(element) || element.type !== 'button' || !isPlainText(element.text)) continue;
       buttons.push({
@@ -191,6 +216,14 @@ export function inputsIn(blocks: readonly AnyBlock[]): InputOnScreen[] {
     const raw = block as unknown as JsonObject;
     if (raw.type !== 'input' || !isObject(raw.element) || typeof raw.element.type !== 'string') return [];
     const label = isPlainText(raw.label) ? raw.label.text : '';
-    return [{ blockId: String(raw.block_id), actionId: String(raw.element.action_id), optional: raw.optional === true, label, element: raw.element as JsonObject & { type: string } }];
+    return [
+      {
+        blockId: String(raw.block_id),
+        actionId: String(raw.element.action_id),
+        optional: raw.optional === true,
+        label,
+        element: raw.element as JsonObject & { type: string },
+      },
+    ];
   });
 }

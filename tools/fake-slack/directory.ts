@@ -90,7 +90,10 @@ export const DEFAULT_DIRECTORY: Readonly<Directory> = Object.freeze({
 });
 
 /** A fresh, mutable copy of `base` with the given parts replaced (lists and maps are replaced, not merged). */
-export function buildDirectory(overrides: Partial<Directory> = {}, base: Readonly<Directory> = DEFAULT_DIRECTORY): Directory {
+export function buildDirectory(
+  overrides: Partial<Directory> = {},
+  base: Readonly<Directory> = DEFAULT_DIRECTORY,
+): Directory {
   const defined = Object.fromEntries(Object.entries(overrides).filter(([, value]) => value !== undefined));
   return structuredClone({ ...base, ...defined });
 }

@@ -3,14 +3,28 @@ import type { AddressInfo } from 'node:net';
 import { buttonsIn, checkModal } from './block-kit.js';
 import { buildDirectory, type FakeBot, type FakeChannel, type FakeTeam, type FakeUser } from './directory.js';
 import { FakeSlackError } from './fake-slack-error.js';
-import { blockActionsPayload, slashCommandFields, viewStateValues, viewSubmissionPayload, type Actor, type SubmittedValues } from './interaction-payloads.js';
+import {
+  blockActionsPayload,
+  slashCommandFields,
+  viewStateValues,
+  viewSubmissionPayload,
+  type Actor,
+  type SubmittedValues,
+} from './interaction-payloads.js';
 import { applyMessageResponse, type MessageResponse } from './message-response.js';
 import { RateLimiter, type RateLimitConfig } from './rate-limiter.js';
 import { parseApiArguments, parseUploadBytes, readBody } from './request-body.js';
 import { slackSignatureHeaders } from './request-signing.js';
 import { SocketModeServer, type EnvelopeType } from './socket-mode-server.js';
 import { callWebApi, type WebApiContext } from './web-api.js';
-import type { EphemeralMessage, RecordedCall, ResponseUrlRecord, StoredMessage, StoredView, WorkspaceState } from './workspace-state.js';
+import type {
+  EphemeralMessage,
+  RecordedCall,
+  ResponseUrlRecord,
+  StoredMessage,
+  StoredView,
+  WorkspaceState,
+} from './workspace-state.js';
 import { MAX_VIEW_STACK, WorkspaceStore, slackView, type WorkspaceEvents } from './workspace-store.js';
 
 /** Options of {@link FakeSlack}; every one has a default. */
@@ -56,7 +70,12 @@ export interface FakeSlackOptions {
 }
 
 /** A handler for requests the fake does not serve itself; resolves true when it answered the request. */
-export type ExtraRoutes = (request: IncomingMessage, response: ServerResponse, url: URL, body: Buffer) => Promise<boolean>;
+export type ExtraRoutes = (
+  request: IncomingMessage,
+  response: ServerResponse,
+  url: URL,
+  body: Buffer,
+) => Promise<boolean>;
 
 /** The bot's HTTP answer to a request the fake sent it. */
 export interface BotAnswer {
@@ -92,7 +111,9 @@ const JSON_HEADERS = { 'Content-Type': 'application/json; charset=utf-8' };
 function parseJsonObject(text: string): Record<string, unknown> | undefined {
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -137,7 +158,10 @@ export class FakeSlack {
     this.port = options.port ?? 0;
     this.extraRoutes = options.extraRoutes;
     const { team, bot, users, channels, usergroups } = options;
-    this.store = new WorkspaceStore(buildDirectory({ team, bot, users, channels, usergroups }), options.now ?? Date.now);
+    this.store = new WorkspaceStore(
+      buildDirectory({ team, bot, users, channels, usergroups }),
+      options.now ?? Date.now,
+    );
     this.http = createServer((request, response) => void this.route(request, response));
     this.socketMode = new SocketModeServer(this.http, () => this.baseUrl, this.store.state.directory.bot.appId);
     this.webApi = {
@@ -195,7 +219,12 @@ export class FakeSlack {
   // ── playing the people ──────────────────────────────────────────────────────────────────────
 
   /** A person runs a slash command in a channel; the ack's message body is shown as Slack shows it. */
-  async slashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): Promise<InteractionResult> {
+  async slashCommand(input: {
+    userId: string;
+    channelId: string;
+    text?: string;
+    command?: string;
+  }): Promise<InteractionResult> {
     const { fields, triggerId, responseUrl } = this.issueSlashCommand(input);
     const answer = await this.deliver('slash_commands', fields, new URLSearchParams(fields).toString(), true);
     if (answer.status === 200) this.showCommandAck(responseUrl, answer.body);
@@ -207,7 +236,11 @@ export class FakeSlack {
    * it, for a client of the caller's own to send: form-encoded and signed ({@link signRequest}) at the
    * moment it is sent, as Slack does. {@link slashCommand} is this plus sending.
    */
-  prepareSlashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): { fields: Record<string, string>; triggerId: string; responseUrl: string } {
+  prepareSlashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): {
+    fields: Record<string, string>;
+    triggerId: string;
+    responseUrl: string;
+  } {
     const { fields, triggerId, responseUrl } = this.issueSlashCommand(input);
     return { fields, triggerId, responseUrl: responseUrl.url };
   }
@@ -216,24 +249,55 @@ export class FakeSlack {
    * A person clicks a button on a message they can see (in the channel, or ephemeral to them).
    * Throws when no such button is on that message: nobody can click what is not shown.
    */
-  async clickButton(input: { userId: string; channelId: string; messageTs: string; actionId: string; value?: string }): Promise<InteractionResult> {
+  async clickButton(input: {
+    userId: string;
+    channelId: string;
+    messageTs: string;
+    actionId: string;
+    value?: string;
+  }): Promise<InteractionResult> {
     const actor = this.actor(input.userId);
     const channel = this.knownChannel(input.channelId);
     const message: StoredMessage | EphemeralMessage | undefined =
-      this.store.findMessage(channel.id, input.messageTs) ?? this.store.ephemerals(actor.user.id).find((candidate) => candidate.ts === input.messageTs && candidate.channel === channel.id);
+      this.store.findMessage(channel.id, input.messageTs) ??
+      this.store
+        .ephemerals(actor.user.id)
+        .find((candidate) => candidate.ts === input.messageTs && candidate.channel === channel.id);
     if (!message) throw new FakeSlackError(`${actor.user.id} sees no message ${input.messageTs} in ${channel.id}`);
     const buttons = buttonsIn(message.blocks);
-    const button = buttons.find((candidate) => candidate.actionId === input.actionId && (input.value === undefined || candidate.value === input.value));
+    const button = buttons.find(
+      (candidate) =>
+        candidate.actionId === input.actionId && (input.value === undefined || candidate.value === input.value),
+    );
     if (!button) {
-      const shown = buttons.map((candidate) => `${candidate.actionId}${candidate.value === undefined ? '' : `=${candidate.value}`}`).join(', ') || 'none';
-      throw new FakeSlackError(`message ${input.messageTs} in ${channel.id} shows no button ${input.actionId}${input.value === undefined ? '' : `=${input.value}`} (buttons: ${shown})`);
+      const shown =
+        buttons
+          .map((candidate) => `${candidate.actionId}${candidate.value === undefined ? '' : `=${candidate.value}`}`)
+          .join(', ') || 'none';
+      throw new FakeSlackError(
+        `message ${input.messageTs} in ${channel.id} shows no button ${input.actionId}${input.value === undefined ? '' : `=${input.value}`} (buttons: ${shown})`,
+      );
     }
     const ephemeral = 'is_ephemeral' in message;
     const threadTs = message.thread_ts !== undefined && message.thread_ts !== message.ts ? message.thread_ts : null;
     const triggerId = this.store.issueTrigger(actor.user.id);
-    const responseUrl = this.store.issueResponseUrl(this.baseUrl, { source: 'block_actions', userId: actor.user.id, channelId: channel.id, message: { ts: message.ts, ephemeral, threadTs } });
-    const payload = blockActionsPayload(actor, channel, message, button, { triggerId, responseUrl: responseUrl.url, now: this.store.now() });
-    const answer = await this.deliver('interactive', payload, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), false);
+    const responseUrl = this.store.issueResponseUrl(this.baseUrl, {
+      source: 'block_actions',
+      userId: actor.user.id,
+      channelId: channel.id,
+      message: { ts: message.ts, ephemeral, threadTs },
+    });
+    const payload = blockActionsPayload(actor, channel, message, button, {
+      triggerId,
+      responseUrl: responseUrl.url,
+      now: this.store.now(),
+    });
+    const answer = await this.deliver(
+      'interactive',
+      payload,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      false,
+    );
     return { status: answer.status, body: answer.body, responseUrl: responseUrl.url, triggerId };
   }
 
@@ -242,15 +306,27 @@ export class FakeSlack {
    * bot's answer is applied: empty closes the view, `errors` keeps it open with the errors recorded,
    * `update`/`push`/`clear` change the stack.
    */
-  async submitView(input: { userId: string; viewId?: string; values?: SubmittedValues }): Promise<ViewSubmissionResult> {
+  async submitView(input: {
+    userId: string;
+    viewId?: string;
+    values?: SubmittedValues;
+  }): Promise<ViewSubmissionResult> {
     const actor = this.actor(input.userId);
     const top = this.store.openViews(actor.user.id).at(-1);
     if (!top) throw new FakeSlackError(`${actor.user.id} has no view open`);
-    if (input.viewId !== undefined && input.viewId !== top.id) throw new FakeSlackError(`view ${input.viewId} is not the one on top of ${actor.user.id}'s screen (${top.id} is)`);
+    if (input.viewId !== undefined && input.viewId !== top.id)
+      throw new FakeSlackError(
+        `view ${input.viewId} is not the one on top of ${actor.user.id}'s screen (${top.id} is)`,
+      );
     top.state = { values: viewStateValues(top, input.values ?? {}, { requireInputs: this.requireInputs }) };
     const triggerId = this.store.issueTrigger(actor.user.id, top.id);
     const payload = viewSubmissionPayload(actor, slackView(top), triggerId);
-    const answer = await this.deliver('interactive', payload, new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), true);
+    const answer = await this.deliver(
+      'interactive',
+      payload,
+      new URLSearchParams({ payload: JSON.stringify(payload) }).toString(),
+      true,
+    );
     return { status: answer.status, body: answer.body, triggerId, ...this.applyViewAnswer(top, answer) };
   }
 
@@ -258,19 +334,28 @@ export class FakeSlack {
   postAsUser(input: { userId: string; channelId: string; text: string; threadTs?: string }): StoredMessage {
     const actor = this.actor(input.userId);
     const channel = this.knownChannel(input.channelId);
-    return this.store.postMessage(channel.id, { text: input.text, ...(input.threadTs ? { threadTs: input.threadTs } : {}) }, actor.user.id);
+    return this.store.postMessage(
+      channel.id,
+      { text: input.text, ...(input.threadTs ? { threadTs: input.threadTs } : {}) },
+      actor.user.id,
+    );
   }
 
   // ── low level ───────────────────────────────────────────────────────────────────────────────
 
   /** Slack's signature headers for `body` (timestamp: now; secret: the configured one unless forging). */
   signRequest(body: string, options: { timestamp?: number; secret?: string } = {}): Record<string, string> {
-    return slackSignatureHeaders(options.secret ?? this.signingSecret, body, options.timestamp ?? Math.floor(this.store.now() / 1000));
+    return slackSignatureHeaders(
+      options.secret ?? this.signingSecret,
+      body,
+      options.timestamp ?? Math.floor(this.store.now() / 1000),
+    );
   }
 
   /** POSTs a raw form body to the bot's request URL with the given headers (for forged, stale or replayed requests). */
   async postToBot(body: string, headers: Record<string, string>): Promise<BotAnswer> {
-    if (!this.requestUrl) throw new FakeSlackError('no request URL: tell the fake where the bot listens (setRequestUrl)');
+    if (!this.requestUrl)
+      throw new FakeSlackError('no request URL: tell the fake where the bot listens (setRequestUrl)');
     let response: Response;
     try {
       response = await fetch(this.requestUrl, {
@@ -281,7 +366,11 @@ export class FakeSlack {
       });
     } catch (error) {
       const timedOut = error instanceof Error && error.name === 'TimeoutError';
-      throw new FakeSlackError(timedOut ? `the bot did not answer within ${this.ackTimeoutMs} ms` : `cannot reach the bot at ${this.requestUrl}: ${String(error)}`);
+      throw new FakeSlackError(
+        timedOut
+          ? `the bot did not answer within ${this.ackTimeoutMs} ms`
+          : `cannot reach the bot at ${this.requestUrl}: ${String(error)}`,
+      );
     }
     return { status: response.status, body: await response.text(), headers: Object.fromEntries(response.headers) };
   }
@@ -319,7 +408,11 @@ export class FakeSlack {
   }
 
   /** Resolves with the first truthy value of `predicate`, re-checked on every store event. */
-  waitFor<T>(predicate: (store: WorkspaceStore) => T, timeoutMs?: number, description?: string): Promise<NonNullable<T>> {
+  waitFor<T>(
+    predicate: (store: WorkspaceStore) => T,
+    timeoutMs?: number,
+    description?: string,
+  ): Promise<NonNullable<T>> {
     return this.store.waitFor(predicate, timeoutMs, description);
   }
 
@@ -359,7 +452,12 @@ export class FakeSlack {
   }
 
   /** Sends an interaction over Socket Mode when an app is connected that way, else as a signed HTTP request. */
-  private async deliver(type: EnvelopeType, payload: unknown, formBody: string, acceptsResponsePayload: boolean): Promise<BotAnswer> {
+  private async deliver(
+    type: EnvelopeType,
+    payload: unknown,
+    formBody: string,
+    acceptsResponsePayload: boolean,
+  ): Promise<BotAnswer> {
     if (this.socketMode.connected) {
       const ack = await this.socketMode.send(type, payload, acceptsResponsePayload, this.ackTimeoutMs);
       return { status: 200, body: ack.payload === undefined ? '' : JSON.stringify(ack.payload), headers: {} };
@@ -367,12 +465,26 @@ export class FakeSlack {
     return this.postToBot(formBody, this.signRequest(formBody));
   }
 
-  private issueSlashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): { fields: Record<string, string>; triggerId: string; responseUrl: ResponseUrlRecord } {
+  private issueSlashCommand(input: { userId: string; channelId: string; text?: string; command?: string }): {
+    fields: Record<string, string>;
+    triggerId: string;
+    responseUrl: ResponseUrlRecord;
+  } {
     const actor = this.actor(input.userId);
     const channel = this.knownChannel(input.channelId);
     const triggerId = this.store.issueTrigger(actor.user.id);
-    const responseUrl = this.store.issueResponseUrl(this.baseUrl, { source: 'slash_command', userId: actor.user.id, channelId: channel.id, message: null });
-    const fields = slashCommandFields(actor, channel, { command: input.command ?? '/vnet', text: input.text ?? '', responseUrl: responseUrl.url, triggerId });
+    const responseUrl = this.store.issueResponseUrl(this.baseUrl, {
+      source: 'slash_command',
+      userId: actor.user.id,
+      channelId: channel.id,
+      message: null,
+    });
+    const fields = slashCommandFields(actor, channel, {
+      command: input.command ?? '/vnet',
+      text: input.text ?? '',
+      responseUrl: responseUrl.url,
+      triggerId,
+    });
     return { fields, triggerId, responseUrl };
   }
 
@@ -395,7 +507,10 @@ export class FakeSlack {
         this.store.closeTopView(userId);
         return { outcome: 'closed' };
       case 'errors': {
-        const errors = (typeof json.errors === 'object' && json.errors !== null ? json.errors : {}) as Record<string, string>;
+        const errors = (typeof json.errors === 'object' && json.errors !== null ? json.errors : {}) as Record<
+          string,
+          string
+        >;
         this.store.setViewErrors(top.id, errors);
         return { outcome: 'errors', errors };
       }
@@ -425,8 +540,16 @@ export class FakeSlack {
       const body = await readBody(request);
       if (url.pathname.startsWith('/api/')) {
         const args = await parseApiArguments(request, body, url.searchParams);
-        const answer = callWebApi(this.webApi, decodeURIComponent(url.pathname.slice('/api/'.length)), args, request.headers.authorization);
-        response.writeHead(answer.status, { ...JSON_HEADERS, ...(answer.retryAfter !== undefined ? { 'Retry-After': String(answer.retryAfter) } : {}) });
+        const answer = callWebApi(
+          this.webApi,
+          decodeURIComponent(url.pathname.slice('/api/'.length)),
+          args,
+          request.headers.authorization,
+        );
+        response.writeHead(answer.status, {
+          ...JSON_HEADERS,
+          ...(answer.retryAfter !== undefined ? { 'Retry-After': String(answer.retryAfter) } : {}),
+        });
         response.end(JSON.stringify(answer.body));
       } else if (request.method === 'POST' && url.pathname.startsWith('/response/')) {
         this.answerResponseUrl(url.pathname.slice('/response/'.length), body, response);

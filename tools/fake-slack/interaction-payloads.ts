@@ -1,7 +1,13 @@
 import { inputsIn, type ButtonOnScreen, type InputOnScreen } from './block-kit.js';
 import type { Directory, FakeChannel, FakeUser } from './directory.js';
 import { FakeSlackError } from './fake-slack-error.js';
-import type { EphemeralMessage, SlackViewObject, StoredMessage, ViewStateValue, ViewStateValues } from './workspace-state.js';
+import type {
+  EphemeralMessage,
+  SlackViewObject,
+  StoredMessage,
+  ViewStateValue,
+  ViewStateValues,
+} from './workspace-state.js';
 
 /**
  * The requests Slack sends an app when a person acts, field for field as Slack documents them:
@@ -22,7 +28,11 @@ function channelName(channel: FakeChannel): string {
 }
 
 /** A slash command's fields, in the order Slack sends them. */
-export function slashCommandFields(actor: Actor, channel: FakeChannel, command: { command: string; text: string; responseUrl: string; triggerId: string }): Record<string, string> {
+export function slashCommandFields(
+  actor: Actor,
+  channel: FakeChannel,
+  command: { command: string; text: string; responseUrl: string; triggerId: string },
+): Record<string, string> {
   const { team, bot } = actor.directory;
   return {
     token: actor.verificationToken,
@@ -66,7 +76,13 @@ export function blockActionsPayload(
     user: userField(actor),
     api_app_id: bot.appId,
     token: actor.verificationToken,
-    container: { type: 'message', message_ts: message.ts, channel_id: channel.id, is_ephemeral: ephemeral, ...(threadTs ? { thread_ts: threadTs } : {}) },
+    container: {
+      type: 'message',
+      message_ts: message.ts,
+      channel_id: channel.id,
+      is_ephemeral: ephemeral,
+      ...(threadTs ? { thread_ts: threadTs } : {}),
+    },
     trigger_id: interaction.triggerId,
     team: { id: team.id, domain: team.domain },
     enterprise: null,
@@ -137,14 +153,22 @@ function asList(input: InputOnScreen, value: string | string[] | null): string[]
 }
 
 function asSingle(input: InputOnScreen, value: string | string[] | null): string | null {
-  if (Array.isArray(value)) throw new FakeSlackError(`"${input.label}" takes one value, not a list (block ${input.blockId})`);
+  if (Array.isArray(value))
+    throw new FakeSlackError(`"${input.label}" takes one value, not a list (block ${input.blockId})`);
   return value === '' ? null : value;
 }
 
 /** The element's value when the person leaves it untouched: its initial value, else empty. */
 function initialValue(input: InputOnScreen): string | string[] | null {
   const element = input.element;
-  for (const field of ['initial_value', 'initial_date', 'initial_time', 'initial_user', 'initial_conversation', 'initial_channel']) {
+  for (const field of [
+    'initial_value',
+    'initial_date',
+    'initial_time',
+    'initial_user',
+    'initial_conversation',
+    'initial_channel',
+  ]) {
     if (typeof element[field] === 'string') return element[field];
   }
   if (typeof element.initial_date_time === 'number') return String(element.initial_date_time);
@@ -152,7 +176,8 @@ function initialValue(input: InputOnScreen): string | string[] | null {
   if (option) return option.value;
   const options = element.initial_options as OptionObject[] | undefined;
   if (options) return options.map((entry) => entry.value);
-  for (const field of ['initial_users', 'initial_conversations', 'initial_channels']) if (Array.isArray(element[field])) return element[field] as string[];
+  for (const field of ['initial_users', 'initial_conversations', 'initial_channels'])
+    if (Array.isArray(element[field])) return element[field] as string[];
   return null;
 }
 
@@ -210,14 +235,19 @@ function isEmpty(state: ViewStateValue): boolean {
  * left as it was. Throws when a value names a field or option the view does not show, and (with
  * `requireInputs`, as Slack's client refuses to submit) when a required input is empty.
  */
-export function viewStateValues(view: SlackViewObject, submitted: SubmittedValues, options: { requireInputs: boolean }): ViewStateValues {
+export function viewStateValues(
+  view: SlackViewObject,
+  submitted: SubmittedValues,
+  options: { requireInputs: boolean },
+): ViewStateValues {
   const inputs = inputsIn(view.blocks);
   for (const [blockId, entry] of Object.entries(submitted)) {
     const inBlock = inputs.filter((input) => input.blockId === blockId);
     if (inBlock.length === 0) throw new FakeSlackError(`view ${view.id} has no input block "${blockId}"`);
     if (typeof entry === 'object' && entry !== null && !Array.isArray(entry)) {
       for (const actionId of Object.keys(entry)) {
-        if (!inBlock.some((input) => input.actionId === actionId)) throw new FakeSlackError(`input block "${blockId}" of view ${view.id} has no element "${actionId}"`);
+        if (!inBlock.some((input) => input.actionId === actionId))
+          throw new FakeSlackError(`input block "${blockId}" of view ${view.id} has no element "${actionId}"`);
       }
     }
   }
@@ -226,7 +256,10 @@ export function viewStateValues(view: SlackViewObject, submitted: SubmittedValue
     const entry = submitted[input.blockId];
     const given = typeof entry === 'object' && entry !== null && !Array.isArray(entry) ? entry[input.actionId] : entry;
     const state = stateValue(input, given === undefined ? initialValue(input) : given);
-    if (options.requireInputs && !input.optional && isEmpty(state)) throw new FakeSlackError(`"${input.label}" is required: Slack would not submit view ${view.id} with it empty (block ${input.blockId})`);
+    if (options.requireInputs && !input.optional && isEmpty(state))
+      throw new FakeSlackError(
+        `"${input.label}" is required: Slack would not submit view ${view.id} with it empty (block ${input.blockId})`,
+      );
     (values[input.blockId] ??= {})[input.actionId] = state;
   }
   return values;

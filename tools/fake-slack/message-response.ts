@@ -38,16 +38,24 @@ function original(record: ResponseUrlRecord): { ts: string; ephemeral: boolean }
  * Applies a message response to the store on behalf of `record`; `source` says whether it came
  * through the response_url (counted against its 5 uses in 30 minutes) or in an ack (free).
  */
-export function applyMessageResponse(store: WorkspaceStore, record: ResponseUrlRecord, response: MessageResponse, source: EphemeralMessage['source']): ResponseUrlAnswer {
+export function applyMessageResponse(
+  store: WorkspaceStore,
+  record: ResponseUrlRecord,
+  response: MessageResponse,
+  source: EphemeralMessage['source'],
+): ResponseUrlAnswer {
   if (source === 'response_url') {
-    if (store.now() - record.issuedAt > RESPONSE_URL_LIFETIME_MS) return { status: 404, body: { ok: false, error: 'expired_url' } };
+    if (store.now() - record.issuedAt > RESPONSE_URL_LIFETIME_MS)
+      return { status: 404, body: { ok: false, error: 'expired_url' } };
     if (record.uses >= RESPONSE_URL_MAX_USES) return { status: 404, body: { ok: false, error: 'used_url' } };
     record.uses += 1;
   }
   const target = original(record);
   if (isTrue(response.delete_original)) {
-    if (target?.ephemeral && store.findEphemeral(record.userId, target.ts)) store.deleteEphemeral(record.userId, target.ts);
-    else if (target && !target.ephemeral && store.findMessage(record.channelId, target.ts)) store.deleteMessage(record.channelId, target.ts);
+    if (target?.ephemeral && store.findEphemeral(record.userId, target.ts))
+      store.deleteEphemeral(record.userId, target.ts);
+    else if (target && !target.ephemeral && store.findMessage(record.channelId, target.ts))
+      store.deleteMessage(record.channelId, target.ts);
     else return { status: 404, body: { ok: false, error: 'message_not_found' } };
     return { status: 200, body: { ok: true } };
   }
@@ -55,7 +63,8 @@ export function applyMessageResponse(store: WorkspaceStore, record: ResponseUrlR
   let blocks: AnyBlock[] | undefined;
   if (response.blocks !== undefined) {
     const check = checkBlocks(response.blocks);
-    if (!check.ok) return { status: 400, body: { ok: false, error: check.error, response_metadata: { messages: check.messages } } };
+    if (!check.ok)
+      return { status: 400, body: { ok: false, error: check.error, response_metadata: { messages: check.messages } } };
     blocks = check.blocks;
   }
   const text = typeof response.text === 'string' ? response.text : undefined;
@@ -63,8 +72,10 @@ export function applyMessageResponse(store: WorkspaceStore, record: ResponseUrlR
   const content = { text: text ?? '', ...(blocks ? { blocks } : {}) };
 
   if (isTrue(response.replace_original) && target) {
-    if (target.ephemeral && store.findEphemeral(record.userId, target.ts)) store.replaceEphemeral(record.userId, target.ts, content);
-    else if (!target.ephemeral && store.findMessage(record.channelId, target.ts)) store.updateMessage(record.channelId, target.ts, content, 'replace_original');
+    if (target.ephemeral && store.findEphemeral(record.userId, target.ts))
+      store.replaceEphemeral(record.userId, target.ts, content);
+    else if (!target.ephemeral && store.findMessage(record.channelId, target.ts))
+      store.updateMessage(record.channelId, target.ts, content, 'replace_original');
     else return { status: 404, body: { ok: false, error: 'message_not_found' } };
     return { status: 200, body: { ok: true } };
   }
@@ -74,7 +85,12 @@ export function applyMessageResponse(store: WorkspaceStore, record: ResponseUrlR
     const message = store.postMessage(record.channelId, { ...content, ...(threadTs ? { threadTs } : {}) });
     record.posted.push({ ts: message.ts, ephemeral: false });
   } else {
-    const message = store.postEphemeral(record.channelId, record.userId, { ...content, ...(threadTs ? { threadTs } : {}) }, source);
+    const message = store.postEphemeral(
+      record.channelId,
+      record.userId,
+      { ...content, ...(threadTs ? { threadTs } : {}) },
+      source,
+    );
     record.posted.push({ ts: message.ts, ephemeral: true });
   }
   return { status: 200, body: { ok: true } };

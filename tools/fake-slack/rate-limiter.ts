@@ -34,7 +34,8 @@ export class RateLimiter {
     for (const [method, rule] of Object.entries(config)) {
       const perSecond = this.perSecond(rule);
       if (!(perSecond > 0)) throw new Error(`rate limit for ${method}: give a positive ratePerSecond or ratePerMinute`);
-      if (rule.burst !== undefined && !(rule.burst >= 1)) throw new Error(`rate limit for ${method}: burst must be at least 1`);
+      if (rule.burst !== undefined && !(rule.burst >= 1))
+        throw new Error(`rate limit for ${method}: burst must be at least 1`);
     }
   }
 

@@ -29,14 +29,22 @@ function mediaType(contentType: string | undefined): string {
 
 /** Parses multipart/form-data with the platform's own parser (undici's), not by hand. */
 async function parseMultipart(contentType: string, body: Buffer): Promise<FormData> {
-  return new Request('http://fake-slack.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body }).formData();
+  return new Request('http://fake-slack.invalid/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body,
+  }).formData();
 }
 
 /**
  * Web API arguments from a request: query string, then the body (form-encoded as WebClient sends,
  * JSON, or multipart). Null when the body cannot be parsed (Slack: `invalid_form_data`/`invalid_json`).
  */
-export async function parseApiArguments(request: IncomingMessage, body: Buffer, query: URLSearchParams): Promise<Record<string, unknown> | null> {
+export async function parseApiArguments(
+  request: IncomingMessage,
+  body: Buffer,
+  query: URLSearchParams,
+): Promise<Record<string, unknown> | null> {
   const args: Record<string, unknown> = Object.fromEntries(query);
   const type = mediaType(request.headers['content-type']);
   if (body.length > 0) {
@@ -52,7 +60,8 @@ export async function parseApiArguments(request: IncomingMessage, body: Buffer, 
     } else if (type === 'multipart/form-data') {
       try {
         const form = await parseMultipart(request.headers['content-type']!, body);
-        for (const [key, value] of form) args[key] = typeof value === 'string' ? value : Buffer.from(await value.arrayBuffer());
+        for (const [key, value] of form)
+          args[key] = typeof value === 'string' ? value : Buffer.from(await value.arrayBuffer());
       } catch {
         return null;
       }

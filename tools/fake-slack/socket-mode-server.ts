@@ -55,7 +55,9 @@ export class SocketModeServer {
     private readonly baseUrl: () => string,
     private readonly appId: string,
   ) {
-    httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => this.upgrade(request, socket, head));
+    httpServer.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) =>
+      this.upgrade(request, socket, head),
+    );
   }
 
   /** A new single-use `ws://…/socket?ticket=…` URL, as `apps.connections.open` returns. */
@@ -81,7 +83,9 @@ export class SocketModeServer {
         reject(new FakeSlackError(`the app did not acknowledge ${type} envelope ${envelopeId} within ${timeoutMs} ms`));
       }, timeoutMs);
       this.pending.set(envelopeId, { resolve, reject, timer });
-      socket.send(JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: acceptsResponsePayload }));
+      socket.send(
+        JSON.stringify({ envelope_id: envelopeId, type, payload, accepts_response_payload: acceptsResponsePayload }),
+      );
     });
   }
 
@@ -130,7 +134,10 @@ export class SocketModeServer {
     } catch {
       return; // Slack ignores frames it cannot read.
     }
-    const { envelope_id: envelopeId, payload } = (typeof message === 'object' && message !== null ? message : {}) as { envelope_id?: unknown; payload?: unknown };
+    const { envelope_id: envelopeId, payload } = (typeof message === 'object' && message !== null ? message : {}) as {
+      envelope_id?: unknown;
+      payload?: unknown;
+    };
     const pending = typeof envelopeId === 'string' ? this.pending.get(envelopeId) : undefined;
     if (!pending || typeof envelopeId !== 'string') return;
     this.pending.delete(envelopeId);

@@ -57,12 +57,15 @@ interface MethodSpec {
 function optionalString(args: Args, name: string): string | undefined {
   const value = args[name];
   if (value === undefined || value === null || value === '') return undefined;
-  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
 }
 
 function requiredString(args: Args, name: string, error = 'invalid_arguments'): string {
   const value = optionalString(args, name);
-  if (value === undefined) throw new SlackApiError(error, error === 'invalid_arguments' ? [`[ERROR] missing required field: ${name}`] : []);
+  if (value === undefined)
+    throw new SlackApiError(error, error === 'invalid_arguments' ? [`[ERROR] missing required field: ${name}`] : []);
   return value;
 }
 
@@ -78,7 +81,10 @@ function channelArg(args: Args, context: WebApiContext, name = 'channel'): FakeC
 }
 
 /** A message's text and blocks, checked as Slack checks them (blocks stay undefined when not given). */
-function messageContent(args: Args, { textRequired }: { textRequired: boolean }): { text: string; blocks?: AnyBlock[] } {
+function messageContent(
+  args: Args,
+  { textRequired }: { textRequired: boolean },
+): { text: string; blocks?: AnyBlock[] } {
   let blocks: AnyBlock[] | undefined;
   if (args.blocks !== undefined && args.blocks !== '') {
     const check = checkBlocks(args.blocks);
@@ -86,7 +92,13 @@ function messageContent(args: Args, { textRequired }: { textRequired: boolean })
     blocks = check.blocks;
   }
   const text = optionalString(args, 'text');
-  if (text === undefined && (blocks === undefined || blocks.length === 0) && args.attachments === undefined && textRequired) throw new SlackApiError('no_text');
+  if (
+    text === undefined &&
+    (blocks === undefined || blocks.length === 0) &&
+    args.attachments === undefined &&
+    textRequired
+  )
+    throw new SlackApiError('no_text');
   if (text !== undefined && text.length > MAX_TEXT_LENGTH) throw new SlackApiError('msg_too_long');
   return { text: text ?? '', ...(blocks ? { blocks } : {}) };
 }
@@ -99,7 +111,10 @@ function botMessage(message: StoredMessage | undefined, context: WebApiContext, 
 
 function modalArg(args: Args): ModalDefinition {
   const view = checkModal(args.view);
-  if (!view) throw new SlackApiError('invalid_arguments', ['[ERROR] view must be a modal with a plain_text title and valid blocks [json-pointer:/view]']);
+  if (!view)
+    throw new SlackApiError('invalid_arguments', [
+      '[ERROR] view must be a modal with a plain_text title and valid blocks [json-pointer:/view]',
+    ]);
   return view;
 }
 
@@ -130,7 +145,10 @@ function fileTypeOf(filename: string): { mimetype: string; filetype: string } {
   const extension = /\.([^.]+)$/.exec(filename)?.[1]?.toLowerCase();
   if (!extension) return { mimetype: 'application/octet-stream', filetype: 'binary' };
   // Slack calls plain text files "text", not "txt".
-  return { mimetype: MIME_TYPES[extension] ?? 'application/octet-stream', filetype: extension === 'txt' ? 'text' : extension };
+  return {
+    mimetype: MIME_TYPES[extension] ?? 'application/octet-stream',
+    filetype: extension === 'txt' ? 'text' : extension,
+  };
 }
 
 // ── the methods ─────────────────────────────────────────────────────────────────────────────────
@@ -140,7 +158,15 @@ const METHODS: Record<string, MethodSpec> = {
     token: 'bot',
     handle: (_args, { store }) => {
       const { team, bot } = store.state.directory;
-      return { url: `https://${team.domain}.slack.com/`, team: team.name, user: bot.name, team_id: team.id, user_id: bot.userId, bot_id: bot.botId, is_enterprise_install: false };
+      return {
+        url: `https://${team.domain}.slack.com/`,
+        team: team.name,
+        user: bot.name,
+        team_id: team.id,
+        user_id: bot.userId,
+        bot_id: bot.botId,
+        is_enterprise_install: false,
+      };
     },
   },
 
@@ -150,7 +176,10 @@ const METHODS: Record<string, MethodSpec> = {
       const channel = channelArg(args, context);
       const content = messageContent(args, { textRequired: true });
       const threadTs = optionalString(args, 'thread_ts');
-      const message = context.store.postMessage(channel.id, { ...content, ...(threadTs ? { threadTs, broadcast: flag(args, 'reply_broadcast') } : {}) });
+      const message = context.store.postMessage(channel.id, {
+        ...content,
+        ...(threadTs ? { threadTs, broadcast: flag(args, 'reply_broadcast') } : {}),
+      });
       return { channel: channel.id, ts: message.ts, message: structuredClone(message) };
     },
   },
@@ -175,7 +204,12 @@ const METHODS: Record<string, MethodSpec> = {
       if (user === undefined || !context.store.user(user)) throw new SlackApiError('user_not_in_channel');
       const content = messageContent(args, { textRequired: true });
       const threadTs = optionalString(args, 'thread_ts');
-      const message = context.store.postEphemeral(channel.id, user, { ...content, ...(threadTs ? { threadTs } : {}) }, 'chat.postEphemeral');
+      const message = context.store.postEphemeral(
+        channel.id,
+        user,
+        { ...content, ...(threadTs ? { threadTs } : {}) },
+        'chat.postEphemeral',
+      );
       return { message_ts: message.ts };
     },
   },
@@ -200,7 +234,10 @@ const METHODS: Record<string, MethodSpec> = {
       if (!message) throw new SlackApiError('message_not_found');
       const base = `https://${context.store.state.directory.team.domain}.slack.com/archives/${channel.id}/p${ts.replace('.', '')}`;
       const inThread = message.thread_ts !== undefined && message.thread_ts !== message.ts;
-      return { channel: channel.id, permalink: inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${channel.id}` : base };
+      return {
+        channel: channel.id,
+        permalink: inThread ? `${base}?thread_ts=${message.thread_ts}&cid=${channel.id}` : base,
+      };
     },
   },
 
@@ -213,7 +250,9 @@ const METHODS: Record<string, MethodSpec> = {
       return {
         channel: {
           id: channel.id,
-          ...(isIm ? { user: channel.imUserId, is_open: true } : { name: channel.name, name_normalized: channel.name, is_general: false, is_member: true }),
+          ...(isIm
+            ? { user: channel.imUserId, is_open: true }
+            : { name: channel.name, name_normalized: channel.name, is_general: false, is_member: true }),
           is_channel: !isIm,
           is_group: false,
           is_im: isIm,
@@ -250,7 +289,14 @@ const METHODS: Record<string, MethodSpec> = {
           tz: 'Europe/Berlin',
           tz_label: 'Central European Time',
           tz_offset: 3600,
-          profile: { real_name: realName, real_name_normalized: realName, display_name: name, display_name_normalized: name, team: team.id, ...(isBot ? { bot_id: bot.botId } : {}) },
+          profile: {
+            real_name: realName,
+            real_name_normalized: realName,
+            display_name: name,
+            display_name_normalized: name,
+            team: team.id,
+            ...(isBot ? { bot_id: bot.botId } : {}),
+          },
           is_admin: false,
           is_owner: false,
           is_primary_owner: false,
@@ -279,7 +325,12 @@ const METHODS: Record<string, MethodSpec> = {
       const filename = requiredString(args, 'filename');
       const length = Number(requiredString(args, 'length'));
       if (!Number.isInteger(length) || length <= 0) throw new SlackApiError('missing_argument');
-      const file = context.store.createFile({ name: filename, title: filename, ...fileTypeOf(filename), announcedLength: length });
+      const file = context.store.createFile({
+        name: filename,
+        title: filename,
+        ...fileTypeOf(filename),
+        announcedLength: length,
+      });
       return { upload_url: context.uploadUrl(file.id), file_id: file.id };
     },
   },
@@ -289,9 +340,13 @@ const METHODS: Record<string, MethodSpec> = {
     handle: (args, context) => {
       const { store } = context;
       const requested = args.files;
-      if (!Array.isArray(requested) || requested.length === 0) throw new SlackApiError('invalid_arguments', ['[ERROR] files must be a non-empty array [json-pointer:/files]']);
+      if (!Array.isArray(requested) || requested.length === 0)
+        throw new SlackApiError('invalid_arguments', ['[ERROR] files must be a non-empty array [json-pointer:/files]']);
       const files = requested.map((entry: unknown) => {
-        const { id, title } = (typeof entry === 'object' && entry !== null ? entry : {}) as { id?: unknown; title?: unknown };
+        const { id, title } = (typeof entry === 'object' && entry !== null ? entry : {}) as {
+          id?: unknown;
+          title?: unknown;
+        };
         const file = typeof id === 'string' ? store.state.files[id] : undefined;
         if (!file?.uploaded) throw new SlackApiError('file_not_found');
         if (typeof title === 'string' && title !== '') file.title = title;
@@ -301,12 +356,37 @@ const METHODS: Record<string, MethodSpec> = {
       if (channelRef !== undefined) {
         const channel = store.resolveChannel(channelRef);
         if (!channel) throw new SlackApiError('channel_not_found');
-        const shared: SharedFile[] = files.map(({ id, name, title, mimetype, filetype, size, user, created, content }) => ({ id, name, title, mimetype, filetype, size, user, created, content }));
+        const shared: SharedFile[] = files.map(
+          ({ id, name, title, mimetype, filetype, size, user, created, content }) => ({
+            id,
+            name,
+            title,
+            mimetype,
+            filetype,
+            size,
+            user,
+            created,
+            content,
+          }),
+        );
         const threadTs = optionalString(args, 'thread_ts');
-        const message = store.postMessage(channel.id, { text: optionalString(args, 'initial_comment') ?? '', files: shared, ...(threadTs ? { threadTs } : {}) });
+        const message = store.postMessage(channel.id, {
+          text: optionalString(args, 'initial_comment') ?? '',
+          files: shared,
+          ...(threadTs ? { threadTs } : {}),
+        });
         for (const file of files) file.shares.push({ channel: channel.id, ts: message.ts });
       }
-      return { files: files.map(({ id, title, name, mimetype, filetype, size }) => ({ id, title, name, mimetype, filetype, size })) };
+      return {
+        files: files.map(({ id, title, name, mimetype, filetype, size }) => ({
+          id,
+          title,
+          name,
+          mimetype,
+          filetype,
+          size,
+        })),
+      };
     },
   },
 
@@ -315,7 +395,8 @@ const METHODS: Record<string, MethodSpec> = {
     handle: (args, context) => {
       const trigger = exchangeTrigger(args, context);
       const definition = modalArg(args);
-      if (definition.external_id && context.store.externalIdInUse(definition.external_id)) throw new SlackApiError('duplicate_external_id');
+      if (definition.external_id && context.store.externalIdInUse(definition.external_id))
+        throw new SlackApiError('duplicate_external_id');
       return { view: structuredClone(context.store.openView(trigger.userId, definition)) };
     },
   },
@@ -328,7 +409,8 @@ const METHODS: Record<string, MethodSpec> = {
       const stack = context.store.openViews(trigger.userId);
       if (stack.length === 0) throw new SlackApiError('not_found');
       if (stack.length >= MAX_VIEW_STACK) throw new SlackApiError('push_limit_reached');
-      if (definition.external_id && context.store.externalIdInUse(definition.external_id)) throw new SlackApiError('duplicate_external_id');
+      if (definition.external_id && context.store.externalIdInUse(definition.external_id))
+        throw new SlackApiError('duplicate_external_id');
       return { view: structuredClone(context.store.pushView(trigger.userId, definition)) };
     },
   },
@@ -338,13 +420,20 @@ const METHODS: Record<string, MethodSpec> = {
     handle: (args, context) => {
       const viewId = optionalString(args, 'view_id');
       const externalId = optionalString(args, 'external_id');
-      if (viewId === undefined && externalId === undefined) throw new SlackApiError('invalid_arguments', ['[ERROR] either view_id or external_id is required']);
-      const open = viewId !== undefined ? context.store.findOpenView(viewId) : context.store.findOpenView(externalId!, true);
+      if (viewId === undefined && externalId === undefined)
+        throw new SlackApiError('invalid_arguments', ['[ERROR] either view_id or external_id is required']);
+      const open =
+        viewId !== undefined ? context.store.findOpenView(viewId) : context.store.findOpenView(externalId!, true);
       if (!open) throw new SlackApiError('not_found');
       const hash = optionalString(args, 'hash');
       if (hash !== undefined && hash !== open.hash) throw new SlackApiError('hash_conflict');
       const definition = modalArg(args);
-      if (definition.external_id && definition.external_id !== open.external_id && context.store.externalIdInUse(definition.external_id)) throw new SlackApiError('duplicate_external_id');
+      if (
+        definition.external_id &&
+        definition.external_id !== open.external_id &&
+        context.store.externalIdInUse(definition.external_id)
+      )
+        throw new SlackApiError('duplicate_external_id');
       return { view: structuredClone(context.store.updateView(open.id, definition)) };
     },
   },
@@ -364,36 +453,70 @@ function tokenFrom(authorization: string | undefined, args: Args): string | unde
 }
 
 function errorBody(error: SlackApiError): Record<string, unknown> {
-  return { ok: false, error: error.code, ...(error.messages.length > 0 ? { response_metadata: { messages: error.messages } } : {}) };
+  return {
+    ok: false,
+    error: error.code,
+    ...(error.messages.length > 0 ? { response_metadata: { messages: error.messages } } : {}),
+  };
 }
 
 /**
  * Answers one Web API call the way Slack does (always HTTP 200 with `{ok, …}`, except 429 when rate
  * limited) and records it in the store.
  */
-export function callWebApi(context: WebApiContext, method: string, rawArgs: Args | null, authorization: string | undefined): WebApiAnswer {
+export function callWebApi(
+  context: WebApiContext,
+  method: string,
+  rawArgs: Args | null,
+  authorization: string | undefined,
+): WebApiAnswer {
   const args = rawArgs ?? {};
   const { token: _token, ...recordedArgs } = args;
   const answer = answerCall(context, method, rawArgs, authorization);
-  context.store.recordCall({ method, args: recordedArgs, response: answer.body, status: answer.status, at: context.store.now() });
+  context.store.recordCall({
+    method,
+    args: recordedArgs,
+    response: answer.body,
+    status: answer.status,
+    at: context.store.now(),
+  });
   return answer;
 }
 
-function answerCall(context: WebApiContext, method: string, rawArgs: Args | null, authorization: string | undefined): WebApiAnswer {
+function answerCall(
+  context: WebApiContext,
+  method: string,
+  rawArgs: Args | null,
+  authorization: string | undefined,
+): WebApiAnswer {
   const spec = Object.hasOwn(METHODS, method) ? METHODS[method] : undefined;
   if (!spec) return { status: 200, body: { ok: false, error: 'unknown_method', req_method: method } };
   if (rawArgs === null) return { status: 200, body: { ok: false, error: 'invalid_form_data' } };
   const token = tokenFrom(authorization, rawArgs);
   if (token === undefined) return { status: 200, body: { ok: false, error: 'not_authed' } };
-  if (token !== context.botToken && token !== context.appToken) return { status: 200, body: { ok: false, error: 'invalid_auth' } };
-  if ((spec.token === 'app') !== (token === context.appToken)) return { status: 200, body: { ok: false, error: 'not_allowed_token_type' } };
-  const retryAfter = context.rateLimiter.take(method, optionalString(rawArgs, 'channel') ?? optionalString(rawArgs, 'channel_id'));
+  if (token !== context.botToken && token !== context.appToken)
+    return { status: 200, body: { ok: false, error: 'invalid_auth' } };
+  if ((spec.token === 'app') !== (token === context.appToken))
+    return { status: 200, body: { ok: false, error: 'not_allowed_token_type' } };
+  const retryAfter = context.rateLimiter.take(
+    method,
+    optionalString(rawArgs, 'channel') ?? optionalString(rawArgs, 'channel_id'),
+  );
   if (retryAfter !== null) return { status: 429, body: { ok: false, error: 'ratelimited' }, retryAfter };
   try {
     return { status: 200, body: { ok: true, ...spec.handle(rawArgs, context) } };
   } catch (error) {
     if (error instanceof SlackApiError) return { status: 200, body: errorBody(error) };
     // A bug in the fake: answer as Slack does for its own failures, with the reason for whoever reads the log.
-    return { status: 200, body: { ok: false, error: 'fatal_error', response_metadata: { messages: [`[ERROR] fake-slack: ${error instanceof Error ? error.message : String(error)}`] } } };
+    return {
+      status: 200,
+      body: {
+        ok: false,
+        error: 'fatal_error',
+        response_metadata: {
+          messages: [`[ERROR] fake-slack: ${error instanceof Error ? error.message : String(error)}`],
+        },
+      },
+    };
   }
 }

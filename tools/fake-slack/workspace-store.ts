@@ -83,7 +83,17 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
   ) {
     super();
     this.clock = new MessageTsClock(now);
-    this.state = { directory, history: {}, ephemerals: {}, views: {}, files: {}, calls: [], rateLimited: 0, triggers: {}, responseUrls: {} };
+    this.state = {
+      directory,
+      history: {},
+      ephemerals: {},
+      views: {},
+      files: {},
+      calls: [],
+      rateLimited: 0,
+      triggers: {},
+      responseUrls: {},
+    };
     for (const channel of directory.channels) this.state.history[channel.id] = [];
   }
 
@@ -110,10 +120,14 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
    */
   resolveChannel(reference: string): FakeChannel | undefined {
     const name = reference.replace(/^#/, '');
-    const found = this.channel(reference) ?? this.state.directory.channels.find((channel) => !channel.isIm && channel.name === name);
+    const found =
+      this.channel(reference) ??
+      this.state.directory.channels.find((channel) => !channel.isIm && channel.name === name);
     if (found) return found;
     const user = this.user(reference);
-    return user ? this.addChannel({ id: `D${user.id.slice(1)}`, name: user.name, isIm: true, imUserId: user.id }) : undefined;
+    return user
+      ? this.addChannel({ id: `D${user.id.slice(1)}`, name: user.name, isIm: true, imUserId: user.id })
+      : undefined;
   }
 
   /** Adds (or replaces) a person. */
@@ -199,7 +213,12 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
    * Changes a message's content. `chat.update` keeps blocks it is not given and marks the message
    * `edited`; a response_url `replace_original` replaces the whole message and marks nothing.
    */
-  updateMessage(channel: string, ts: string, content: { text: string; blocks?: AnyBlock[] }, how: 'chat.update' | 'replace_original'): StoredMessage {
+  updateMessage(
+    channel: string,
+    ts: string,
+    content: { text: string; blocks?: AnyBlock[] },
+    how: 'chat.update' | 'replace_original',
+  ): StoredMessage {
     const message = this.findMessage(channel, ts);
     if (!message) throw new FakeSlackError(`no message ${ts} in ${channel}`);
     message.text = content.text;
@@ -216,7 +235,10 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
     const index = history.findIndex((message) => message.ts === ts);
     const [message] = index >= 0 ? history.splice(index, 1) : [];
     if (!message) throw new FakeSlackError(`no message ${ts} in ${channel}`);
-    const parent = message.thread_ts && message.thread_ts !== message.ts ? history.find((candidate) => candidate.ts === message.thread_ts) : undefined;
+    const parent =
+      message.thread_ts && message.thread_ts !== message.ts
+        ? history.find((candidate) => candidate.ts === message.thread_ts)
+        : undefined;
     if (parent?.reply_count) {
       parent.reply_count -= 1;
       const replies = history.filter((candidate) => candidate.thread_ts === parent.ts && candidate.ts !== parent.ts);
@@ -227,7 +249,12 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
   }
 
   /** Shows an ephemeral message to one person. */
-  postEphemeral(channel: string, recipient: string, content: { text: string; blocks?: AnyBlock[]; threadTs?: string }, source: EphemeralMessage['source']): EphemeralMessage {
+  postEphemeral(
+    channel: string,
+    recipient: string,
+    content: { text: string; blocks?: AnyBlock[]; threadTs?: string },
+    source: EphemeralMessage['source'],
+  ): EphemeralMessage {
     const { bot } = this.state.directory;
     const message: EphemeralMessage = {
       type: 'message',
@@ -259,7 +286,12 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
     message.text = content.text;
     if (content.blocks) message.blocks = withGeneratedIds(content.blocks);
     else delete message.blocks;
-    this.emit('message', { kind: 'updated', channel: message.channel, ephemeral: true, message: structuredClone(message) });
+    this.emit('message', {
+      kind: 'updated',
+      channel: message.channel,
+      ephemeral: true,
+      message: structuredClone(message),
+    });
     return message;
   }
 
@@ -269,7 +301,12 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
     const index = list.findIndex((message) => message.ts === ts);
     const [message] = index >= 0 ? list.splice(index, 1) : [];
     if (!message) throw new FakeSlackError(`no ephemeral message ${ts} for ${recipient}`);
-    this.emit('message', { kind: 'deleted', channel: message.channel, ephemeral: true, message: structuredClone(message) });
+    this.emit('message', {
+      kind: 'deleted',
+      channel: message.channel,
+      ephemeral: true,
+      message: structuredClone(message),
+    });
     return message;
   }
 
@@ -280,7 +317,13 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
   // ── files ────────────────────────────────────────────────────────────────────────────────────
 
   /** Registers a file whose bytes will arrive at its upload URL. */
-  createFile(fields: { name: string; title: string; mimetype: string; filetype: string; announcedLength: number }): StoredFile {
+  createFile(fields: {
+    name: string;
+    title: string;
+    mimetype: string;
+    filetype: string;
+    announcedLength: number;
+  }): StoredFile {
     const file: StoredFile = {
       id: this.nextId('F'),
       ...fields,
@@ -300,7 +343,12 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
   receiveUpload(fileId: string, bytes: Buffer): StoredFile {
     const file = this.state.files[fileId];
     if (!file) throw new FakeSlackError(`no file ${fileId} awaits an upload`);
-    Object.assign(file, { uploaded: true, size: bytes.length, content: bytes.toString('utf8'), contentBase64: bytes.toString('base64') });
+    Object.assign(file, {
+      uploaded: true,
+      size: bytes.length,
+      content: bytes.toString('utf8'),
+      contentBase64: bytes.toString('base64'),
+    });
     return file;
   }
 
@@ -330,7 +378,12 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
     const open = this.findOpenView(viewId);
     if (!open) throw new FakeSlackError(`no open view ${viewId}`);
     // The external_id names the view, not its content: an update that gives none keeps it.
-    const view = this.buildView({ ...definition, external_id: definition.external_id ?? open.external_id }, open.root_view_id, open.previous_view_id, open.id);
+    const view = this.buildView(
+      { ...definition, external_id: definition.external_id ?? open.external_id },
+      open.root_view_id,
+      open.previous_view_id,
+      open.id,
+    );
     const stack = this.state.views[open.user]!;
     stack[stack.indexOf(open)] = { ...view, user: open.user, errors: null };
     this.emit('view', { kind: 'updated', userId: open.user, view: structuredClone(view) });
@@ -372,7 +425,12 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
     while (this.state.views[userId]) this.closeTopView(userId);
   }
 
-  private buildView(definition: ModalDefinition, rootId: string | null, previousId: string | null, keepId?: string): SlackViewObject {
+  private buildView(
+    definition: ModalDefinition,
+    rootId: string | null,
+    previousId: string | null,
+    keepId?: string,
+  ): SlackViewObject {
     const { team, bot } = this.state.directory;
     const id = keepId ?? this.nextId('V');
     return {
@@ -419,9 +477,19 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
   }
 
   /** Issues a response_url under `baseUrl`. */
-  issueResponseUrl(baseUrl: string, fields: Pick<ResponseUrlRecord, 'source' | 'userId' | 'channelId' | 'message'>): ResponseUrlRecord {
+  issueResponseUrl(
+    baseUrl: string,
+    fields: Pick<ResponseUrlRecord, 'source' | 'userId' | 'channelId' | 'message'>,
+  ): ResponseUrlRecord {
     const id = `${randomInt(1e11, 1e12)}${randomBytes(12).toString('hex')}`;
-    const record: ResponseUrlRecord = { id, url: `${baseUrl}/response/${id}`, ...fields, posted: [], issuedAt: this.now(), uses: 0 };
+    const record: ResponseUrlRecord = {
+      id,
+      url: `${baseUrl}/response/${id}`,
+      ...fields,
+      posted: [],
+      issuedAt: this.now(),
+      uses: 0,
+    };
     this.state.responseUrls[id] = record;
     return record;
   }
@@ -447,12 +515,16 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
    * channel, as `conversations.history` lists them (but in posting order).
    */
   messages(channelId: string): StoredMessage[] {
-    return (this.state.history[channelId] ?? []).filter((message) => !message.thread_ts || message.thread_ts === message.ts || message.subtype === 'thread_broadcast');
+    return (this.state.history[channelId] ?? []).filter(
+      (message) => !message.thread_ts || message.thread_ts === message.ts || message.subtype === 'thread_broadcast',
+    );
   }
 
   /** The replies in one thread, oldest first, without the parent. */
   threadReplies(channelId: string, threadTs: string): StoredMessage[] {
-    return (this.state.history[channelId] ?? []).filter((message) => message.thread_ts === threadTs && message.ts !== threadTs);
+    return (this.state.history[channelId] ?? []).filter(
+      (message) => message.thread_ts === threadTs && message.ts !== threadTs,
+    );
   }
 
   /** Ephemeral messages shown to one person, oldest first. */
@@ -467,7 +539,9 @@ export class WorkspaceStore extends EventEmitter<WorkspaceEvents> {
 
   /** How many calls were answered 429 (of one method when given). */
   rateLimitedCount(method?: string): number {
-    return method === undefined ? this.state.rateLimited : this.calls(method).filter((call) => call.status === 429).length;
+    return method === undefined
+      ? this.state.rateLimited
+      : this.calls(method).filter((call) => call.status === 429).length;
   }
 
   /**

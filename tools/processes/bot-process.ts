@@ -73,7 +73,10 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
   try {
     writeFileSync(join(dir, 'config.yaml'), options.configYaml);
     port = await freePort();
-    const entry = (options.run ?? 'sources') === 'built' ? [resolve('dist/src/bot.js')] : ['--import', 'tsx', resolve('src/bot.ts')];
+    const entry =
+      (options.run ?? 'sources') === 'built'
+        ? [resolve('dist/src/bot.js')]
+        : ['--import', 'tsx', resolve('src/bot.ts')];
     bot = OwnedProcess.start(process.execPath, [...(options.nodeArgs ?? []), ...entry], {
       name: 'bot',
       env: {
@@ -83,7 +86,9 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
         SLACK_SIGNING_SECRET: options.signingSecret ?? SIGNING_SECRET,
         VNETOPS_SLACK_API_URL: options.slackApiUrl,
         VNETOPS_SLACK_PORT: String(port),
-        ...('socketPath' in options.redis ? { VNETOPS_REDIS_SOCKET: options.redis.socketPath } : { VNETOPS_REDIS_URL: options.redis.url }),
+        ...('socketPath' in options.redis
+          ? { VNETOPS_REDIS_SOCKET: options.redis.socketPath }
+          : { VNETOPS_REDIS_URL: options.redis.url }),
         VNETOPS_REDIS_PREFIX: options.prefix,
         VNETOPS_LOG_LEVEL: 'warn',
         ...options.env,

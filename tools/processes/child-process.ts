@@ -63,7 +63,12 @@ export class OwnedProcess {
     this.logPath = options.logPath;
     this.detached = options.detached ?? false;
     this.keepChars = options.keepChars ?? DEFAULT_KEEP_CHARS;
-    const spawnOptions = { env: options.env, detached: this.detached, shell: false, ...(options.cwd !== undefined ? { cwd: options.cwd } : {}) };
+    const spawnOptions = {
+      env: options.env,
+      detached: this.detached,
+      shell: false,
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    };
     if (options.logPath !== undefined) {
       const log = openSync(options.logPath, 'a');
       try {
@@ -74,7 +79,8 @@ export class OwnedProcess {
       }
     } else {
       this.child = spawn(file, args, { ...spawnOptions, stdio: ['ignore', 'pipe', 'pipe'] });
-      for (const stream of [this.child.stdout, this.child.stderr]) stream?.setEncoding('utf8').on('data', (chunk: string) => this.keep(chunk));
+      for (const stream of [this.child.stdout, this.child.stderr])
+        stream?.setEncoding('utf8').on('data', (chunk: string) => this.keep(chunk));
     }
     let settle: (description: string) => void = () => undefined;
     this.endedWithOutput = new Promise((resolve) => (settle = resolve));
@@ -138,7 +144,12 @@ export class OwnedProcess {
    * quoting its output, when it ends first or `timeoutMs` passes; rejects when `signal` aborts. It is
    * left running either way: stopping it is the caller's call.
    */
-  waitUntil(ready: () => boolean | Promise<boolean>, what: string, timeoutMs: number, signal?: AbortSignal): Promise<void> {
+  waitUntil(
+    ready: () => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs: number,
+    signal?: AbortSignal,
+  ): Promise<void> {
     return this.wait(ready, what, timeoutMs, signal, false);
   }
 
@@ -187,7 +198,13 @@ export class OwnedProcess {
     for (const waker of [...this.wakers]) waker(output);
   }
 
-  private async wait(ready: () => boolean | Promise<boolean>, what: string, timeoutMs: number, signal: AbortSignal | undefined, readyAfterEnd: boolean): Promise<void> {
+  private async wait(
+    ready: () => boolean | Promise<boolean>,
+    what: string,
+    timeoutMs: number,
+    signal: AbortSignal | undefined,
+    readyAfterEnd: boolean,
+  ): Promise<void> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       if (signal?.aborted) throw new Error(`stopped waiting for the ${this.name} to get to ${what}`);
@@ -198,7 +215,10 @@ export class OwnedProcess {
       }
       if (await ready()) return;
       const left = deadline - Date.now();
-      if (left <= 0) throw new Error(`the ${this.name} did not get to ${what} within ${timeoutMs / 1000} s; ${this.describeOutput()}`);
+      if (left <= 0)
+        throw new Error(
+          `the ${this.name} did not get to ${what} within ${timeoutMs / 1000} s; ${this.describeOutput()}`,
+        );
       // Output wakes only waits on output (in memory): a chatty child must not hammer a health check.
       await this.nextChange(Math.min(POLL_MS, left), readyAfterEnd, signal);
     }

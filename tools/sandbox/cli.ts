@@ -42,7 +42,9 @@ async function up(names: string[]): Promise<void> {
   const results = await Promise.allSettled(names.map((name) => startSandboxHost(name)));
   const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');
   if (failures.length > 0) {
-    const startedHosts = results.filter((result): result is PromiseFulfilledResult<SandboxHost> => result.status === 'fulfilled');
+    const startedHosts = results.filter(
+      (result): result is PromiseFulfilledResult<SandboxHost> => result.status === 'fulfilled',
+    );
     await Promise.allSettled(startedHosts.map((result) => stopSandboxHost(result.value.name)));
     throw new Error(failures.map((failure) => (failure.reason as Error).message).join('\n'));
   }

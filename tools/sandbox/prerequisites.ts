@@ -28,7 +28,16 @@ const REQUIRED_COMMANDS: readonly RequiredCommand[] = [
 ];
 
 /** The commands the sandbox tool runs, by name. */
-export type SandboxCommand = 'libvirtd' | 'virsh' | 'ip' | 'ss' | 'bridge' | 'redis-server' | 'unshare' | 'mount' | 'findmnt'
+export type SandboxCommand =
+  | 'libvirtd'
+  | 'virsh'
+  | 'ip'
+  | 'ss'
+  | 'bridge'
+  | 'redis-server'
+  | 'unshare'
+  | 'mount'
+  | 'findmnt'
   // Only for DHCP requests from veth guests, so not a prerequisite of every sandbox.
   | 'busybox';
 
@@ -66,7 +75,12 @@ export function commandPath(command: SandboxCommand): string {
 
 function userExists(user: string): boolean {
   try {
-    if (readFileSync('/etc/passwd', 'utf8').split('\n').some((line) => line.startsWith(`${user}:`))) return true;
+    if (
+      readFileSync('/etc/passwd', 'utf8')
+        .split('\n')
+        .some((line) => line.startsWith(`${user}:`))
+    )
+      return true;
   } catch {
     // no readable /etc/passwd: ask NSS below
   }
@@ -95,10 +109,13 @@ export function checkSandboxPrerequisites(): { ok: boolean; problems: string[] }
   const problems: string[] = [];
   if (process.getuid?.() !== 0) problems.push(NOT_ROOT_PROBLEM);
   for (const { command, debianPackage } of REQUIRED_COMMANDS) {
-    if (!findCommand(command)) problems.push(`the command "${command}" is missing: install the Debian package ${debianPackage}`);
+    if (!findCommand(command))
+      problems.push(`the command "${command}" is missing: install the Debian package ${debianPackage}`);
   }
   if (!userExists(LIBVIRT_USER)) {
-    problems.push(`the user "${LIBVIRT_USER}" is missing (libvirtd refuses to start without it): install the Debian package libvirt-daemon-system`);
+    problems.push(
+      `the user "${LIBVIRT_USER}" is missing (libvirtd refuses to start without it): install the Debian package libvirt-daemon-system`,
+    );
   }
   return { ok: problems.length === 0, problems };
 }

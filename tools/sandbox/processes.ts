@@ -83,7 +83,11 @@ function sendSignal(pid: number, signal: NodeJS.Signals): void {
 }
 
 /** Polls `condition` every `intervalMs` until it holds (true) or `timeoutMs` passes (false). */
-export async function pollUntil(condition: () => boolean | Promise<boolean>, timeoutMs: number, intervalMs = 50): Promise<boolean> {
+export async function pollUntil(
+  condition: () => boolean | Promise<boolean>,
+  timeoutMs: number,
+  intervalMs = 50,
+): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     if (await condition()) return true;
@@ -112,7 +116,12 @@ export async function endProcess(ref: ProcessRef, graceMs: number): Promise<void
  * Starts a daemon that outlives this process: own session (a Ctrl-C in our terminal does not reach it),
  * stdout and stderr appended to `logPath`, not keeping our event loop alive.
  */
-export async function spawnDetached(file: string, args: readonly string[], logPath: string, cwd?: string): Promise<ProcessRef> {
+export async function spawnDetached(
+  file: string,
+  args: readonly string[],
+  logPath: string,
+  cwd?: string,
+): Promise<ProcessRef> {
   const log = openSync(logPath, 'a');
   try {
     const child = spawn(file, args, { detached: true, stdio: ['ignore', log, log], cwd });
@@ -144,7 +153,13 @@ export function runCommand(file: string, args: readonly string[], timeoutMs: num
   return new Promise((resolve, reject) => {
     // detached (spawn's option, which execFile passes on but its types omit): a Ctrl-C in the terminal
     // must not kill a virsh or ip half-way through a teardown.
-    const options: ExecFileOptionsWithStringEncoding & { detached: boolean } = { timeout: timeoutMs, killSignal: 'SIGKILL', maxBuffer: 64 * 1024 * 1024, encoding: 'utf8', detached: true };
+    const options: ExecFileOptionsWithStringEncoding & { detached: boolean } = {
+      timeout: timeoutMs,
+      killSignal: 'SIGKILL',
+      maxBuffer: 64 * 1024 * 1024,
+      encoding: 'utf8',
+      detached: true,
+    };
     execFile(file, args, options, (error, stdout, stderr) => {
       if (!error) {
         resolve({ stdout, stderr, code: 0 });

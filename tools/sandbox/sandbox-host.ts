@@ -10,7 +10,17 @@
  *   NAME/state.json                 what was started, so `down` works from another process
  * and, shared by all hosts of the base folder, redis.sock / redis.log / redis.json (see shared-redis.ts).
  */
-import { cpSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { assertRoot, assertSandboxPrerequisites, commandPath } from './prerequisites.js';
@@ -169,7 +179,9 @@ function resolveBaseDir(baseDir: string | undefined): string {
   const chosen = baseDir ?? process.env.VNETOPS_SANDBOX_DIR ?? join(repoRoot(), '.sandbox');
   const absolute = isAbsolute(chosen) ? resolve(chosen) : resolve(repoRoot(), chosen);
   if (!BASE_DIR_PATTERN.test(absolute)) {
-    throw new Error(`sandbox folder ${JSON.stringify(absolute)} has characters that do not fit in a libvirt URI: use letters, digits and _ . / + - only`);
+    throw new Error(
+      `sandbox folder ${JSON.stringify(absolute)} has characters that do not fit in a libvirt URI: use letters, digits and _ . / + - only`,
+    );
   }
   return absolute;
 }
@@ -211,7 +223,8 @@ function writeState(state: HostState): void {
 }
 
 function toHost(state: HostState): SandboxHost {
-  if (!state.libvirtd) throw new Error(`sandbox host ${state.name} has no libvirtd recorded in ${statePath(state.dir)}`);
+  if (!state.libvirtd)
+    throw new Error(`sandbox host ${state.name} has no libvirtd recorded in ${statePath(state.dir)}`);
   return Object.freeze({
     name: state.name,
     netns: state.netns,
@@ -259,10 +272,14 @@ function hostNamesIn(baseDir: string): string[] {
 function refuseIfPresent(name: string, dir: string, netns: string): void {
   const state = existsSync(dir) ? readState(dir) : undefined;
   if (state?.libvirtd && isRunning(state.libvirtd)) {
-    throw new Error(`sandbox host ${name} is already running (libvirtd pid ${state.libvirtd.pid}); stop it first with: npm run sandbox -- down ${name}`);
+    throw new Error(
+      `sandbox host ${name} is already running (libvirtd pid ${state.libvirtd.pid}); stop it first with: npm run sandbox -- down ${name}`,
+    );
   }
   if (existsSync(dir)) {
-    throw new Error(`the folder ${dir} is left over from an earlier sandbox host ${name}; clean it up with: npm run sandbox -- down ${name}`);
+    throw new Error(
+      `the folder ${dir} is left over from an earlier sandbox host ${name}; clean it up with: npm run sandbox -- down ${name}`,
+    );
   }
   if (currentNetnsInode(netns) !== undefined) {
     throw new Error(
@@ -279,7 +296,8 @@ function prepareStateFolders(dir: string, tls: SandboxTlsOptions | undefined): v
   }
   const etc = join(dir, 'etc');
   cpSync('/etc/libvirt', etc, { recursive: true, verbatimSymlinks: true });
-  for (const machineObject of MACHINE_OBJECTS_TO_DROP) rmSync(join(etc, machineObject), { recursive: true, force: true });
+  for (const machineObject of MACHINE_OBJECTS_TO_DROP)
+    rmSync(join(etc, machineObject), { recursive: true, force: true });
   // The layout of a fresh install, with no network defined or autostarted.
   mkdirSync(join(etc, 'qemu/networks/autostart'), { recursive: true });
   if (tls) configureTls(etc, tls);
@@ -314,7 +332,12 @@ function configureTls(etc: string, tls: SandboxTlsOptions): void {
   const machineLines = readFileSync(confPath, 'utf8')
     .split('\n')
     .map((line) => (keys.some((key) => new RegExp(`^\\s*${key}\\s*=`).test(line)) ? `#${line}` : line));
-  const ourLines = ['', '# vnetops sandbox host: TLS listener inside the network namespace', ...keys.map((key) => `${key} = ${settings[key]}`), ''];
+  const ourLines = [
+    '',
+    '# vnetops sandbox host: TLS listener inside the network namespace',
+    ...keys.map((key) => `${key} = ${settings[key]}`),
+    '',
+  ];
   writeFileSync(confPath, [...machineLines, ...ourLines].join('\n'));
 }
 
@@ -333,10 +356,19 @@ async function createNetns(state: HostState): Promise<void> {
  */
 async function launchLibvirtd(state: HostState): Promise<void> {
   const args = [
-    'netns', 'exec', state.netns,
-    commandPath('unshare'), '--mount', '--propagation', 'private',
-    '/bin/sh', '-c', LAUNCH_SCRIPT, 'sh',
-    commandPath('mount'), commandPath('libvirtd'),
+    'netns',
+    'exec',
+    state.netns,
+    commandPath('unshare'),
+    '--mount',
+    '--propagation',
+    'private',
+    '/bin/sh',
+    '-c',
+    LAUNCH_SCRIPT,
+    'sh',
+    commandPath('mount'),
+    commandPath('libvirtd'),
     ...STATE_FOLDERS.map(({ folder }) => join(state.dir, folder)),
     ...(state.tls ? ['--listen'] : []),
   ];
@@ -345,7 +377,11 @@ async function launchLibvirtd(state: HostState): Promise<void> {
 }
 
 async function tlsListening(state: HostState): Promise<boolean> {
-  const result = await runCommand(commandPath('ip'), ['netns', 'exec', state.netns, commandPath('ss'), '-H', '-l', '-t', '-n'], COMMAND_TIMEOUT_MS);
+  const result = await runCommand(
+    commandPath('ip'),
+    ['netns', 'exec', state.netns, commandPath('ss'), '-H', '-l', '-t', '-n'],
+    COMMAND_TIMEOUT_MS,
+  );
   return result.code === 0 && new RegExp(`:${TLS_PORT}\\s`).test(result.stdout);
 }
 
@@ -363,7 +399,9 @@ async function waitUntilReady(state: HostState): Promise<void> {
       const remainingMs = Math.max(1_000, deadline - Date.now());
       // net-list, not version: the network driver is what the sandbox is for, and `version` asks for a
       // hypervisor version, which fails on a machine without QEMU installed.
-      const listed = await runCommand(virshPath, ['-c', state.uri, 'net-list', '--all'], remainingMs).catch((error: Error) => ({ code: -1, stderr: error.message }));
+      const listed = await runCommand(virshPath, ['-c', state.uri, 'net-list', '--all'], remainingMs).catch(
+        (error: Error) => ({ code: -1, stderr: error.message }),
+      );
       if (listed.code !== 0) {
         lastProblem = listed.stderr.trim();
         return false;
@@ -379,7 +417,9 @@ async function waitUntilReady(state: HostState): Promise<void> {
   );
   const logPath = libvirtdLogPath(state.dir);
   if (!isRunning(libvirtd)) {
-    throw new Error(`sandbox host ${state.name}: libvirtd exited while starting; ${logPath} ends with:\n${tailOfFile(logPath)}`);
+    throw new Error(
+      `sandbox host ${state.name}: libvirtd exited while starting; ${logPath} ends with:\n${tailOfFile(logPath)}`,
+    );
   }
   if (!ready) {
     throw new Error(
@@ -431,9 +471,12 @@ export async function startSandboxHost(name: string, options: SandboxOptions = {
     try {
       await stopSandboxHost(name, { baseDir });
     } catch (rollbackError) {
-      throw new Error(`${(error as Error).message}\n(rolling back sandbox host ${name} failed too: ${(rollbackError as Error).message})`, {
-        cause: rollbackError,
-      });
+      throw new Error(
+        `${(error as Error).message}\n(rolling back sandbox host ${name} failed too: ${(rollbackError as Error).message})`,
+        {
+          cause: rollbackError,
+        },
+      );
     }
     throw error;
   }
@@ -450,7 +493,10 @@ async function destroyNetworks(state: HostState): Promise<void> {
   const virshPath = commandPath('virsh');
   const virshQuietly = (args: string[]): Promise<string> =>
     runChecked(virshPath, ['-c', state.uri, ...args], TEARDOWN_VIRSH_TIMEOUT_MS).catch(() => '');
-  const names = (await virshQuietly(['net-list', '--all', '--name'])).split('\n').map((line) => line.trim()).filter(Boolean);
+  const names = (await virshQuietly(['net-list', '--all', '--name']))
+    .split('\n')
+    .map((line) => line.trim())
+    .filter(Boolean);
   for (const network of names) {
     await virshQuietly(['net-destroy', network]);
     await virshQuietly(['net-undefine', network]);
@@ -499,7 +545,9 @@ async function deleteNetns(state: HostState): Promise<void> {
   const ip = commandPath('ip');
   const links = await runCommand(ip, ['-n', state.netns, '-j', 'link', 'show'], COMMAND_TIMEOUT_MS);
   if (links.code === 0) {
-    const names = (JSON.parse(links.stdout) as { ifname: string }[]).map((link) => link.ifname).filter((ifname) => ifname !== 'lo');
+    const names = (JSON.parse(links.stdout) as { ifname: string }[])
+      .map((link) => link.ifname)
+      .filter((ifname) => ifname !== 'lo');
     // Deleting one end of a veth removes its peer, so later deletions may find nothing: ignore their errors.
     for (const ifname of names) await runCommand(ip, ['-n', state.netns, 'link', 'del', ifname], COMMAND_TIMEOUT_MS);
   }
@@ -528,8 +576,14 @@ async function leftoversOf(state: HostState): Promise<string[]> {
   }
   if (state.libvirtd && isRunning(state.libvirtd)) leftovers.push(`libvirtd (pid ${state.libvirtd.pid})`);
   if (existsSync(state.dir)) leftovers.push(`the folder ${state.dir}`);
-  const mounts = await runCommand(commandPath('findmnt'), ['--raw', '--noheadings', '--output', 'TARGET'], COMMAND_TIMEOUT_MS);
-  const ourMounts = mounts.stdout.split('\n').filter((target) => target === state.dir || target.startsWith(`${state.dir}/`));
+  const mounts = await runCommand(
+    commandPath('findmnt'),
+    ['--raw', '--noheadings', '--output', 'TARGET'],
+    COMMAND_TIMEOUT_MS,
+  );
+  const ourMounts = mounts.stdout
+    .split('\n')
+    .filter((target) => target === state.dir || target.startsWith(`${state.dir}/`));
   if (ourMounts.length > 0) leftovers.push(`mounts: ${ourMounts.join(', ')}`);
   return leftovers;
 }
@@ -565,7 +619,8 @@ export async function stopSandboxHost(name: string, options: SandboxLocation = {
     if (state) problems.push(...(await leftoversOf(state)));
   }
   if (existsSync(baseDir)) await releaseSharedRedisIfUnused(baseDir, () => hostNamesIn(baseDir).length > 0);
-  if (problems.length > 0) throw new Error(`stopping sandbox host ${name} left things behind:\n  - ${problems.join('\n  - ')}`);
+  if (problems.length > 0)
+    throw new Error(`stopping sandbox host ${name} left things behind:\n  - ${problems.join('\n  - ')}`);
 }
 
 /** Stops every sandbox host of the base folder (running, half-started or left over) and the shared Redis. */
@@ -619,14 +674,24 @@ export async function execInSandbox(
   args: string[],
   opts: { timeoutMs?: number } = {},
 ): Promise<{ stdout: string; stderr: string; code: number }> {
-  return runCommand(commandPath('ip'), ['netns', 'exec', host.netns, file, ...args], opts.timeoutMs ?? COMMAND_TIMEOUT_MS);
+  return runCommand(
+    commandPath('ip'),
+    ['netns', 'exec', host.netns, file, ...args],
+    opts.timeoutMs ?? COMMAND_TIMEOUT_MS,
+  );
 }
 
 /** virsh -c <host uri> ...args; rejects with stderr on non-zero exit (or after `timeoutMs`, default 60 s). */
 export async function virsh(host: SandboxHost, args: string[], opts: { timeoutMs?: number } = {}): Promise<string> {
-  const result = await runCommand(commandPath('virsh'), ['-c', host.uri, ...args], opts.timeoutMs ?? COMMAND_TIMEOUT_MS);
+  const result = await runCommand(
+    commandPath('virsh'),
+    ['-c', host.uri, ...args],
+    opts.timeoutMs ?? COMMAND_TIMEOUT_MS,
+  );
   if (result.code !== 0) {
-    throw new Error(`virsh ${args.join(' ')} on sandbox host ${host.name} failed: ${result.stderr.trim() || `exit code ${result.code}`}`);
+    throw new Error(
+      `virsh ${args.join(' ')} on sandbox host ${host.name} failed: ${result.stderr.trim() || `exit code ${result.code}`}`,
+    );
   }
   return result.stdout;
 }
@@ -638,9 +703,12 @@ export async function virsh(host: SandboxHost, args: string[], opts: { timeoutMs
 export async function restartLibvirtd(host: SandboxHost): Promise<SandboxHost> {
   assertRoot();
   const state = readState(host.dir);
-  if (!state?.libvirtd) throw new Error(`sandbox host ${host.name} is not started (no libvirtd recorded in ${statePath(host.dir)})`);
+  if (!state?.libvirtd)
+    throw new Error(`sandbox host ${host.name} is not started (no libvirtd recorded in ${statePath(host.dir)})`);
   if (state.netnsInode === undefined || currentNetnsInode(state.netns) !== state.netnsInode) {
-    throw new Error(`sandbox host ${host.name} has lost its network namespace ${state.netns}; stop it and start it again`);
+    throw new Error(
+      `sandbox host ${host.name} has lost its network namespace ${state.netns}; stop it and start it again`,
+    );
   }
   await endProcess(state.libvirtd, LIBVIRTD_STOP_GRACE_MS);
   await launchLibvirtd(state);

@@ -8,7 +8,15 @@ import { createConnection } from 'node:net';
 import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { commandPath } from './prerequisites.js';
-import { endProcess, isPidRunning, isRunning, pollUntil, spawnDetached, tailOfFile, type ProcessRef } from './processes.js';
+import {
+  endProcess,
+  isPidRunning,
+  isRunning,
+  pollUntil,
+  spawnDetached,
+  tailOfFile,
+  type ProcessRef,
+} from './processes.js';
 
 const READY_TIMEOUT_MS = 10_000;
 const STOP_GRACE_MS = 5_000;
@@ -21,7 +29,12 @@ export interface SharedRedisRecord {
 }
 
 /** Where the shared Redis of `baseDir` keeps its socket, log, record and lock. */
-export function sharedRedisPaths(baseDir: string): { socketPath: string; logPath: string; recordPath: string; lockPath: string } {
+export function sharedRedisPaths(baseDir: string): {
+  socketPath: string;
+  logPath: string;
+  recordPath: string;
+  lockPath: string;
+} {
   return {
     socketPath: join(baseDir, 'redis.sock'),
     logPath: join(baseDir, 'redis.log'),
@@ -70,7 +83,9 @@ async function withBaseDirLock<T>(lockPath: string, action: () => Promise<T>): P
       continue;
     }
     if (Date.now() > deadline) {
-      throw new Error(`waited ${LOCK_TIMEOUT_MS / 1000} s for ${lockPath}, held by pid ${holder}; delete the file if that process is gone`);
+      throw new Error(
+        `waited ${LOCK_TIMEOUT_MS / 1000} s for ${lockPath}, held by pid ${holder}; delete the file if that process is gone`,
+      );
     }
     await delay(50);
   }
@@ -118,24 +133,41 @@ export async function ensureSharedRedis(baseDir: string): Promise<string> {
       await endProcess(recorded.process, STOP_GRACE_MS);
     }
     removeRedisFiles(baseDir);
-    const redis = await spawnDetached(commandPath('redis-server'), [
-      '--port', '0',
-      '--unixsocket', paths.socketPath,
-      '--unixsocketperm', '700',
-      '--save', '',
-      '--appendonly', 'no',
-      '--maxmemory-policy', 'noeviction',
-      '--daemonize', 'no',
-    ], paths.logPath, baseDir);
+    const redis = await spawnDetached(
+      commandPath('redis-server'),
+      [
+        '--port',
+        '0',
+        '--unixsocket',
+        paths.socketPath,
+        '--unixsocketperm',
+        '700',
+        '--save',
+        '',
+        '--appendonly',
+        'no',
+        '--maxmemory-policy',
+        'noeviction',
+        '--daemonize',
+        'no',
+      ],
+      paths.logPath,
+      baseDir,
+    );
     const record: SharedRedisRecord = { process: redis, socketPath: paths.socketPath };
     writeFileSync(`${paths.recordPath}.tmp`, `${JSON.stringify(record, null, 2)}\n`);
     renameSync(`${paths.recordPath}.tmp`, paths.recordPath);
-    const ready = await pollUntil(async () => !isRunning(redis) || (await answersPing(paths.socketPath)), READY_TIMEOUT_MS);
+    const ready = await pollUntil(
+      async () => !isRunning(redis) || (await answersPing(paths.socketPath)),
+      READY_TIMEOUT_MS,
+    );
     if (!ready || !isRunning(redis)) {
       const log = tailOfFile(paths.logPath);
       await endProcess(redis, STOP_GRACE_MS);
       removeRedisFiles(baseDir);
-      throw new Error(`the shared redis-server did not answer on ${paths.socketPath} within ${READY_TIMEOUT_MS / 1000} s; its log ends with:\n${log}`);
+      throw new Error(
+        `the shared redis-server did not answer on ${paths.socketPath} within ${READY_TIMEOUT_MS / 1000} s; its log ends with:\n${log}`,
+      );
     }
     return paths.socketPath;
   });

@@ -46,7 +46,10 @@ export async function attachVethGuest(
   guest: string,
   options: { mac?: string; waitForwarding?: boolean } = {},
 ): Promise<VethGuest> {
-  if (!GUEST_NAME.test(guest)) throw new Error(`invalid guest name ${JSON.stringify(guest)}: use 1 to 8 characters, a lowercase letter first, then lowercase letters or digits`);
+  if (!GUEST_NAME.test(guest))
+    throw new Error(
+      `invalid guest name ${JSON.stringify(guest)}: use 1 to 8 characters, a lowercase letter first, then lowercase letters or digits`,
+    );
   const mac = options.mac ?? randomLocalMac();
   if (!MAC.test(mac)) throw new Error(`invalid MAC address ${JSON.stringify(mac)} (expected e.g. 52:54:00:12:34:56)`);
   const ip = commandPath('ip');
@@ -55,7 +58,11 @@ export async function attachVethGuest(
   await runChecked(ip, ['netns', 'add', netns], COMMAND_TIMEOUT_MS);
   try {
     await runChecked(ip, ['-n', netns, 'link', 'set', 'lo', 'up'], COMMAND_TIMEOUT_MS);
-    await runChecked(ip, ['-n', parent.netns, 'link', 'add', hostIfname, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns], COMMAND_TIMEOUT_MS);
+    await runChecked(
+      ip,
+      ['-n', parent.netns, 'link', 'add', hostIfname, 'type', 'veth', 'peer', 'name', 'eth0', 'netns', netns],
+      COMMAND_TIMEOUT_MS,
+    );
     await runChecked(ip, ['-n', netns, 'link', 'set', 'eth0', 'address', mac, 'up'], COMMAND_TIMEOUT_MS);
     await runChecked(ip, ['-n', parent.netns, 'link', 'set', hostIfname, 'master', bridge, 'up'], COMMAND_TIMEOUT_MS);
     if (options.waitForwarding ?? true) await waitForwarding(parent.netns, hostIfname);
@@ -76,20 +83,45 @@ export async function detachVethGuest(guest: VethGuest): Promise<void> {
  * Asks the network's DHCP server for a lease from inside the guest (busybox udhcpc, which quits once
  * it has one). The address is not configured on eth0: the lease itself is what tests look at.
  */
-export async function requestDhcpLease(guest: VethGuest, options: { hostname?: string; timeoutMs?: number } = {}): Promise<void> {
-  const args = ['netns', 'exec', guest.netns, commandPath('busybox'), 'udhcpc', '-i', 'eth0', '-f', '-q', '-n', '-t', '5', '-T', '1', '-s', '/bin/true'];
+export async function requestDhcpLease(
+  guest: VethGuest,
+  options: { hostname?: string; timeoutMs?: number } = {},
+): Promise<void> {
+  const args = [
+    'netns',
+    'exec',
+    guest.netns,
+    commandPath('busybox'),
+    'udhcpc',
+    '-i',
+    'eth0',
+    '-f',
+    '-q',
+    '-n',
+    '-t',
+    '5',
+    '-T',
+    '1',
+    '-s',
+    '/bin/true',
+  ];
   if (options.hostname) {
-    if (!/^[a-z0-9-]{1,63}$/.test(options.hostname)) throw new Error(`invalid DHCP host name ${JSON.stringify(options.hostname)}`);
+    if (!/^[a-z0-9-]{1,63}$/.test(options.hostname))
+      throw new Error(`invalid DHCP host name ${JSON.stringify(options.hostname)}`);
     args.push('-x', `hostname:${options.hostname}`);
   }
   const result = await runCommand(commandPath('ip'), args, options.timeoutMs ?? COMMAND_TIMEOUT_MS);
-  if (result.code !== 0) throw new Error(`guest ${guest.name} got no DHCP lease: ${(result.stderr || result.stdout).trim()}`);
+  if (result.code !== 0)
+    throw new Error(`guest ${guest.name} got no DHCP lease: ${(result.stderr || result.stdout).trim()}`);
 }
 
 /** Removes every guest namespace of a sandbox host (used by `down`). */
 export async function removeGuestsOf(parent: GuestParent): Promise<void> {
   const listed = await runCommand(commandPath('ip'), ['netns', 'list'], COMMAND_TIMEOUT_MS);
-  const names = listed.stdout.split('\n').map((line) => line.split(' ')[0] ?? '').filter((name) => name.startsWith(`${parent.netns}-`));
+  const names = listed.stdout
+    .split('\n')
+    .map((line) => line.split(' ')[0] ?? '')
+    .filter((name) => name.startsWith(`${parent.netns}-`));
   for (const name of names) await removeGuestNetns(name);
 }
 
@@ -109,14 +141,27 @@ async function removeGuestNetns(netns: string): Promise<void> {
 }
 
 async function waitForwarding(netns: string, port: string): Promise<void> {
-  const forwarding = await pollUntil(async () => {
-    const shown = await runCommand(commandPath('bridge'), ['-n', netns, '-j', 'link', 'show', 'dev', port], COMMAND_TIMEOUT_MS);
-    return shown.code === 0 && (JSON.parse(shown.stdout) as { state?: string }[])[0]?.state === 'forwarding';
-  }, FORWARDING_TIMEOUT_MS, 100);
-  if (!forwarding) throw new Error(`bridge port ${port} did not reach the forwarding state within ${FORWARDING_TIMEOUT_MS} ms`);
+  const forwarding = await pollUntil(
+    async () => {
+      const shown = await runCommand(
+        commandPath('bridge'),
+        ['-n', netns, '-j', 'link', 'show', 'dev', port],
+        COMMAND_TIMEOUT_MS,
+      );
+      return shown.code === 0 && (JSON.parse(shown.stdout) as { state?: string }[])[0]?.state === 'forwarding';
+    },
+    FORWARDING_TIMEOUT_MS,
+    100,
+  );
+  if (!forwarding)
+    throw new Error(`bridge port ${port} did not reach the forwarding state within ${FORWARDING_TIMEOUT_MS} ms`);
 }
 
 function randomLocalMac(): string {
-  const bytes = Array.from({ length: 3 }, () => Math.floor(Math.random() * 256).toString(16).padStart(2, '0'));
+  const bytes = Array.from({ length: 3 }, () =>
+    Math.floor(Math.random() * 256)
+      .toString(16)
+      .padStart(2, '0'),
+  );
   return `52:54:00:${bytes.join(':')}`;
 }

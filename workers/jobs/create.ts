@@ -27,16 +27,21 @@ export const createJob: JobProcessor<'create'> = async (context, payload) => {
   let step = 'plan';
   try {
     if (!network) {
-      await withRedisLock(context.redis, `${context.keyPrefix}:lock:${context.hostId}:create`, async () => {
-        await context.progress('plan', `choosing subnet and bridge for ${name}`);
-        // Surveyed under the lock: a concurrent create on this host has either defined its network
-        // (so we see its subnet) or not started planning yet.
-        const plan = planNetwork(context, payload, await surveyHost(context));
-        step = 'define';
-        const summary = `${plan.spec.mode}${hasIpConfig(plan.spec) ? `, ${plan.spec.ipv4.subnet}` : ''}, bridge ${plan.spec.bridge}`;
-        await context.progress('define', `defining ${name} (${summary})`);
-        network = await context.libvirt.defineNetwork(plan.xml);
-      }, CREATE_LOCK);
+      await withRedisLock(
+        context.redis,
+        `${context.keyPrefix}:lock:${context.hostId}:create`,
+        async () => {
+          await context.progress('plan', `choosing subnet and bridge for ${name}`);
+          // Surveyed under the lock: a concurrent create on this host has either defined its network
+          // (so we see its subnet) or not started planning yet.
+          const plan = planNetwork(context, payload, await surveyHost(context));
+          step = 'define';
+          const summary = `${plan.spec.mode}${hasIpConfig(plan.spec) ? `, ${plan.spec.ipv4.subnet}` : ''}, bridge ${plan.spec.bridge}`;
+          await context.progress('define', `defining ${name} (${summary})`);
+          network = await context.libvirt.defineNetwork(plan.xml);
+        },
+        CREATE_LOCK,
+      );
     }
     return await finish(context, network!, payload.request.autostart ?? false, resumed, (s) => (step = s));
   } catch (error) {

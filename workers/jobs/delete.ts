@@ -14,16 +14,27 @@ export const deleteJob: JobProcessor<'delete'> = async (context, { name, force }
     network = await context.libvirt.lookupNetwork(name);
   } catch (error) {
     // An earlier run of this job got as far as removing it (then the worker died): that is done.
-    if (describeFailure(error).code === 'not-found' && (context.previousStep === 'stop' || context.previousStep === 'undefine')) {
+    if (
+      describeFailure(error).code === 'not-found' &&
+      (context.previousStep === 'stop' || context.previousStep === 'undefine')
+    ) {
       return { hostId: context.hostId, name, uuid: '', wasActive: false };
     }
     throw error;
   }
-  const [active, persistent] = await Promise.all([context.libvirt.isActive(network), context.libvirt.isPersistent(network)]);
+  const [active, persistent] = await Promise.all([
+    context.libvirt.isActive(network),
+    context.libvirt.isPersistent(network),
+  ]);
   if (active && !force) {
     await context.progress('check', `checking ${name} for attached guests`);
     const inUse = await attachedGuests(context, network);
-    if (inUse) throw new JobFailedError('in-use', `network ${name} is in use: ${inUse}. Shut those guests down first, or delete with --force`, 'check');
+    if (inUse)
+      throw new JobFailedError(
+        'in-use',
+        `network ${name} is in use: ${inUse}. Shut those guests down first, or delete with --force`,
+        'check',
+      );
   }
   if (active) {
     await context.progress('stop', `stopping ${name}`);
@@ -43,9 +54,13 @@ async function attachedGuests(context: JobContext, network: NetworkId): Promise<
   // A network without a subnet of its own (bridged) sits on a host bridge that carries the host's
   // own ports too: only VMs with a NIC on this network count there.
   if (!bridge || readNetworkAddresses(xml).length === 0) {
-    const owners = [...(await lookUpPortOwners(context)).entries()].filter(([, owner]) => owner.network === network.name);
+    const owners = [...(await lookUpPortOwners(context)).entries()].filter(
+      ([, owner]) => owner.network === network.name,
+    );
     return owners.length > 0 ? owners.map(([port, owner]) => `${port} (VM ${owner.vm})`).join(', ') : undefined;
   }
   const state = await readBridgeWithOwners(context, bridge);
-  return state.ports.length > 0 ? `${state.ports.length} port${state.ports.length === 1 ? '' : 's'} attached: ${describePorts(state)}` : undefined;
+  return state.ports.length > 0
+    ? `${state.ports.length} port${state.ports.length === 1 ? '' : 's'} attached: ${describePorts(state)}`
+    : undefined;
 }

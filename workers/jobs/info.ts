@@ -12,7 +12,10 @@ export const infoJob: JobProcessor<'info'> = async (context, { name, includeXml 
   const network = survey.networks.find((n) => n.summary.name === name);
   if (!network) {
     const known = survey.networks.map((n) => n.summary.name).join(', ') || 'none';
-    throw new JobFailedError('not-found', `there is no network named "${name}" on host ${context.hostId} (networks there: ${known})`);
+    throw new JobFailedError(
+      'not-found',
+      `there is no network named "${name}" on host ${context.hostId} (networks there: ${known})`,
+    );
   }
   const result: JobResult<'info'> = { hostId: context.hostId, network: toListEntry(network) };
   try {

@@ -4,7 +4,10 @@ import { type SurveyedNetwork, surveyHost } from '../host-survey.js';
 import type { JobContext, JobProcessor } from '../job-context.js';
 
 /** Every network of the host with its state, mode, bridge and subnets (`virsh net-list --all`, and more). */
-export const listJob: JobProcessor<'list'> = async (context) => ({ hostId: context.hostId, networks: [...(await context.inventory.networks())] });
+export const listJob: JobProcessor<'list'> = async (context) => ({
+  hostId: context.hostId,
+  networks: [...(await context.inventory.networks())],
+});
 
 /** Reads the listing from libvirt (what {@link NetworkInventory} keeps). */
 export async function readNetworkList(context: Pick<JobContext, 'libvirt' | 'run'>): Promise<NetworkListEntry[]> {

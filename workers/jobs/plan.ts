@@ -6,5 +6,11 @@ import { planNetwork } from '../network-planning.js';
 export const planJob: JobProcessor<'plan'> = async (context, payload) => {
   await context.progress('plan', `planning network ${payload.request.name}`);
   const plan = planNetwork(context, payload, await surveyHost(context));
-  return { hostId: context.hostId, spec: plan.spec, xml: plan.xml, subnetChosen: plan.subnetChosen, bridgeChosen: plan.bridgeChosen };
+  return {
+    hostId: context.hostId,
+    spec: plan.spec,
+    xml: plan.xml,
+    subnetChosen: plan.subnetChosen,
+    bridgeChosen: plan.bridgeChosen,
+  };
 };

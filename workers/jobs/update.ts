@@ -19,7 +19,10 @@ import { JobFailedError } from '../job-failure.js';
  */
 export const updateJob: JobProcessor<'update'> = async (context, { name, change }) => {
   const network = await context.libvirt.lookupNetwork(name);
-  const [active, persistent] = await Promise.all([context.libvirt.isActive(network), context.libvirt.isPersistent(network)]);
+  const [active, persistent] = await Promise.all([
+    context.libvirt.isActive(network),
+    context.libvirt.isPersistent(network),
+  ]);
   const spec = await currentSpec(context, network, persistent);
   const ipv4 = spec.ipv4;
   const flags = (active ? NetworkUpdateFlags.AFFECT_LIVE : 0) | (persistent ? NetworkUpdateFlags.AFFECT_CONFIG : 0);
@@ -33,17 +36,26 @@ export const updateJob: JobProcessor<'update'> = async (context, { name, change 
       await context.progress('update', `setting the DHCP range of ${name} to ${range.start}-${range.end}`);
       // libvirt cannot modify a range in place: remove the old one, add the new one, and put the
       // old one back if the add is refused, so a failure never leaves the network without DHCP.
-      if (ipv4.dhcp) await update(NetworkUpdateCommand.DELETE, NetworkUpdateSection.IP_DHCP_RANGE, renderDhcpRangeXml(ipv4.dhcp));
+      if (ipv4.dhcp)
+        await update(NetworkUpdateCommand.DELETE, NetworkUpdateSection.IP_DHCP_RANGE, renderDhcpRangeXml(ipv4.dhcp));
       try {
         await update(NetworkUpdateCommand.ADD_LAST, NetworkUpdateSection.IP_DHCP_RANGE, renderDhcpRangeXml(range));
       } catch (error) {
-        if (ipv4.dhcp) await update(NetworkUpdateCommand.ADD_LAST, NetworkUpdateSection.IP_DHCP_RANGE, renderDhcpRangeXml(ipv4.dhcp));
+        if (ipv4.dhcp)
+          await update(
+            NetworkUpdateCommand.ADD_LAST,
+            NetworkUpdateSection.IP_DHCP_RANGE,
+            renderDhcpRangeXml(ipv4.dhcp),
+          );
         throw error;
       }
       return { hostId: context.hostId, name, applied: `DHCP range ${range.start}-${range.end}` };
     }
     case 'dhcp-host-add': {
-      const next = validateNetworkSpec({ ...spec, ipv4: { ...ipv4, dhcpHosts: [...(ipv4.dhcpHosts ?? []), change.host] } }) as IpNetworkSpec;
+      const next = validateNetworkSpec({
+        ...spec,
+        ipv4: { ...ipv4, dhcpHosts: [...(ipv4.dhcpHosts ?? []), change.host] },
+      }) as IpNetworkSpec;
       const host = next.ipv4.dhcpHosts!.at(-1)!;
       await context.progress('update', `adding fixed DHCP host ${describeHost(host)} to ${name}`);
       await update(NetworkUpdateCommand.ADD_LAST, NetworkUpdateSection.IP_DHCP_HOST, renderDhcpHostXml(host));
@@ -66,9 +78,16 @@ async function currentSpec(context: JobContext, network: NetworkId, persistent: 
   try {
     spec = parseNetworkXml(xml, { autostart: false }).spec;
   } catch (error) {
-    throw new JobFailedError('invalid-request', `vnetops cannot change network ${network.name}: ${error instanceof Error ? error.message : String(error)}`);
+    throw new JobFailedError(
+      'invalid-request',
+      `vnetops cannot change network ${network.name}: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
-  if (!hasIpConfig(spec)) throw new JobFailedError('invalid-request', `network ${network.name} is bridged: it has no DHCP of its own to change`);
+  if (!hasIpConfig(spec))
+    throw new JobFailedError(
+      'invalid-request',
+      `network ${network.name} is bridged: it has no DHCP of its own to change`,
+    );
   return spec;
 }
 

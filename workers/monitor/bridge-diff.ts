@@ -52,8 +52,16 @@ export function diffHostLinks(before: HostLinks, after: HostLinks, watch: Watche
     const old = before.bridges.get(name);
     const now = after.bridges.get(name);
     if (old && now) drafts.push(...perNetwork(networks, bridgeChanges(old, now)));
-    else if (old && !now) drafts.push(...perNetwork(networks, [{ kind: 'bridge-missing', bridge: name, detail: `host bridge ${name} is gone: guests on it are cut off` }]));
-    else if (!old && now) drafts.push(...perNetwork(networks, [{ kind: 'bridge-back', bridge: name, detail: `host bridge ${name} is back` }]));
+    else if (old && !now)
+      drafts.push(
+        ...perNetwork(networks, [
+          { kind: 'bridge-missing', bridge: name, detail: `host bridge ${name} is gone: guests on it are cut off` },
+        ]),
+      );
+    else if (!old && now)
+      drafts.push(
+        ...perNetwork(networks, [{ kind: 'bridge-back', bridge: name, detail: `host bridge ${name} is back` }]),
+      );
   }
   for (const [name, networks] of watch.uplinks) {
     drafts.push(...perNetwork(networks, uplinkChanges(name, before.links.get(name), after.links.get(name))));
@@ -64,27 +72,61 @@ export function diffHostLinks(before: HostLinks, after: HostLinks, watch: Watche
 function bridgeChanges(old: BridgeState, now: BridgeState): EventDraft[] {
   const bridge = now.name;
   const drafts: EventDraft[] = [];
-  if (old.adminUp && !now.adminUp) drafts.push({ kind: 'bridge-down', bridge, detail: `bridge ${bridge} was set down` });
+  if (old.adminUp && !now.adminUp)
+    drafts.push({ kind: 'bridge-down', bridge, detail: `bridge ${bridge} was set down` });
   if (!old.adminUp && now.adminUp) drafts.push({ kind: 'bridge-up', bridge, detail: `bridge ${bridge} was set up` });
-  if (old.stp !== now.stp) drafts.push({ kind: 'bridge-stp-changed', bridge, from: onOff(old.stp), to: onOff(now.stp), detail: `STP turned ${onOff(now.stp)} on ${bridge}` });
+  if (old.stp !== now.stp)
+    drafts.push({
+      kind: 'bridge-stp-changed',
+      bridge,
+      from: onOff(old.stp),
+      to: onOff(now.stp),
+      detail: `STP turned ${onOff(now.stp)} on ${bridge}`,
+    });
   const oldPorts = new Map(old.ports.map((p) => [p.name, p]));
   const newPorts = new Map(now.ports.map((p) => [p.name, p]));
   // A bridge that is down disables all its ports: that is said by bridge-down/up, not once per port.
   const bridgeWasUp = old.adminUp && now.adminUp;
   for (const [name, port] of newPorts) {
     const was = oldPorts.get(name);
-    if (!was) drafts.push({ kind: 'port-attached', bridge, port: name, ...vmOf(port), detail: `${describePort(port)} joined ${bridge}` });
+    if (!was)
+      drafts.push({
+        kind: 'port-attached',
+        bridge,
+        port: name,
+        ...vmOf(port),
+        detail: `${describePort(port)} joined ${bridge}`,
+      });
     else if (bridgeWasUp && isStpNews(was.stpState, port.stpState)) {
-      drafts.push({ kind: 'port-stp-changed', bridge, port: name, ...vmOf(port), from: was.stpState, to: port.stpState, detail: `${describePort(port)} on ${bridge}: STP ${was.stpState} → ${port.stpState}` });
+      drafts.push({
+        kind: 'port-stp-changed',
+        bridge,
+        port: name,
+        ...vmOf(port),
+        from: was.stpState,
+        to: port.stpState,
+        detail: `${describePort(port)} on ${bridge}: STP ${was.stpState} → ${port.stpState}`,
+      });
     }
   }
   for (const [name, port] of oldPorts) {
-    if (!newPorts.has(name)) drafts.push({ kind: 'port-detached', bridge, port: name, ...vmOf(port), detail: `${describePort(port)} left ${bridge}` });
+    if (!newPorts.has(name))
+      drafts.push({
+        kind: 'port-detached',
+        bridge,
+        port: name,
+        ...vmOf(port),
+        detail: `${describePort(port)} left ${bridge}`,
+      });
   }
   const oldAddresses = new Set(old.addresses.filter(isConfigured).map((a) => a.cidr));
   const newAddresses = new Set(now.addresses.filter(isConfigured).map((a) => a.cidr));
-  for (const cidr of newAddresses) if (!oldAddresses.has(cidr)) drafts.push({ kind: 'address-added', bridge, address: cidr, detail: `${cidr} added to ${bridge}` });
-  for (const cidr of oldAddresses) if (!newAddresses.has(cidr)) drafts.push({ kind: 'address-removed', bridge, address: cidr, detail: `${cidr} removed from ${bridge}` });
+  for (const cidr of newAddresses)
+    if (!oldAddresses.has(cidr))
+      drafts.push({ kind: 'address-added', bridge, address: cidr, detail: `${cidr} added to ${bridge}` });
+  for (const cidr of oldAddresses)
+    if (!newAddresses.has(cidr))
+      drafts.push({ kind: 'address-removed', bridge, address: cidr, detail: `${cidr} removed from ${bridge}` });
   return drafts;
 }
 
@@ -125,10 +167,22 @@ function uplinkChanges(name: string, old: LinkState | undefined, now: LinkState 
   const was = uplinkCondition(old);
   const is = uplinkCondition(now);
   if (was === 'working' && is !== 'working') {
-    return [{ kind: 'uplink-carrier-lost', port: name, detail: `uplink ${name} ${UPLINK_LOSS[is]}: guests cannot reach the outside` }];
+    return [
+      {
+        kind: 'uplink-carrier-lost',
+        port: name,
+        detail: `uplink ${name} ${UPLINK_LOSS[is]}: guests cannot reach the outside`,
+      },
+    ];
   }
   if (was !== 'working' && is === 'working') {
-    return [{ kind: 'uplink-carrier-back', port: name, detail: was === 'gone' ? `uplink ${name} is back with carrier` : `uplink ${name} has carrier again` }];
+    return [
+      {
+        kind: 'uplink-carrier-back',
+        port: name,
+        detail: was === 'gone' ? `uplink ${name} is back with carrier` : `uplink ${name} has carrier again`,
+      },
+    ];
   }
   return [];
 }

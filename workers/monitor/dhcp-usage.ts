@@ -26,7 +26,11 @@ export interface LeaseSeen {
  * hosts, another family) and expired ones (`expiresAt <= now`) do not count; an address leased twice
  * counts once. A range that is not two IPv4 addresses in order has size 0.
  */
-export function dhcpUsage(range: { readonly start: string; readonly end: string }, leases: readonly LeaseSeen[], now: number): DhcpUsage {
+export function dhcpUsage(
+  range: { readonly start: string; readonly end: string },
+  leases: readonly LeaseSeen[],
+  now: number,
+): DhcpUsage {
   const start = ipv4Number(range.start);
   const end = ipv4Number(range.end);
   if (start === undefined || end === undefined || end < start) return { size: 0, used: 0, ratio: 0 };
@@ -47,5 +51,7 @@ export function isNearlyFull(usage: DhcpUsage, threshold = 0.9): boolean {
 
 function ipv4Number(text: string): number | undefined {
   if (!ipaddr.IPv4.isValidFourPartDecimal(text)) return undefined;
-  return ipaddr.IPv4.parse(text).toByteArray().reduce((sum, byte) => sum * 256 + byte, 0);
+  return ipaddr.IPv4.parse(text)
+    .toByteArray()
+    .reduce((sum, byte) => sum * 256 + byte, 0);
 }

@@ -38,7 +38,11 @@ export class EventPublisher {
 
   /** Queues one event; it is appended on the next tick. Returns the stamped event. */
   publish(event: UnstampedEvent): MonitorEvent {
-    const stamped: MonitorEvent = { id: `${this.idBase}:${(this.sequence++).toString(36)}`, host: this.hostId, ...event };
+    const stamped: MonitorEvent = {
+      id: `${this.idBase}:${(this.sequence++).toString(36)}`,
+      host: this.hostId,
+      ...event,
+    };
     this.buffer.push(stamped);
     if (this.buffer.length > MAX_BUFFERED) {
       this.dropped += this.buffer.length - MAX_BUFFERED;
@@ -61,7 +65,8 @@ export class EventPublisher {
   close(): void {
     this.closed = true;
     if (this.retryTimer) clearTimeout(this.retryTimer);
-    if (this.buffer.length > 0) this.log.warn({ events: this.buffer.length }, 'monitor events not published before shutdown');
+    if (this.buffer.length > 0)
+      this.log.warn({ events: this.buffer.length }, 'monitor events not published before shutdown');
   }
 
   private schedule(): void {
@@ -89,7 +94,14 @@ export class EventPublisher {
       .catch((error: unknown) => {
         // Put the batch back in front, keep order, and try again later.
         this.buffer = [...batch, ...this.buffer];
-        this.log.warn({ err: error instanceof Error ? error.message : String(error), retryInMs: this.retryDelayMs, queued: this.buffer.length }, 'cannot publish monitor events yet');
+        this.log.warn(
+          {
+            err: error instanceof Error ? error.message : String(error),
+            retryInMs: this.retryDelayMs,
+            queued: this.buffer.length,
+          },
+          'cannot publish monitor events yet',
+        );
         if (!this.closed) {
           this.retryTimer = setTimeout(() => {
             this.retryTimer = undefined;

@@ -7,7 +7,15 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { LibvirtClient, NetworkLifecycleEvent } from '../../src/libvirt/index.js';
-import { type CommandRunner, type HostLinks, type PortOwner, portOwnersFromDomains, readHostLinks, readNetworkDhcpRanges, readNetworkForward } from '../../src/network/index.js';
+import {
+  type CommandRunner,
+  type HostLinks,
+  type PortOwner,
+  portOwnersFromDomains,
+  readHostLinks,
+  readNetworkDhcpRanges,
+  readNetworkForward,
+} from '../../src/network/index.js';
 import { type MonitorEvent, type MonitorEventKind } from '../../src/contract/index.js';
 import { MonitorEventWriter } from '../../src/queue/index.js';
 import { surveyHost } from '../host-survey.js';
@@ -64,7 +72,12 @@ const LIFECYCLE_SIDE_KINDS: ReadonlySet<MonitorEventKind> = new Set([
 /** Long enough for libvirt to finish a start or stop and send its event. */
 const LIFECYCLE_HOLD_MS = 1500;
 /** Changes a stop makes before it deletes the bridge. */
-const TEARDOWN_KINDS: ReadonlySet<MonitorEventKind> = new Set(['bridge-down', 'address-removed', 'port-detached', 'port-stp-changed']);
+const TEARDOWN_KINDS: ReadonlySet<MonitorEventKind> = new Set([
+  'bridge-down',
+  'address-removed',
+  'port-detached',
+  'port-stp-changed',
+]);
 /** A look at the links can land just after libvirt's event for the changes it shows. */
 const LIFECYCLE_STRAGGLER_MS = 300;
 
@@ -150,7 +163,9 @@ export class HostMonitor {
       this.bridgesWatchedBefore = new Set([...watched.bridges.keys(), ...watched.hostBridges.keys()]);
     }
     this.dnsmasqs = await findNetworkDnsmasqs().catch(() => new Map<string, number>());
-    this.every(this.options.snapshotMs, () => this.reconcile(this.lastSnapshotAt, 'found by the periodic check: no libvirt event was seen for it'));
+    this.every(this.options.snapshotMs, () =>
+      this.reconcile(this.lastSnapshotAt, 'found by the periodic check: no libvirt event was seen for it'),
+    );
     this.every(this.options.healthCheckMs, () => this.checkHealth());
     log.info({ networks: this.networks.size }, 'monitor watching');
   }
@@ -184,14 +199,26 @@ export class HostMonitor {
     const kind = LIFECYCLE_KIND[event.kind];
     if (!kind) {
       // A kind this libvirt added after us: compare with the host rather than guess.
-      this.enqueue(() => this.reconcile(this.lastSnapshotAt, `found after a libvirt event of a kind vnetops does not know (${event.kind})`));
+      this.enqueue(() =>
+        this.reconcile(
+          this.lastSnapshotAt,
+          `found after a libvirt event of a kind vnetops does not know (${event.kind})`,
+        ),
+      );
       return;
     }
     const { name, uuid } = event.network;
     this.lastEventOf.set(name, ++this.eventCount);
     this.lastLifecycleAt.set(name, Date.now());
     const job = this.attribution.claim(name, kind);
-    this.publish({ kind, at: Date.now(), source: job ? 'job' : 'outside', network: name, uuid, ...(job ? { job } : {}) });
+    this.publish({
+      kind,
+      at: Date.now(),
+      source: job ? 'job' : 'outside',
+      network: name,
+      uuid,
+      ...(job ? { job } : {}),
+    });
     const next = applyLifecycle(this.networks.get(name), kind, name, uuid);
     if (next) this.networks.set(name, next);
     else this.networks.delete(name);
@@ -227,7 +254,15 @@ export class HostMonitor {
     const now = Date.now();
     if (since !== undefined) {
       for (const change of diffNetworkStates(this.networks, current, skip)) {
-        this.publish({ kind: change.kind, at: now, source: 'reconciled', network: change.network, uuid: change.uuid, blindSince: since, detail: why });
+        this.publish({
+          kind: change.kind,
+          at: now,
+          source: 'reconciled',
+          network: change.network,
+          uuid: change.uuid,
+          blindSince: since,
+          detail: why,
+        });
       }
     }
     for (const [name, state] of current) if (!skip.has(name)) this.networks.set(name, state);
@@ -243,7 +278,12 @@ export class HostMonitor {
     const details = new Map<string, NetworkDetails>();
     for (const surveyed of survey.networks) {
       const { summary } = surveyed;
-      states.set(summary.name, { name: summary.name, uuid: summary.uuid, active: summary.active, persistent: summary.persistent });
+      states.set(summary.name, {
+        name: summary.name,
+        uuid: summary.uuid,
+        active: summary.active,
+        persistent: summary.persistent,
+      });
       details.set(summary.name, detailsOf(surveyed.liveXml ?? surveyed.configXml, surveyed.bridge));
     }
     this.details = details;
@@ -261,7 +301,8 @@ export class HostMonitor {
     for (const [name, detail] of this.details) {
       if (!this.networks.get(name)?.active) continue;
       if (detail.bridge) add(detail.forwardMode === 'bridge' ? hostBridges : bridges, detail.bridge, name);
-      if (detail.forwardDev && (detail.forwardMode === 'nat' || detail.forwardMode === 'route')) add(uplinks, detail.forwardDev, name);
+      if (detail.forwardDev && (detail.forwardMode === 'nat' || detail.forwardMode === 'route'))
+        add(uplinks, detail.forwardDev, name);
     }
     return { bridges, hostBridges, uplinks };
   }
@@ -280,8 +321,15 @@ export class HostMonitor {
     for (const draft of diffHostLinks(before, after, watched)) {
       // A bridge watched only since its network started: its coming up and getting its address were
       // part of the start. Ports joining or leaving it are news all the same.
-      if (draft.bridge !== undefined && !watchedBefore.has(draft.bridge) && draft.kind !== 'port-attached' && draft.kind !== 'port-detached') continue;
-      if (LIFECYCLE_SIDE_KINDS.has(draft.kind) && draft.network !== undefined) this.holdIfLifecycleNear(draft, lookedAt, now);
+      if (
+        draft.bridge !== undefined &&
+        !watchedBefore.has(draft.bridge) &&
+        draft.kind !== 'port-attached' &&
+        draft.kind !== 'port-detached'
+      )
+        continue;
+      if (LIFECYCLE_SIDE_KINDS.has(draft.kind) && draft.network !== undefined)
+        this.holdIfLifecycleNear(draft, lookedAt, now);
       else this.publish({ ...draft, at: now, source: 'observed' });
     }
   }
@@ -300,7 +348,8 @@ export class HostMonitor {
       if (lifecycleAt !== undefined && lifecycleAt >= lookedAt - LIFECYCLE_STRAGGLER_MS) return;
       // A stop still under way (libvirt is slow with many at once) ends by deleting the bridge.
       const bridge = draft.bridge;
-      const stillThere = TEARDOWN_KINDS.has(draft.kind) && bridge !== undefined ? this.linkExists(bridge) : Promise.resolve(true);
+      const stillThere =
+        TEARDOWN_KINDS.has(draft.kind) && bridge !== undefined ? this.linkExists(bridge) : Promise.resolve(true);
       void stillThere.then((exists) => {
         if (exists && !this.stopped) this.publish({ ...draft, at: seenAt, source: 'observed' });
       });
@@ -345,12 +394,24 @@ export class HostMonitor {
         .catch(() => false);
       if (!stillActive) continue;
       this.deadDnsmasq.add(name);
-      this.publish({ kind: 'dnsmasq-died', at: now, source: 'observed', network: name, detail: `dnsmasq (pid ${this.dnsmasqs.get(name)}) is gone: no DHCP or DNS on ${name} until it is restarted (virsh net-destroy + net-start)` });
+      this.publish({
+        kind: 'dnsmasq-died',
+        at: now,
+        source: 'observed',
+        network: name,
+        detail: `dnsmasq (pid ${this.dnsmasqs.get(name)}) is gone: no DHCP or DNS on ${name} until it is restarted (virsh net-destroy + net-start)`,
+      });
     }
     for (const name of [...this.deadDnsmasq]) {
       if (!found.has(name)) continue;
       this.deadDnsmasq.delete(name);
-      this.publish({ kind: 'dnsmasq-back', at: now, source: 'observed', network: name, detail: `dnsmasq runs again (pid ${found.get(name)})` });
+      this.publish({
+        kind: 'dnsmasq-back',
+        at: now,
+        source: 'observed',
+        network: name,
+        detail: `dnsmasq runs again (pid ${found.get(name)})`,
+      });
     }
     for (const [name, pid] of found) this.dnsmasqs.set(name, pid);
     await this.checkDhcp(now);
@@ -363,9 +424,15 @@ export class HostMonitor {
       candidates.map(async ([name, detail]) => {
         const range = detail.dhcp;
         if (!range) return;
-        const leases = await libvirt.getDhcpLeases({ name, uuid: this.networks.get(name)?.uuid ?? '' }).catch(() => undefined);
+        const leases = await libvirt
+          .getDhcpLeases({ name, uuid: this.networks.get(name)?.uuid ?? '' })
+          .catch(() => undefined);
         if (!leases) return;
-        const usage = dhcpUsage(range, leases.map((lease) => ({ ip: lease.ipAddress, expiresAt: lease.expiryTime * 1000 })), now);
+        const usage = dhcpUsage(
+          range,
+          leases.map((lease) => ({ ip: lease.ipAddress, expiresAt: lease.expiryTime * 1000 })),
+          now,
+        );
         const full = isNearlyFull(usage, this.options.dhcpNearlyFull);
         const detailText = `${usage.used} of ${usage.size} addresses of ${range.start}–${range.end} leased`;
         if (full && !this.fullDhcp.has(name)) {
@@ -388,7 +455,11 @@ export class HostMonitor {
   /** Runs checks one at a time, so two reads of the host never interleave; a failure is logged, not fatal. */
   private enqueue(task: () => Promise<void>): void {
     if (this.stopped) return;
-    this.serial = this.serial.then(task).catch((error: unknown) => this.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'monitor check failed'));
+    this.serial = this.serial
+      .then(task)
+      .catch((error: unknown) =>
+        this.deps.log.warn({ err: error instanceof Error ? error.message : String(error) }, 'monitor check failed'),
+      );
   }
 
   private every(ms: number, task: () => Promise<void>): void {
@@ -418,7 +489,9 @@ export class HostMonitor {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = setTimeout(() => {
       this.saveTimer = undefined;
-      this.baseline.save(this.networks.values()).catch((error: unknown) => this.deps.log.warn({ err: String(error) }, 'cannot save the monitor baseline'));
+      this.baseline
+        .save(this.networks.values())
+        .catch((error: unknown) => this.deps.log.warn({ err: String(error) }, 'cannot save the monitor baseline'));
     }, delayMs);
     this.saveTimer.unref();
   }

@@ -67,6 +67,8 @@ export class JobAttribution {
 
   private dropExpired(): void {
     const now = this.now();
-    this.expectations = this.expectations.filter((e) => e.kinds.size > 0 && (e.endedAt === undefined || now - e.endedAt <= this.graceMs));
+    this.expectations = this.expectations.filter(
+      (e) => e.kinds.size > 0 && (e.endedAt === undefined || now - e.endedAt <= this.graceMs),
+    );
   }
 }

@@ -107,8 +107,14 @@ export class LinkWatcher extends EventEmitter<{ change: [] }> {
         void this.untilListening(child, file).then(resolve);
       });
       child.stdout?.on('data', () => this.changed());
-      child.stderr?.setEncoding('utf8').on('data', (text: string) => this.options.log.warn({ program: file, stderr: text.trim().slice(0, 500) }, 'link monitor says'));
-      child.once('error', (error) => this.options.log.warn({ program: file, err: error.message }, 'cannot run the link monitor'));
+      child.stderr
+        ?.setEncoding('utf8')
+        .on('data', (text: string) =>
+          this.options.log.warn({ program: file, stderr: text.trim().slice(0, 500) }, 'link monitor says'),
+        );
+      child.once('error', (error) =>
+        this.options.log.warn({ program: file, err: error.message }, 'cannot run the link monitor'),
+      );
       // 'close' also follows a failed spawn ('error'), so this is the one place that restarts.
       child.once('close', (code, signal) => {
         this.children.delete(child);
@@ -116,7 +122,10 @@ export class LinkWatcher extends EventEmitter<{ change: [] }> {
         if (this.stopped) return;
         const delay = Date.now() - startedAt >= STABLE_RUN_MS ? this.firstRestartDelay : retryMs;
         const nextDelay = Math.min(delay * 2, this.options.maxRestartDelayMs ?? 5000);
-        this.options.log.warn({ program: file, code, signal, retryInMs: delay }, 'link monitor ended; starting it again');
+        this.options.log.warn(
+          { program: file, code, signal, retryInMs: delay },
+          'link monitor ended; starting it again',
+        );
         const timer = setTimeout(() => {
           this.restartTimers.delete(timer);
           if (this.stopped) return;
@@ -140,7 +149,10 @@ export class LinkWatcher extends EventEmitter<{ change: [] }> {
     while (child.exitCode === null && child.signalCode === null && !this.stopped) {
       if (await listensOnNetlink(pid)) return;
       if (Date.now() >= deadline) {
-        this.options.log.warn({ program, pid, timeoutMs }, 'link monitor is not seen listening to netlink yet; going on');
+        this.options.log.warn(
+          { program, pid, timeoutMs },
+          'link monitor is not seen listening to netlink yet; going on',
+        );
         return;
       }
       await new Promise((resolve) => setTimeout(resolve, 5));

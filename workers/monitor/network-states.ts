@@ -50,7 +50,12 @@ export function diffNetworkStates(
 }
 
 /** The state a lifecycle event leaves a network in (undefined: it is gone). */
-export function applyLifecycle(state: NetworkState | undefined, kind: MonitorEventKind, name: string, uuid: string): NetworkState | undefined {
+export function applyLifecycle(
+  state: NetworkState | undefined,
+  kind: MonitorEventKind,
+  name: string,
+  uuid: string,
+): NetworkState | undefined {
   const base: NetworkState = state && state.uuid === uuid ? state : { name, uuid, active: false, persistent: false };
   switch (kind) {
     case 'network-defined':

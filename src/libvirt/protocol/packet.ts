@@ -20,7 +20,8 @@ export interface Packet {
 /** Builds one framed message: length word (counting itself), header, payload. */
 export function encodePacket(header: PacketHeader, payload: Uint8Array): Buffer {
   const total = LENGTH_WORD_SIZE + HEADER_SIZE + payload.length;
-  if (total > MESSAGE_MAX) throw new LibvirtProtocolError(`message of ${total} bytes exceeds the ${MESSAGE_MAX}-byte limit`);
+  if (total > MESSAGE_MAX)
+    throw new LibvirtProtocolError(`message of ${total} bytes exceeds the ${MESSAGE_MAX}-byte limit`);
   const frame = Buffer.allocUnsafe(total);
   frame.writeUInt32BE(total, 0);
   frame.writeUInt32BE(header.program, 4);
@@ -35,7 +36,8 @@ export function encodePacket(header: PacketHeader, payload: Uint8Array): Buffer 
 
 /** Decodes the header at the start of `body` (the frame without its length word). */
 export function decodeHeader(body: Buffer): PacketHeader {
-  if (body.length < HEADER_SIZE) throw new LibvirtProtocolError(`message of ${body.length} bytes is shorter than the ${HEADER_SIZE}-byte header`);
+  if (body.length < HEADER_SIZE)
+    throw new LibvirtProtocolError(`message of ${body.length} bytes is shorter than the ${HEADER_SIZE}-byte header`);
   return {
     program: body.readUInt32BE(0),
     version: body.readUInt32BE(4),

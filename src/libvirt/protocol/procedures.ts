@@ -69,10 +69,20 @@ export const Procedures = {
   NETWORK_GET_AUTOSTART: procedure('NETWORK_GET_AUTOSTART', 44, networkArgs, xdrStruct({ autostart: xdrIntBool })),
   NETWORK_LOOKUP_BY_NAME: procedure('NETWORK_LOOKUP_BY_NAME', 46, xdrStruct({ name: remoteString }), networkReply),
   NETWORK_LOOKUP_BY_UUID: procedure('NETWORK_LOOKUP_BY_UUID', 47, xdrStruct({ uuid: remoteUuid }), networkReply),
-  NETWORK_SET_AUTOSTART: procedure('NETWORK_SET_AUTOSTART', 48, xdrStruct({ net: remoteNetwork, autostart: xdrIntBool }), xdrVoid),
+  NETWORK_SET_AUTOSTART: procedure(
+    'NETWORK_SET_AUTOSTART',
+    48,
+    xdrStruct({ net: remoteNetwork, autostart: xdrIntBool }),
+    xdrVoid,
+  ),
   NETWORK_UNDEFINE: procedure('NETWORK_UNDEFINE', 49, networkArgs, xdrVoid),
   CONNECT_GET_HOSTNAME: procedure('CONNECT_GET_HOSTNAME', 59, xdrVoid, xdrStruct({ hostname: remoteString })),
-  CONNECT_SUPPORTS_FEATURE: procedure('CONNECT_SUPPORTS_FEATURE', 60, xdrStruct({ feature: xdrInt }), xdrStruct({ supported: xdrIntBool })),
+  CONNECT_SUPPORTS_FEATURE: procedure(
+    'CONNECT_SUPPORTS_FEATURE',
+    60,
+    xdrStruct({ feature: xdrInt }),
+    xdrStruct({ supported: xdrIntBool }),
+  ),
   AUTH_LIST: procedure('AUTH_LIST', 66, xdrVoid, xdrStruct({ types: xdrArray(xdrInt, AUTH_TYPE_LIST_MAX) })),
   AUTH_POLKIT: procedure('AUTH_POLKIT', 70, xdrVoid, xdrStruct({ complete: xdrIntBool })),
   NETWORK_IS_ACTIVE: procedure('NETWORK_IS_ACTIVE', 152, networkArgs, xdrStruct({ active: xdrIntBool })),
@@ -93,7 +103,14 @@ export const Procedures = {
   NETWORK_UPDATE: procedure(
     'NETWORK_UPDATE',
     291,
-    xdrStruct({ net: remoteNetwork, command: xdrUint, section: xdrUint, parentIndex: xdrInt, xml: remoteString, flags: xdrUint }),
+    xdrStruct({
+      net: remoteNetwork,
+      command: xdrUint,
+      section: xdrUint,
+      parentIndex: xdrInt,
+      xml: remoteString,
+      flags: xdrUint,
+    }),
     xdrVoid,
   ),
   CONNECT_NETWORK_EVENT_REGISTER_ANY: procedure(

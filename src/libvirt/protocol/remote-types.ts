@@ -1,11 +1,4 @@
-import {
-  type Codec,
-  xdrFixedOpaque,
-  xdrInt,
-  xdrOptional,
-  xdrString,
-  xdrStruct,
-} from '../xdr/codec.js';
+import { type Codec, xdrFixedOpaque, xdrInt, xdrOptional, xdrString, xdrStruct } from '../xdr/codec.js';
 import { STRING_MAX, UUID_SIZE } from './constants.js';
 
 /** `remote_nonnull_string`. */
@@ -32,7 +25,11 @@ export interface DomainRef {
   id: number;
 }
 /** `remote_nonnull_domain`. */
-export const remoteDomain: Codec<DomainRef> = xdrStruct<DomainRef>({ name: remoteString, uuid: remoteUuid, id: xdrInt });
+export const remoteDomain: Codec<DomainRef> = xdrStruct<DomainRef>({
+  name: remoteString,
+  uuid: remoteUuid,
+  id: xdrInt,
+});
 
 /** `remote_error`, the payload of every reply with status ERROR. */
 export const remoteError = xdrStruct({

@@ -25,13 +25,23 @@ const USER_SAFE = /^[A-Za-z0-9_.-]+$/;
  */
 export function buildSshCommand(uri: LibvirtUri): SshCommand {
   const host = uri.host;
-  if (!host || !HOST_SAFE.test(host) || host.startsWith('-')) throw new LibvirtUriError(`ssh host ${JSON.stringify(host)} is not a valid host name`);
-  if (uri.user !== undefined && !USER_SAFE.test(uri.user)) throw new LibvirtUriError(`ssh user ${JSON.stringify(uri.user)} is not a valid user name`);
+  if (!host || !HOST_SAFE.test(host) || host.startsWith('-'))
+    throw new LibvirtUriError(`ssh host ${JSON.stringify(host)} is not a valid host name`);
+  if (uri.user !== undefined && !USER_SAFE.test(uri.user))
+    throw new LibvirtUriError(`ssh user ${JSON.stringify(uri.user)} is not a valid user name`);
   const mode = (uri.params.proxy ?? (uri.params.netcat ? 'netcat' : 'auto')) as SshProxyMode;
-  if (!['auto', 'native', 'netcat'].includes(mode)) throw new LibvirtUriError(`proxy=${String(mode)} must be auto, native or netcat`);
+  if (!['auto', 'native', 'netcat'].includes(mode))
+    throw new LibvirtUriError(`proxy=${String(mode)} must be auto, native or netcat`);
   const netcat = uri.params.netcat ?? 'nc';
-  for (const [what, value] of [['URI', uri.openName], ['socket', uri.socketPath], ['netcat', netcat]] as const) {
-    if (!REMOTE_SAFE.test(value)) throw new LibvirtUriError(`the ${what} ${JSON.stringify(value)} holds characters that cannot be passed safely over ssh`);
+  for (const [what, value] of [
+    ['URI', uri.openName],
+    ['socket', uri.socketPath],
+    ['netcat', netcat],
+  ] as const) {
+    if (!REMOTE_SAFE.test(value))
+      throw new LibvirtUriError(
+        `the ${what} ${JSON.stringify(value)} holds characters that cannot be passed safely over ssh`,
+      );
   }
 
   const args: string[] = [];
@@ -66,10 +76,18 @@ const STDERR_GRACE_MS = 200;
  */
 export async function connectSsh(uri: LibvirtUri): Promise<Duplex> {
   const command = buildSshCommand(uri);
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command.file, command.args, { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(command.file, command.args, {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   await new Promise<void>((started, failed) => {
     child.once('spawn', started);
-    child.once('error', (error) => failed(new LibvirtConnectionError('connect-failed', `could not start ${command.file}: ${error.message}`, { cause: error })));
+    child.once('error', (error) =>
+      failed(
+        new LibvirtConnectionError('connect-failed', `could not start ${command.file}: ${error.message}`, {
+          cause: error,
+        }),
+      ),
+    );
   });
 
   let stderr = '';

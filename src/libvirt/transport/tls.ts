@@ -14,18 +14,32 @@ export interface TlsCredentials {
 
 /** Where libvirt keeps its client PKI files: `pkipath`, else ~/.pki/libvirt for non-root, else /etc/pki. */
 export function defaultPkiPaths(pkipath: string | undefined): { ca: string; cert: string; key: string } {
-  if (pkipath) return { ca: join(pkipath, 'cacert.pem'), cert: join(pkipath, 'clientcert.pem'), key: join(pkipath, 'clientkey.pem') };
+  if (pkipath)
+    return {
+      ca: join(pkipath, 'cacert.pem'),
+      cert: join(pkipath, 'clientcert.pem'),
+      key: join(pkipath, 'clientkey.pem'),
+    };
   if (process.getuid && process.getuid() !== 0) {
     const dir = join(homedir(), '.pki', 'libvirt');
-    if (existsSync(join(dir, 'cacert.pem'))) return { ca: join(dir, 'cacert.pem'), cert: join(dir, 'clientcert.pem'), key: join(dir, 'clientkey.pem') };
+    if (existsSync(join(dir, 'cacert.pem')))
+      return { ca: join(dir, 'cacert.pem'), cert: join(dir, 'clientcert.pem'), key: join(dir, 'clientkey.pem') };
   }
-  return { ca: '/etc/pki/CA/cacert.pem', cert: '/etc/pki/libvirt/clientcert.pem', key: '/etc/pki/libvirt/private/clientkey.pem' };
+  return {
+    ca: '/etc/pki/CA/cacert.pem',
+    cert: '/etc/pki/libvirt/clientcert.pem',
+    key: '/etc/pki/libvirt/private/clientkey.pem',
+  };
 }
 
 /** Reads the PKI files libvirt would use; the client certificate is optional. */
 export function loadTlsCredentials(pkipath: string | undefined): TlsCredentials {
   const paths = defaultPkiPaths(pkipath);
-  if (!existsSync(paths.ca)) throw new LibvirtConnectionError('connect-failed', `TLS needs the CA certificate at ${paths.ca} (set pkipath= in the URI to use another folder)`);
+  if (!existsSync(paths.ca))
+    throw new LibvirtConnectionError(
+      'connect-failed',
+      `TLS needs the CA certificate at ${paths.ca} (set pkipath= in the URI to use another folder)`,
+    );
   const credentials: TlsCredentials = { ca: readFileSync(paths.ca, 'utf8') };
   if (existsSync(paths.cert) && existsSync(paths.key)) {
     credentials.cert = readFileSync(paths.cert, 'utf8');
@@ -71,7 +85,10 @@ export async function connectTls(options: TlsConnectOptions): Promise<TLSSocket>
       socket.destroy();
       reject(new LibvirtConnectionError('auth-failed', message));
     };
-    const timer = setTimeout(() => fail(`libvirtd at ${where} sent no TLS verdict within ${options.timeoutMs} ms`), options.timeoutMs);
+    const timer = setTimeout(
+      () => fail(`libvirtd at ${where} sent no TLS verdict within ${options.timeoutMs} ms`),
+      options.timeoutMs,
+    );
     socket.once('close', () => {
       clearTimeout(timer);
       fail(`libvirtd at ${where} closed the connection after the TLS handshake: it refused our certificate or address`);

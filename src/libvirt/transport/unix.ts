@@ -12,16 +12,30 @@ export function connectTcp(host: string, port: number, timeoutMs: number): Promi
 }
 
 /** Waits for a socket to connect, failing with a clear error on refusal or timeout. */
-export function connectSocket(open: () => Socket, where: string, timeoutMs: number, readyEvent = 'connect'): Promise<Socket> {
+export function connectSocket(
+  open: () => Socket,
+  where: string,
+  timeoutMs: number,
+  readyEvent = 'connect',
+): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket = open();
     const timer = setTimeout(() => {
       socket.destroy();
-      reject(new LibvirtConnectionError('connect-failed', `could not connect to libvirtd at ${where} within ${timeoutMs} ms`));
+      reject(
+        new LibvirtConnectionError(
+          'connect-failed',
+          `could not connect to libvirtd at ${where} within ${timeoutMs} ms`,
+        ),
+      );
     }, timeoutMs);
     const onError = (error: Error): void => {
       clearTimeout(timer);
-      reject(new LibvirtConnectionError('connect-failed', `could not connect to libvirtd at ${where}: ${error.message}`, { cause: error }));
+      reject(
+        new LibvirtConnectionError('connect-failed', `could not connect to libvirtd at ${where}: ${error.message}`, {
+          cause: error,
+        }),
+      );
     };
     socket.once('error', onError);
     socket.once(readyEvent, () => {

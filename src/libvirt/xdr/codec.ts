@@ -20,7 +20,11 @@ export const xdrUint: Codec<number> = { encode: (w, v) => w.uint(v), decode: (r)
 export const xdrHyper: Codec<bigint> = { encode: (w, v) => w.hyper(v), decode: (r) => r.hyper(), minSize: 8 };
 export const xdrUhyper: Codec<bigint> = { encode: (w, v) => w.uhyper(v), decode: (r) => r.uhyper(), minSize: 8 };
 /** libvirt passes booleans as plain `int`; any non-zero value reads as true. */
-export const xdrIntBool: Codec<boolean> = { encode: (w, v) => w.int(v ? 1 : 0), decode: (r) => r.int() !== 0, minSize: 4 };
+export const xdrIntBool: Codec<boolean> = {
+  encode: (w, v) => w.int(v ? 1 : 0),
+  decode: (r) => r.int() !== 0,
+  minSize: 4,
+};
 /** No payload at all (void arguments or replies). */
 export const xdrVoid: Codec<undefined> = { encode: () => undefined, decode: () => undefined, minSize: 0 };
 
@@ -31,7 +35,11 @@ export function xdrString(max: number): Codec<string> {
 
 /** Fixed-size opaque data (no length word). */
 export function xdrFixedOpaque(size: number): Codec<Buffer> {
-  return { encode: (w, v) => w.fixedOpaque(v, size), decode: (r) => r.fixedOpaque(size), minSize: size + ((4 - (size % 4)) % 4) };
+  return {
+    encode: (w, v) => w.fixedOpaque(v, size),
+    decode: (r) => r.fixedOpaque(size),
+    minSize: size + ((4 - (size % 4)) % 4),
+  };
 }
 
 /** XDR optional data (`T *`): a 0/1 flag, then the value when present. */

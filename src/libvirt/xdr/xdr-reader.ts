@@ -87,13 +87,16 @@ export class XdrReader {
     const length = this.uint();
     if (length > max) throw new LibvirtProtocolError(`XDR array length ${length} exceeds its limit ${max}`);
     if (length * minElementSize > this.remaining) {
-      throw new LibvirtProtocolError(`truncated XDR data: array of ${length} needs at least ${length * minElementSize} bytes, ${this.remaining} left`);
+      throw new LibvirtProtocolError(
+        `truncated XDR data: array of ${length} needs at least ${length * minElementSize} bytes, ${this.remaining} left`,
+      );
     }
     return length;
   }
 
   /** Fails if bytes are left over: a reply longer than its type means we decoded the wrong type. */
   end(what: string): void {
-    if (this.remaining !== 0) throw new LibvirtProtocolError(`${this.remaining} unexpected trailing bytes after ${what}`);
+    if (this.remaining !== 0)
+      throw new LibvirtProtocolError(`${this.remaining} unexpected trailing bytes after ${what}`);
   }
 }

@@ -86,7 +86,8 @@ export async function readBridgeState(bridge: string, deps: BridgeStateDeps): Pr
     throw isNoSuchDevice(error) ? new BridgeNotFoundError(bridge, { cause: error }) : error;
   });
   const portNames = parseIpJson(IpLinkSchema, portsJson, 'ip -j -d link show master').map((link) => link.ifname);
-  const owners = portNames.length > 0 && deps.portOwners ? await deps.portOwners(portNames) : new Map<string, PortOwner>();
+  const owners =
+    portNames.length > 0 && deps.portOwners ? await deps.portOwners(portNames) : new Map<string, PortOwner>();
   return parseBridgeState(bridge, { link: linkJson, ports: portsJson }, owners);
 }
 
@@ -99,7 +100,11 @@ export interface BridgeStateOutputs {
 }
 
 /** The pure half of {@link readBridgeState}: a bridge's state from captured `ip` outputs. */
-export function parseBridgeState(bridge: string, outputs: BridgeStateOutputs, owners: ReadonlyMap<string, PortOwner> = new Map()): BridgeState {
+export function parseBridgeState(
+  bridge: string,
+  outputs: BridgeStateOutputs,
+  owners: ReadonlyMap<string, PortOwner> = new Map(),
+): BridgeState {
   const link = parseIpJson(IpLinkSchema, outputs.link, 'ip -j -d addr show dev').find((l) => l.ifname === bridge);
   if (!link) throw new BridgeNotFoundError(bridge);
   if (link.linkinfo?.info_kind !== 'bridge') throw new NotABridgeError(bridge, link.linkinfo?.info_kind);
@@ -110,7 +115,11 @@ export function parseBridgeState(bridge: string, outputs: BridgeStateOutputs, ow
  * A bridge's state from its own parsed link (with addresses) and any set of parsed links, of which
  * those enslaved to it become its ports.
  */
-export function bridgeStateFromLinks(link: IpLink, links: readonly IpLink[], owners: ReadonlyMap<string, PortOwner> = new Map()): BridgeState {
+export function bridgeStateFromLinks(
+  link: IpLink,
+  links: readonly IpLink[],
+  owners: ReadonlyMap<string, PortOwner> = new Map(),
+): BridgeState {
   const bridge = link.ifname;
   const ports = links
     .filter((port) => port.master === bridge)
@@ -133,12 +142,30 @@ export function bridgeStateFromLinks(link: IpLink, links: readonly IpLink[], own
  * hand-made ones alike.
  */
 export async function listBridges(run: CommandRunner): Promise<string[]> {
-  const links = parseIpJson(IpLinkSchema, await run('ip', ['-j', 'link', 'show', 'type', 'bridge']), 'ip -j link show type bridge');
+  const links = parseIpJson(
+    IpLinkSchema,
+    await run('ip', ['-j', 'link', 'show', 'type', 'bridge']),
+    'ip -j link show type bridge',
+  );
   return links.map((link) => link.ifname).sort();
 }
 
-const OPER_STATES: ReadonlySet<string> = new Set<OperState>(['up', 'down', 'unknown', 'dormant', 'lowerlayerdown', 'notpresent', 'testing']);
-const STP_PORT_STATES: ReadonlySet<string> = new Set<StpPortState>(['disabled', 'listening', 'learning', 'forwarding', 'blocking']);
+const OPER_STATES: ReadonlySet<string> = new Set<OperState>([
+  'up',
+  'down',
+  'unknown',
+  'dormant',
+  'lowerlayerdown',
+  'notpresent',
+  'testing',
+]);
+const STP_PORT_STATES: ReadonlySet<string> = new Set<StpPortState>([
+  'disabled',
+  'listening',
+  'learning',
+  'forwarding',
+  'blocking',
+]);
 
 /** The link-level facts of a parsed link. */
 export function linkState(link: IpLink): LinkState {
@@ -162,7 +189,12 @@ function addressesOf(link: IpLink): BridgeAddress[] {
     if (info.local === undefined || info.prefixlen === undefined) return [];
     const parsed = parseIpAddress(info.local);
     if (!parsed) return [];
-    const address = { family: parsed.family, address: info.local, prefix: info.prefixlen, cidr: `${info.local}/${info.prefixlen}` };
+    const address = {
+      family: parsed.family,
+      address: info.local,
+      prefix: info.prefixlen,
+      cidr: `${info.local}/${info.prefixlen}`,
+    };
     return [info.scope === undefined ? address : { ...address, scope: info.scope }];
   });
 }

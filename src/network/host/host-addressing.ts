@@ -33,7 +33,10 @@ export const HOST_ADDRESSING_COMMANDS: readonly (readonly string[])[] = [
  * `isIgnoredPrefix`), as are local/broadcast table entries and the prefix routes the kernel adds for
  * an address (the address is listed already).
  */
-export async function readHostAddressing(run: CommandRunner, options: HostAddressingOptions = {}): Promise<OccupiedSubnet[]> {
+export async function readHostAddressing(
+  run: CommandRunner,
+  options: HostAddressingOptions = {},
+): Promise<OccupiedSubnet[]> {
   const [addresses, routes4, routes6] = await Promise.all(HOST_ADDRESSING_COMMANDS.map((args) => run('ip', [...args])));
   return parseHostAddressing({ addresses: addresses!, routes: [routes4!, routes6!] }, options);
 }
@@ -45,9 +48,14 @@ export interface HostAddressingOutputs {
 }
 
 /** The pure half of {@link readHostAddressing}: the same result from already captured outputs. */
-export function parseHostAddressing(outputs: HostAddressingOutputs, options: HostAddressingOptions = {}): OccupiedSubnet[] {
+export function parseHostAddressing(
+  outputs: HostAddressingOutputs,
+  options: HostAddressingOptions = {},
+): OccupiedSubnet[] {
   const ignored = new Set(options.ignoreDevices ?? []);
-  const addresses = addressesOf(parseIpJson(IpLinkSchema, outputs.addresses, 'ip -j addr show')).filter((a) => !ignored.has(a.entry.device));
+  const addresses = addressesOf(parseIpJson(IpLinkSchema, outputs.addresses, 'ip -j addr show')).filter(
+    (a) => !ignored.has(a.entry.device),
+  );
   const addressPrefixes = new Set(addresses.map((a) => `${a.entry.device} ${formatCidr(a.subnet)}`));
   const routes = outputs.routes
     .flatMap((text) => parseIpJson(IpRouteSchema, text, 'ip -j route show table all'))
@@ -59,7 +67,12 @@ function addressesOf(links: IpLink[]): { entry: HostAddressSubnet; subnet: IpCid
   const result: { entry: HostAddressSubnet; subnet: IpCidr }[] = [];
   for (const link of links) {
     for (const info of link.addr_info ?? []) {
-      if ((info.family !== 'inet' && info.family !== 'inet6') || info.local === undefined || info.prefixlen === undefined) continue;
+      if (
+        (info.family !== 'inet' && info.family !== 'inet6') ||
+        info.local === undefined ||
+        info.prefixlen === undefined
+      )
+        continue;
       const cidr = `${info.local}/${info.prefixlen}`;
       const subnet = subnetOf(cidr, `address of ${link.ifname}`);
       if (!isIgnoredPrefix(subnet)) result.push({ entry: { kind: 'address', cidr, device: link.ifname }, subnet });
@@ -68,18 +81,35 @@ function addressesOf(links: IpLink[]): { entry: HostAddressSubnet; subnet: IpCid
   return result;
 }
 
-const RESERVING_ROUTE_TYPES: ReadonlySet<string> = new Set<RouteType>(['unicast', 'blackhole', 'unreachable', 'prohibit']);
+const RESERVING_ROUTE_TYPES: ReadonlySet<string> = new Set<RouteType>([
+  'unicast',
+  'blackhole',
+  'unreachable',
+  'prohibit',
+]);
 
 /** The occupied entry of one route, or none for routes that say nothing about free subnets. */
-function routeEntry(route: IpRoute, ignored: ReadonlySet<string>, addressPrefixes: ReadonlySet<string>): HostRouteSubnet[] {
+function routeEntry(
+  route: IpRoute,
+  ignored: ReadonlySet<string>,
+  addressPrefixes: ReadonlySet<string>,
+): HostRouteSubnet[] {
   const routeType = route.type ?? 'unicast';
   if (!RESERVING_ROUTE_TYPES.has(routeType) || route.table === 'local' || route.dst === 'default') return [];
-  const devices = route.dev !== undefined ? [route.dev] : (route.nexthops ?? []).flatMap((hop) => (hop.dev === undefined ? [] : [hop.dev]));
+  const devices =
+    route.dev !== undefined
+      ? [route.dev]
+      : (route.nexthops ?? []).flatMap((hop) => (hop.dev === undefined ? [] : [hop.dev]));
   if (devices.length > 0 && devices.every((device) => ignored.has(device))) return [];
   const subnet = subnetOf(route.dst.includes('/') ? route.dst : hostPrefix(route.dst), 'route destination');
   if (isIgnoredPrefix(subnet)) return [];
   // The kernel adds a prefix route for each address; the address already stands for it.
-  if (route.protocol === 'kernel' && route.dev !== undefined && addressPrefixes.has(`${route.dev} ${formatCidr(subnet)}`)) return [];
+  if (
+    route.protocol === 'kernel' &&
+    route.dev !== undefined &&
+    addressPrefixes.has(`${route.dev} ${formatCidr(subnet)}`)
+  )
+    return [];
   const firstHop = route.nexthops?.[0];
   const device = route.dev ?? firstHop?.dev;
   const gateway = route.gateway ?? firstHop?.gateway;

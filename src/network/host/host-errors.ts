@@ -7,7 +7,10 @@ export class BridgeNotFoundError extends Error {
   readonly bridge: string;
 
   constructor(bridge: string, options?: { cause?: unknown }) {
-    super(`bridge "${bridge}" does not exist on this host; check the name, or start the network that creates it`, options);
+    super(
+      `bridge "${bridge}" does not exist on this host; check the name, or start the network that creates it`,
+      options,
+    );
     this.bridge = bridge;
   }
 }
@@ -21,7 +24,9 @@ export class NotABridgeError extends Error {
   readonly kind: string | undefined;
 
   constructor(device: string, kind: string | undefined) {
-    super(`"${device}" is not a bridge but ${kind ? `a ${kind} interface` : 'a plain interface'}; give the name of a bridge`);
+    super(
+      `"${device}" is not a bridge but ${kind ? `a ${kind} interface` : 'a plain interface'}; give the name of a bridge`,
+    );
     this.device = device;
     this.kind = kind;
   }
@@ -48,7 +53,9 @@ export class CommandFailedError extends Error {
   readonly stderr: string;
 
   constructor(file: string, args: readonly string[], exitCode: number, stderr: string) {
-    super(`${[file, ...args].join(' ')} failed with exit code ${exitCode}: ${stderr.trim() || '(no output on stderr)'}`);
+    super(
+      `${[file, ...args].join(' ')} failed with exit code ${exitCode}: ${stderr.trim() || '(no output on stderr)'}`,
+    );
     this.file = file;
     this.args = Object.freeze([...args]);
     this.exitCode = exitCode;

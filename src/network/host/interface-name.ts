@@ -14,4 +14,3 @@ export function assertInterfaceName(name: string, role: InterfaceNameRole = 'bri
   });
   if (problem !== undefined) throw new InvalidInterfaceNameError(name, problem);
 }
-

@@ -65,10 +65,14 @@ export function parseIpJson<T extends z.ZodType>(schema: T, text: string, comman
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new Error(`\`${command}\` printed something that is not JSON (${(error as Error).message}): ${text.slice(0, 200)}`, { cause: error });
+    throw new Error(
+      `\`${command}\` printed something that is not JSON (${(error as Error).message}): ${text.slice(0, 200)}`,
+      { cause: error },
+    );
   }
   const parsed = z.array(schema).safeParse(json);
-  if (!parsed.success) throw new Error(`\`${command}\` printed JSON of an unexpected shape: ${z.prettifyError(parsed.error)}`);
+  if (!parsed.success)
+    throw new Error(`\`${command}\` printed JSON of an unexpected shape: ${z.prettifyError(parsed.error)}`);
   return parsed.data;
 }
 

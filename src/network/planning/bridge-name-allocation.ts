@@ -19,13 +19,18 @@ export function allocateBridgeName(existing: Iterable<string>, prefix = DEFAULT_
     assertInterfaceName(`${prefix}0`, 'bridge name');
   } catch (error) {
     if (!(error instanceof InvalidInterfaceNameError)) throw error;
-    throw new InvalidInterfaceNameError(prefix, `bridge prefix ${JSON.stringify(prefix)} cannot start a bridge name: ${error.message}`);
+    throw new InvalidInterfaceNameError(
+      prefix,
+      `bridge prefix ${JSON.stringify(prefix)} cannot start a bridge name: ${error.message}`,
+    );
   }
   const taken = new Set(existing);
   for (let index = 0; ; index++) {
     const name = `${prefix}${index}`;
     if (name.length > INTERFACE_NAME_MAX_LENGTH) {
-      throw new Error(`no free bridge name ${prefix}N of at most ${INTERFACE_NAME_MAX_LENGTH} characters is left; remove unused bridges or use a shorter prefix`);
+      throw new Error(
+        `no free bridge name ${prefix}N of at most ${INTERFACE_NAME_MAX_LENGTH} characters is left; remove unused bridges or use a shorter prefix`,
+      );
     }
     if (!taken.has(name)) return name;
   }

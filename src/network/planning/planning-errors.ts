@@ -64,7 +64,9 @@ export class SubnetPoolExhaustedError extends SubnetPlanningError {
   constructor(pool: string, prefix: number, blockCount: bigint, takenBy: readonly OccupiedSubnet['kind'][]) {
     const count = blockCount <= 1n ? 'the only one is' : `all ${formatCount(blockCount)} are`;
     const kinds = [...new Set(takenBy)];
-    const advice = kinds.includes('network') ? 'delete networks no longer needed, or give a subnet outside the pool' : 'give a subnet outside the pool';
+    const advice = kinds.includes('network')
+      ? 'delete networks no longer needed, or give a subnet outside the pool'
+      : 'give a subnet outside the pool';
     super(`no free /${prefix} left in ${pool}: ${count} taken by ${joinAnd(kinds.map(occupantKindPlural))}; ${advice}`);
     this.pool = pool;
     this.prefix = prefix;

@@ -25,12 +25,20 @@ export interface AllocateSubnetOptions {
  * Throws {@link SubnetPoolExhaustedError} when every block is taken and {@link InvalidSubnetError}
  * for a pool that is not a network CIDR or a prefix that does not fit it.
  */
-export function allocateSubnet(pool: string, prefix: number, occupied: Iterable<OccupiedSubnet>, options: AllocateSubnetOptions = {}): string {
+export function allocateSubnet(
+  pool: string,
+  prefix: number,
+  occupied: Iterable<OccupiedSubnet>,
+  options: AllocateSubnetOptions = {},
+): string {
   const poolSubnet = parseSubnet(pool, 'subnet pool');
   const family = poolSubnet.network.family;
   const bits = bitsOf(family);
   if (!Number.isInteger(prefix) || prefix < poolSubnet.prefix || prefix > bits) {
-    throw new InvalidSubnetError(`/${prefix}`, `cannot carve /${prefix} subnets out of ${formatCidr(poolSubnet)}: the prefix length must be a whole number from ${poolSubnet.prefix} to ${bits}`);
+    throw new InvalidSubnetError(
+      `/${prefix}`,
+      `cannot carve /${prefix} subnets out of ${formatCidr(poolSubnet)}: the prefix length must be a whole number from ${poolSubnet.prefix} to ${bits}`,
+    );
   }
   const reserved = reservedForCreates(options.exclude ?? []);
   const taken: { start: bigint; end: bigint; kind: OccupiedSubnet['kind'] }[] = [];
@@ -53,7 +61,12 @@ export function allocateSubnet(pool: string, prefix: number, occupied: Iterable<
     candidate = alignUp(range.end + 1n, blockSize);
   }
   if (candidate + blockSize - 1n > poolEnd) {
-    throw new SubnetPoolExhaustedError(formatCidr(poolSubnet), prefix, subnetSize(poolSubnet) / blockSize, taken.map((t) => t.kind));
+    throw new SubnetPoolExhaustedError(
+      formatCidr(poolSubnet),
+      prefix,
+      subnetSize(poolSubnet) / blockSize,
+      taken.map((t) => t.kind),
+    );
   }
   return formatCidr({ network: { family, value: candidate }, prefix });
 }
@@ -94,7 +107,10 @@ function usableSubnet(text: string): IpCidr {
   const subnet = parseSubnet(text);
   const longest = subnet.network.family === 'ipv4' ? 30 : 126;
   if (subnet.prefix > longest) {
-    throw new InvalidSubnetError(text, `subnet ${text} is too small for a network: the gateway and at least one guest need a /${longest} or larger`);
+    throw new InvalidSubnetError(
+      text,
+      `subnet ${text} is too small for a network: the gateway and at least one guest need a /${longest} or larger`,
+    );
   }
   return subnet;
 }

@@ -2,7 +2,17 @@
  * Subnets from CIDR text, for the planner: strict parsing with messages for the person who typed the
  * text, and the few set operations planning needs. The address arithmetic itself is ip-address.ts'.
  */
-import { type IpAddress, type IpCidr, bitsOf, cidrOf, cidrsOverlap, formatCidr, hasHostBits, parseIpAddress, parsePrefixLength } from './ip-address.js';
+import {
+  type IpAddress,
+  type IpCidr,
+  bitsOf,
+  cidrOf,
+  cidrsOverlap,
+  formatCidr,
+  hasHostBits,
+  parseIpAddress,
+  parsePrefixLength,
+} from './ip-address.js';
 import { InvalidSubnetError } from './planning-errors.js';
 
 /** An interface address with its prefix (`10.1.5.1/24`): the address and the subnet it sits in. */
@@ -20,11 +30,17 @@ export function parseInterfaceAddress(text: string, what = 'address'): Interface
   const address = slash < 0 ? undefined : parseIpAddress(text.slice(0, slash));
   const prefix = slash < 0 ? undefined : parsePrefixLength(text.slice(slash + 1));
   if (!address || prefix === undefined) {
-    throw new InvalidSubnetError(text, `${what} ${JSON.stringify(text)} is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64`);
+    throw new InvalidSubnetError(
+      text,
+      `${what} ${JSON.stringify(text)} is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64`,
+    );
   }
   const bits = bitsOf(address.family);
   if (prefix > bits) {
-    throw new InvalidSubnetError(text, `${what} ${JSON.stringify(text)} has prefix length ${prefix}: an ${familyName(address)} prefix is 0 to ${bits}`);
+    throw new InvalidSubnetError(
+      text,
+      `${what} ${JSON.stringify(text)} has prefix length ${prefix}: an ${familyName(address)} prefix is 0 to ${bits}`,
+    );
   }
   return { address, subnet: cidrOf(address, prefix) };
 }
@@ -36,7 +52,10 @@ export function parseInterfaceAddress(text: string, what = 'address'): Interface
 export function parseSubnet(text: string, what = 'subnet'): IpCidr {
   const { address, subnet } = parseInterfaceAddress(text, what);
   if (hasHostBits(address, subnet.prefix)) {
-    throw new InvalidSubnetError(text, `${what} ${JSON.stringify(text)} has host bits set: did you mean ${formatCidr(subnet)}?`);
+    throw new InvalidSubnetError(
+      text,
+      `${what} ${JSON.stringify(text)} has host bits set: did you mean ${formatCidr(subnet)}?`,
+    );
   }
   return subnet;
 }

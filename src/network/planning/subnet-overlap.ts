@@ -12,9 +12,14 @@ import { parseSubnet, subnetContains, subnetOf } from './subnet-math.js';
  * nothing about it: default routes (0.0.0.0/0, ::/0), loopback (127.0.0.0/8, ::1), link-local
  * (169.254.0.0/16, fe80::/10: every interface has one, and they never leave the link) and multicast.
  */
-const NEVER_OCCUPIED: readonly IpCidr[] = ['127.0.0.0/8', '169.254.0.0/16', '224.0.0.0/4', '::1/128', 'fe80::/10', 'ff00::/8'].map((cidr) =>
-  parseSubnet(cidr),
-);
+const NEVER_OCCUPIED: readonly IpCidr[] = [
+  '127.0.0.0/8',
+  '169.254.0.0/16',
+  '224.0.0.0/4',
+  '::1/128',
+  'fe80::/10',
+  'ff00::/8',
+].map((cidr) => parseSubnet(cidr));
 
 /** True for prefixes the planner ignores (see {@link NEVER_OCCUPIED}): default routes, loopback, link-local, multicast. */
 export function isIgnoredPrefix(subnet: IpCidr): boolean {
@@ -73,7 +78,9 @@ export interface NetworkAddressing {
 export function occupiedByNetworks(networks: Iterable<NetworkAddressing>): NetworkSubnet[] {
   const result: NetworkSubnet[] = [];
   for (const network of networks) {
-    const subnets = new Set(network.subnets.map((cidr) => formatCidr(subnetOf(cidr, `subnet of network "${network.name}"`))));
+    const subnets = new Set(
+      network.subnets.map((cidr) => formatCidr(subnetOf(cidr, `subnet of network "${network.name}"`))),
+    );
     for (const cidr of subnets) result.push({ kind: 'network', cidr, network: network.name, active: network.active });
   }
   return result;
@@ -87,7 +94,8 @@ export function occupiedByNetworks(networks: Iterable<NetworkAddressing>): Netwo
  */
 export function bridgesCountedByNetworks(networks: Iterable<NetworkAddressing>): string[] {
   const bridges = new Set<string>();
-  for (const network of networks) if (network.bridge !== undefined && network.subnets.length > 0) bridges.add(network.bridge);
+  for (const network of networks)
+    if (network.bridge !== undefined && network.subnets.length > 0) bridges.add(network.bridge);
   return [...bridges];
 }
 

@@ -40,5 +40,10 @@ export function planSubnet(request: SubnetPlanRequest): SubnetPlan {
   } else {
     subnet = assertSubnetFree(request.subnet, [...request.occupied, ...reservedForCreates(exclude)]);
   }
-  return { subnet, gateway: suggestGateway(subnet), dhcp: suggestDhcpRange(subnet), allocated: request.subnet === undefined };
+  return {
+    subnet,
+    gateway: suggestGateway(subnet),
+    dhcp: suggestDhcpRange(subnet),
+    allocated: request.subnet === undefined,
+  };
 }

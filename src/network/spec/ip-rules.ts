@@ -96,14 +96,24 @@ export function checkIpConfig(family: IpFamily, input: IpConfigInput, report: Re
     report(field, message);
   };
   // Without a usable subnet the addresses are still checked on their own, so every problem shows at once.
-  const subnet = input.subnet === undefined ? undefined : checkSubnet(family, input.subnet, `${family}.subnet`, counting);
+  const subnet =
+    input.subnet === undefined ? undefined : checkSubnet(family, input.subnet, `${family}.subnet`, counting);
   const gateway =
     input.gateway === undefined
       ? undefined
-      : checkHostAddress((shown) => `${LABEL[family]} gateway ${shown}`, input.gateway, family, subnet, `${family}.gateway`, counting);
+      : checkHostAddress(
+          (shown) => `${LABEL[family]} gateway ${shown}`,
+          input.gateway,
+          family,
+          subnet,
+          `${family}.gateway`,
+          counting,
+        );
   const dhcp = input.dhcp === undefined ? undefined : checkDhcpRange(family, input.dhcp, subnet, gateway, counting);
   const dhcpHosts =
-    input.dhcpHosts === undefined ? undefined : checkDhcpHosts(family, input.dhcpHosts, subnet, gateway, input.dhcp !== undefined, counting);
+    input.dhcpHosts === undefined
+      ? undefined
+      : checkDhcpHosts(family, input.dhcpHosts, subnet, gateway, input.dhcp !== undefined, counting);
   if (problems > 0 || subnet === undefined || gateway === undefined) return undefined;
   return {
     subnet: formatCidr(subnet),
@@ -121,19 +131,31 @@ function checkSubnet(family: IpFamily, text: string, field: string, report: Repo
   const address = parseIpAddress(addressText);
   if (address === undefined) {
     if (addressText.includes('%')) {
-      report(field, `${what} ${showValue(text)} has a zone index (the part after "%"), which only link-local addresses use: write it as a CIDR such as ${EXAMPLE_SUBNET[family]}`);
+      report(
+        field,
+        `${what} ${showValue(text)} has a zone index (the part after "%"), which only link-local addresses use: write it as a CIDR such as ${EXAMPLE_SUBNET[family]}`,
+      );
     } else {
-      report(field, `${what} ${showValue(text)} is not a valid ${LABEL[family]} CIDR: write it as an address and a prefix length, e.g. ${EXAMPLE_SUBNET[family]}`);
+      report(
+        field,
+        `${what} ${showValue(text)} is not a valid ${LABEL[family]} CIDR: write it as an address and a prefix length, e.g. ${EXAMPLE_SUBNET[family]}`,
+      );
     }
     return undefined;
   }
   if (address.family !== family) {
     const other = OTHER_FAMILY[family];
-    report(field, `${what} ${showValue(text)} is an ${LABEL[other]} ${slash < 0 ? 'address' : 'subnet'}: give an ${LABEL[family]} subnet such as ${EXAMPLE_SUBNET[family]}, and put ${LABEL[other]} settings under ${other}`);
+    report(
+      field,
+      `${what} ${showValue(text)} is an ${LABEL[other]} ${slash < 0 ? 'address' : 'subnet'}: give an ${LABEL[family]} subnet such as ${EXAMPLE_SUBNET[family]}, and put ${LABEL[other]} settings under ${other}`,
+    );
     return undefined;
   }
   if (slash < 0) {
-    report(field, `${what} ${showValue(text)} has no prefix length: write it as a CIDR such as ${formatIpAddress(address)}/${TYPICAL_PREFIX[family]}`);
+    report(
+      field,
+      `${what} ${showValue(text)} has no prefix length: write it as a CIDR such as ${formatIpAddress(address)}/${TYPICAL_PREFIX[family]}`,
+    );
     return undefined;
   }
   const prefixText = text.slice(slash + 1);
@@ -141,16 +163,25 @@ function checkSubnet(family: IpFamily, text: string, field: string, report: Repo
   const limits = PREFIX_LIMITS[family];
   const allowed = `use a prefix between /${limits.min} and /${limits.max}`;
   if (prefix === undefined || prefix > bitsOf(family)) {
-    report(field, `${what} ${showValue(text)} has the prefix length ${showValue(prefixText)}, but ${LABEL[family]} prefixes are whole numbers from 0 to ${bitsOf(family)}: ${allowed}, e.g. /${TYPICAL_PREFIX[family]}`);
+    report(
+      field,
+      `${what} ${showValue(text)} has the prefix length ${showValue(prefixText)}, but ${LABEL[family]} prefixes are whole numbers from 0 to ${bitsOf(family)}: ${allowed}, e.g. /${TYPICAL_PREFIX[family]}`,
+    );
     return undefined;
   }
   const shown = `${formatIpAddress(address)}/${prefix}`;
   if (prefix < limits.min) {
-    report(field, `${what} ${shown} is too large: ${tooLargeReason(family, prefix)}; ${allowed}, e.g. /${TYPICAL_PREFIX[family]}`);
+    report(
+      field,
+      `${what} ${shown} is too large: ${tooLargeReason(family, prefix)}; ${allowed}, e.g. /${TYPICAL_PREFIX[family]}`,
+    );
     return undefined;
   }
   if (prefix > limits.max) {
-    report(field, `${what} ${shown} is too small: ${tooSmallReason(family, prefix)}; ${allowed}, e.g. /${TYPICAL_PREFIX[family]}`);
+    report(
+      field,
+      `${what} ${shown} is too small: ${tooSmallReason(family, prefix)}; ${allowed}, e.g. /${TYPICAL_PREFIX[family]}`,
+    );
     return undefined;
   }
   const cidr = cidrOf(address, prefix);
@@ -160,7 +191,10 @@ function checkSubnet(family: IpFamily, text: string, field: string, report: Repo
   }
   const block = UNUSABLE_BLOCK_RANGES.find((entry) => cidrsOverlap(entry.range, cidr));
   if (block !== undefined) {
-    report(field, `${what} ${shown} overlaps ${block.cidr} (${block.what}), which a virtual network cannot use: ${PRIVATE_RANGES_HINT[family]}`);
+    report(
+      field,
+      `${what} ${shown} overlaps ${block.cidr} (${block.what}), which a virtual network cannot use: ${PRIVATE_RANGES_HINT[family]}`,
+    );
     return undefined;
   }
   return cidr;
@@ -207,10 +241,16 @@ function checkHostAddress(
   field: string,
   report: ReportProblem,
 ): IpAddress | undefined {
-  const useInstead = subnet === undefined ? `use an ${LABEL[family]} address such as ${EXAMPLE_HOST[family]}` : `use an address ${hostRangeText(subnet)}`;
+  const useInstead =
+    subnet === undefined
+      ? `use an ${LABEL[family]} address such as ${EXAMPLE_HOST[family]}`
+      : `use an address ${hostRangeText(subnet)}`;
   const slash = text.indexOf('/');
   if (slash >= 0 && parseIpAddress(text.slice(0, slash)) !== undefined) {
-    report(field, `${label(showValue(text))} is a single address: drop ${showValue(text.slice(slash))} (the prefix length belongs to the subnet)`);
+    report(
+      field,
+      `${label(showValue(text))} is a single address: drop ${showValue(text.slice(slash))} (the prefix length belongs to the subnet)`,
+    );
     return undefined;
   }
   const address = parseIpAddress(text);
@@ -256,13 +296,29 @@ function checkDhcpRange(
     );
     return undefined;
   }
-  const start = range.start === undefined ? undefined : checkHostAddress((shown) => `DHCP range start ${shown}`, range.start, family, subnet, `${family}.dhcp.start`, report);
-  const end = range.end === undefined ? undefined : checkHostAddress((shown) => `DHCP range end ${shown}`, range.end, family, subnet, `${family}.dhcp.end`, report);
+  const start =
+    range.start === undefined
+      ? undefined
+      : checkHostAddress(
+          (shown) => `DHCP range start ${shown}`,
+          range.start,
+          family,
+          subnet,
+          `${family}.dhcp.start`,
+          report,
+        );
+  const end =
+    range.end === undefined
+      ? undefined
+      : checkHostAddress((shown) => `DHCP range end ${shown}`, range.end, family, subnet, `${family}.dhcp.end`, report);
   if (start === undefined || end === undefined) return undefined;
   const startText = formatIpAddress(start);
   const endText = formatIpAddress(end);
   if (compareAddresses(start, end) > 0) {
-    report(`${family}.dhcp`, `the DHCP range ${startText}-${endText} is reversed: the start must come first, as in ${endText}-${startText}`);
+    report(
+      `${family}.dhcp`,
+      `the DHCP range ${startText}-${endText} is reversed: the start must come first, as in ${endText}-${startText}`,
+    );
     return undefined;
   }
   if (gateway !== undefined && compareAddresses(start, gateway) <= 0 && compareAddresses(gateway, end) <= 0) {
@@ -302,7 +358,10 @@ function checkDhcpHosts(
     return undefined;
   }
   if (!hasRange) {
-    report(field, `fixed DHCP hosts need a DHCP range, which is what turns the network's DHCP server on: add ${family}.dhcp (a start and an end address) or remove ${field}`);
+    report(
+      field,
+      `fixed DHCP hosts need a DHCP range, which is what turns the network's DHCP server on: add ${family}.dhcp (a start and an end address) or remove ${field}`,
+    );
     return undefined;
   }
   let problems = 0;
@@ -310,11 +369,34 @@ function checkDhcpHosts(
     problems += 1;
     report(where, message);
   };
-  const checked = hosts.map((host, index) => (host === undefined ? undefined : checkDhcpHost(host, index, subnet, gateway, counting)));
+  const checked = hosts.map((host, index) =>
+    host === undefined ? undefined : checkDhcpHost(host, index, subnet, gateway, counting),
+  );
   const incomplete = checked.some((host) => host === undefined);
-  reportDuplicates(checked, (host) => host?.mac, (first, second, mac) => `fixed DHCP hosts #${first} and #${second} have the same MAC address ${mac}: each MAC can have only one fixed address`, field, counting);
-  reportDuplicates(checked, (host) => host?.ip, (first, second, ip) => `fixed DHCP hosts #${first} and #${second} both have the IP ${ip}: give each host its own address`, field, counting);
-  reportDuplicates(checked, (host) => host?.name, (first, second, name) => `fixed DHCP hosts #${first} and #${second} are both named ${showValue(name)}: give each host its own name`, field, counting);
+  reportDuplicates(
+    checked,
+    (host) => host?.mac,
+    (first, second, mac) =>
+      `fixed DHCP hosts #${first} and #${second} have the same MAC address ${mac}: each MAC can have only one fixed address`,
+    field,
+    counting,
+  );
+  reportDuplicates(
+    checked,
+    (host) => host?.ip,
+    (first, second, ip) =>
+      `fixed DHCP hosts #${first} and #${second} both have the IP ${ip}: give each host its own address`,
+    field,
+    counting,
+  );
+  reportDuplicates(
+    checked,
+    (host) => host?.name,
+    (first, second, name) =>
+      `fixed DHCP hosts #${first} and #${second} are both named ${showValue(name)}: give each host its own name`,
+    field,
+    counting,
+  );
   if (problems > 0 || incomplete) return undefined;
   return checked.filter((host): host is DhcpHost => host !== undefined);
 }
@@ -329,9 +411,15 @@ function checkDhcpHost(
   const field = `ipv4.dhcpHosts[${index}]`;
   const label = `fixed DHCP host #${index + 1}`;
   const mac = host.mac === undefined ? undefined : checkMac(host.mac, label, `${field}.mac`, report);
-  let ip = host.ip === undefined ? undefined : checkHostAddress((shown) => `the IP ${shown} of ${label}`, host.ip, 'ipv4', subnet, `${field}.ip`, report);
+  let ip =
+    host.ip === undefined
+      ? undefined
+      : checkHostAddress((shown) => `the IP ${shown} of ${label}`, host.ip, 'ipv4', subnet, `${field}.ip`, report);
   if (ip !== undefined && gateway !== undefined && sameAddress(ip, gateway)) {
-    report(`${field}.ip`, `the IP ${formatIpAddress(ip)} of ${label} is the gateway's address: give the host another address`);
+    report(
+      `${field}.ip`,
+      `the IP ${formatIpAddress(ip)} of ${label} is the gateway's address: give the host another address`,
+    );
     ip = undefined;
   }
   const name = host.name === undefined ? undefined : checkDnsName(host.name, 'DHCP host name', `${field}.name`, report);
@@ -345,13 +433,22 @@ function checkMac(text: string, label: string, field: string, report: ReportProb
     case undefined:
       return reading.mac;
     case 'format':
-      report(field, `the MAC address ${showValue(text)} of ${label} is not valid: write six pairs of hex digits separated by colons, e.g. 52:54:00:12:34:56`);
+      report(
+        field,
+        `the MAC address ${showValue(text)} of ${label} is not valid: write six pairs of hex digits separated by colons, e.g. 52:54:00:12:34:56`,
+      );
       return undefined;
     case 'multicast':
-      report(field, `the MAC address ${reading.mac} of ${label} is a multicast address (lowest bit of the first byte set), which no network card has: use a unicast MAC such as 52:54:00:12:34:56`);
+      report(
+        field,
+        `the MAC address ${reading.mac} of ${label} is a multicast address (lowest bit of the first byte set), which no network card has: use a unicast MAC such as 52:54:00:12:34:56`,
+      );
       return undefined;
     case 'zero':
-      report(field, `the MAC address ${reading.mac} of ${label} is all zeros, which no network card has: use a MAC such as 52:54:00:12:34:56`);
+      report(
+        field,
+        `the MAC address ${reading.mac} of ${label} is all zeros, which no network card has: use a MAC such as 52:54:00:12:34:56`,
+      );
       return undefined;
   }
 }

@@ -16,11 +16,12 @@ export const METADATA_ID_MAX_LENGTH = 128;
 const FORBIDDEN_CHARACTER = /[\p{Cc}\p{Cs}\uFFFE\uFFFF]/u;
 
 /** The metadata fields, how messages name them and their length limits. */
-const METADATA_FIELDS: readonly { readonly key: keyof NetworkMetadata; readonly what: string; readonly max: number }[] = [
-  { key: 'description', what: 'the description', max: DESCRIPTION_MAX_LENGTH },
-  { key: 'requestedBy', what: 'the requester (metadata.requestedBy)', max: METADATA_ID_MAX_LENGTH },
-  { key: 'jobId', what: 'the job id (metadata.jobId)', max: METADATA_ID_MAX_LENGTH },
-];
+const METADATA_FIELDS: readonly { readonly key: keyof NetworkMetadata; readonly what: string; readonly max: number }[] =
+  [
+    { key: 'description', what: 'the description', max: DESCRIPTION_MAX_LENGTH },
+    { key: 'requestedBy', what: 'the requester (metadata.requestedBy)', max: METADATA_ID_MAX_LENGTH },
+    { key: 'jobId', what: 'the job id (metadata.jobId)', max: METADATA_ID_MAX_LENGTH },
+  ];
 
 /** Checks the metadata texts; returns them unchanged when all are acceptable, undefined when none is given. */
 export function checkMetadata(metadata: NetworkMetadata, report: ReportProblem): NetworkMetadata | undefined {
@@ -49,7 +50,10 @@ function textProblem(text: string, what: string, max: number): string | undefine
   if (forbidden !== null) {
     const character = forbidden[0];
     const position = characterCount(text.slice(0, forbidden.index)) + 1;
-    const fix = character === '\n' || character === '\r' ? 'keep it on one line' : 'remove it, or paste the text again as plain text';
+    const fix =
+      character === '\n' || character === '\r'
+        ? 'keep it on one line'
+        : 'remove it, or paste the text again as plain text';
     return `${what} ${showValue(text)} contains ${describeCharacter(character)} at character ${position}: ${fix}`;
   }
   return undefined;

@@ -45,7 +45,10 @@ export function checkNetworkName(name: string, report: ReportProblem): string | 
     return undefined;
   }
   if (name === '.' || name === '..') {
-    report(field, `network name ${shown} is not allowed: "." and ".." mean folders in file paths; ${NETWORK_NAME_CHARACTERS_TEXT}`);
+    report(
+      field,
+      `network name ${shown} is not allowed: "." and ".." mean folders in file paths; ${NETWORK_NAME_CHARACTERS_TEXT}`,
+    );
     return undefined;
   }
   const nonAscii = firstCharacterNotMatching(name, /^[\u0020-\u007e]$/);
@@ -56,7 +59,10 @@ export function checkNetworkName(name: string, report: ReportProblem): string | 
   // Symbols first: if the only fault is case, the message can offer the lowercase name.
   const bad = firstCharacterNotMatching(name, /^[A-Za-z0-9_.-]$/);
   if (bad !== undefined) {
-    report(field, `network name ${shown} contains ${describeCharacter(bad)}, which is not allowed: ${NETWORK_NAME_CHARACTERS_TEXT}`);
+    report(
+      field,
+      `network name ${shown} contains ${describeCharacter(bad)}, which is not allowed: ${NETWORK_NAME_CHARACTERS_TEXT}`,
+    );
     return undefined;
   }
   if (firstCharacterNotMatching(name, NETWORK_NAME_CHARACTER) !== undefined) {
@@ -79,7 +85,12 @@ const INTERFACE_EXAMPLES: Readonly<Record<InterfaceNameRole, string>> = {
 };
 
 /** Checks a Linux interface name (a bridge or the forward device); returns it when it is acceptable. */
-export function checkInterfaceName(name: string, role: InterfaceNameRole, field: string, report: ReportProblem): string | undefined {
+export function checkInterfaceName(
+  name: string,
+  role: InterfaceNameRole,
+  field: string,
+  report: ReportProblem,
+): string | undefined {
   const shown = showValue(name);
   if (name === '') {
     report(field, `the ${role} is empty: give a Linux interface name such as ${INTERFACE_EXAMPLES[role]}`);
@@ -101,7 +112,10 @@ export function checkInterfaceName(name: string, role: InterfaceNameRole, field:
   }
   const bad = firstCharacterNotMatching(name, INTERFACE_NAME_CHARACTER);
   if (bad !== undefined) {
-    report(field, `${role} ${shown} contains ${describeCharacter(bad)}: interface names may use only ASCII letters, digits, "-", "_" and "."`);
+    report(
+      field,
+      `${role} ${shown} contains ${describeCharacter(bad)}: interface names may use only ASCII letters, digits, "-", "_" and "."`,
+    );
     return undefined;
   }
   if (!INTERFACE_NAME_FIRST_CHARACTER.test(name.charAt(0))) {
@@ -118,11 +132,19 @@ export type DnsNameRole = 'DNS domain' | 'DHCP host name';
  * Checks a DNS name (RFC 1123 host name syntax); returns it lowercased and without a trailing dot,
  * since DNS names are case-insensitive and specs should compare equal.
  */
-export function checkDnsName(name: string, role: DnsNameRole, field: string, report: ReportProblem): string | undefined {
+export function checkDnsName(
+  name: string,
+  role: DnsNameRole,
+  field: string,
+  report: ReportProblem,
+): string | undefined {
   const shown = showValue(name);
   const bare = name.endsWith('.') && name !== '.' ? name.slice(0, -1) : name;
   if (bare === '') {
-    report(field, `the ${role} is empty: give a name such as ${role === 'DNS domain' ? '"lab.example"' : '"vm1"'}, or leave it out`);
+    report(
+      field,
+      `the ${role} is empty: give a name such as ${role === 'DNS domain' ? '"lab.example"' : '"vm1"'}, or leave it out`,
+    );
     return undefined;
   }
   const length = characterCount(bare);
@@ -132,7 +154,10 @@ export function checkDnsName(name: string, role: DnsNameRole, field: string, rep
   }
   const bad = firstCharacterNotMatching(bare, DNS_NAME_CHARACTER);
   if (bad !== undefined) {
-    report(field, `${role} ${shown} contains ${describeCharacter(bad)}: DNS names may use only ASCII letters, digits, "-" and dots between labels`);
+    report(
+      field,
+      `${role} ${shown} contains ${describeCharacter(bad)}: DNS names may use only ASCII letters, digits, "-" and dots between labels`,
+    );
     return undefined;
   }
   for (const label of bare.split('.')) {
@@ -141,11 +166,17 @@ export function checkDnsName(name: string, role: DnsNameRole, field: string, rep
       return undefined;
     }
     if (label.length > DNS_LABEL_MAX_LENGTH) {
-      report(field, `${role} ${shown} has a label of ${label.length} characters; DNS allows at most ${DNS_LABEL_MAX_LENGTH} between dots`);
+      report(
+        field,
+        `${role} ${shown} has a label of ${label.length} characters; DNS allows at most ${DNS_LABEL_MAX_LENGTH} between dots`,
+      );
       return undefined;
     }
     if (label.startsWith('-') || label.endsWith('-')) {
-      report(field, `${role} ${shown} has the label ${showValue(label)}, which starts or ends with "-": DNS labels must begin and end with a letter or digit`);
+      report(
+        field,
+        `${role} ${shown} has the label ${showValue(label)}, which starts or ends with "-": DNS labels must begin and end with a letter or digit`,
+      );
       return undefined;
     }
   }

@@ -39,23 +39,39 @@ export function validateNetworkSpec(input: unknown): NetworkSpec {
 
   const mode = shape.mode === undefined ? undefined : checkMode(shape.mode, report);
   const name = shape.name === undefined ? undefined : checkNetworkName(shape.name, report);
-  const bridge = shape.bridge === undefined ? undefined : checkInterfaceName(shape.bridge, 'bridge name', 'bridge', report);
+  const bridge =
+    shape.bridge === undefined ? undefined : checkInterfaceName(shape.bridge, 'bridge name', 'bridge', report);
   const refused = refuseOptionsForMode(mode, shape, report);
   const accepted = (option: SpecOption): boolean => shape.given.has(option) && !refused.has(option);
 
   if (mode !== undefined && mode !== 'bridged' && !shape.given.has('ipv4')) {
-    report('ipv4', `${mode} networks need an IPv4 subnet: add ipv4 with a subnet and a gateway, e.g. subnet 10.0.5.0/24 and gateway 10.0.5.1`);
+    report(
+      'ipv4',
+      `${mode} networks need an IPv4 subnet: add ipv4 with a subnet and a gateway, e.g. subnet 10.0.5.0/24 and gateway 10.0.5.1`,
+    );
   }
   const ipv4 = accepted('ipv4') && shape.ipv4 !== undefined ? checkIpConfig('ipv4', shape.ipv4, report) : undefined;
   const ipv6 = accepted('ipv6') && shape.ipv6 !== undefined ? checkIpConfig('ipv6', shape.ipv6, report) : undefined;
   const mtu = accepted('mtu') && shape.mtu !== undefined ? checkMtu(shape.mtu, accepted('ipv6'), report) : undefined;
   const metadata = shape.metadata === undefined ? undefined : checkMetadata(shape.metadata, report);
-  const dnsDomain = accepted('dnsDomain') && shape.dnsDomain !== undefined ? checkDnsName(shape.dnsDomain, 'DNS domain', 'dnsDomain', report) : undefined;
+  const dnsDomain =
+    accepted('dnsDomain') && shape.dnsDomain !== undefined
+      ? checkDnsName(shape.dnsDomain, 'DNS domain', 'dnsDomain', report)
+      : undefined;
   const forwardDev =
-    accepted('forwardDev') && shape.forwardDev !== undefined ? checkInterfaceName(shape.forwardDev, 'forward device', 'forwardDev', report) : undefined;
-  const natPorts = accepted('natPorts') && shape.natPorts !== undefined ? checkNatPorts(shape.natPorts, report) : undefined;
+    accepted('forwardDev') && shape.forwardDev !== undefined
+      ? checkInterfaceName(shape.forwardDev, 'forward device', 'forwardDev', report)
+      : undefined;
+  const natPorts =
+    accepted('natPorts') && shape.natPorts !== undefined ? checkNatPorts(shape.natPorts, report) : undefined;
 
-  if (problems.length > 0 || mode === undefined || name === undefined || bridge === undefined || shape.autostart === undefined) {
+  if (
+    problems.length > 0 ||
+    mode === undefined ||
+    name === undefined ||
+    bridge === undefined ||
+    shape.autostart === undefined
+  ) {
     // Every undefined above comes with a reported problem; the guard only narrows the types.
     throw new NetworkSpecError(problems);
   }
@@ -129,18 +145,36 @@ function refuseOptionsForMode(mode: NetworkMode | undefined, shape: SpecInput, r
           : `bridged networks join an existing host bridge and libvirt puts no address on it: remove ${family} (configure addresses on the host bridge itself)`,
       );
     }
-    refuse('dnsDomain', 'bridged networks get no DNS server from libvirt, so a DNS domain does nothing: remove dnsDomain');
-    refuse('mtu', 'libvirt refuses an MTU on bridged networks (the host bridge keeps its own MTU): remove mtu, or set the MTU on the host bridge');
-    refuse('forwardDev', 'bridged networks forward through the host bridge itself, not through a forward device: remove forwardDev');
+    refuse(
+      'dnsDomain',
+      'bridged networks get no DNS server from libvirt, so a DNS domain does nothing: remove dnsDomain',
+    );
+    refuse(
+      'mtu',
+      'libvirt refuses an MTU on bridged networks (the host bridge keeps its own MTU): remove mtu, or set the MTU on the host bridge',
+    );
+    refuse(
+      'forwardDev',
+      'bridged networks forward through the host bridge itself, not through a forward device: remove forwardDev',
+    );
   }
   if (mode === 'isolated') {
-    refuse('forwardDev', 'isolated networks forward nothing out of the host, so a forward device does nothing: remove forwardDev, or choose mode nat or routed');
+    refuse(
+      'forwardDev',
+      'isolated networks forward nothing out of the host, so a forward device does nothing: remove forwardDev, or choose mode nat or routed',
+    );
   }
   if (mode === 'open') {
-    refuse('forwardDev', 'open networks leave forwarding to your own firewall rules, so they take no forward device: remove forwardDev, or choose mode nat or routed');
+    refuse(
+      'forwardDev',
+      'open networks leave forwarding to your own firewall rules, so they take no forward device: remove forwardDev, or choose mode nat or routed',
+    );
   }
   if (mode !== 'nat') {
-    refuse('natPorts', `NAT ports only apply to nat networks, and this one is ${mode}: remove natPorts, or choose mode nat`);
+    refuse(
+      'natPorts',
+      `NAT ports only apply to nat networks, and this one is ${mode}: remove natPorts, or choose mode nat`,
+    );
   }
   return refused;
 }
@@ -151,30 +185,45 @@ function checkMtu(mtu: number, withIpv6: boolean, report: ReportProblem): number
     return undefined;
   }
   if (mtu < MIN_MTU || mtu > MAX_MTU) {
-    report('mtu', `MTU ${mtu} is out of range: Linux accepts ${MIN_MTU} to ${MAX_MTU} bytes (1500 is usual, 9000 for jumbo frames)`);
+    report(
+      'mtu',
+      `MTU ${mtu} is out of range: Linux accepts ${MIN_MTU} to ${MAX_MTU} bytes (1500 is usual, 9000 for jumbo frames)`,
+    );
     return undefined;
   }
   if (withIpv6 && mtu < MIN_MTU_IPV6) {
-    report('mtu', `MTU ${mtu} is too small for IPv6, which needs at least ${MIN_MTU_IPV6} bytes: raise the MTU or leave out ipv6`);
+    report(
+      'mtu',
+      `MTU ${mtu} is too small for IPv6, which needs at least ${MIN_MTU_IPV6} bytes: raise the MTU or leave out ipv6`,
+    );
     return undefined;
   }
   return mtu;
 }
 
-function checkNatPorts(ports: { readonly start?: number; readonly end?: number }, report: ReportProblem): { start: number; end: number } | undefined {
+function checkNatPorts(
+  ports: { readonly start?: number; readonly end?: number },
+  report: ReportProblem,
+): { start: number; end: number } | undefined {
   let fine = true;
   for (const end of ['start', 'end'] as const) {
     const port = ports[end];
     if (port === undefined) {
       fine = false; // reported by the shape check
     } else if (!Number.isInteger(port) || port < 1 || port > 65535) {
-      report(`natPorts.${end}`, `NAT port range ${end} ${port} is not a port: ports are whole numbers from 1 to 65535 (libvirt's default range is 1024-65535)`);
+      report(
+        `natPorts.${end}`,
+        `NAT port range ${end} ${port} is not a port: ports are whole numbers from 1 to 65535 (libvirt's default range is 1024-65535)`,
+      );
       fine = false;
     }
   }
   if (!fine || ports.start === undefined || ports.end === undefined) return undefined;
   if (ports.start > ports.end) {
-    report('natPorts', `the NAT port range ${ports.start}-${ports.end} is reversed: the start must come first, as in ${ports.end}-${ports.start}`);
+    report(
+      'natPorts',
+      `the NAT port range ${ports.start}-${ports.end} is reversed: the start must come first, as in ${ports.end}-${ports.start}`,
+    );
     return undefined;
   }
   return { start: ports.start, end: ports.end };

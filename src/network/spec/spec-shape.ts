@@ -117,7 +117,9 @@ function readIpConfig(input: unknown, where: 'ipv4' | 'ipv6', report: ReportProb
   const { dhcp, dhcpHosts, ...plain } = fields;
   const readDhcp = dhcp === undefined ? undefined : readFields(dhcp, ADDRESS_RANGE_FIELDS, `${where}.dhcp`, report);
   // A host that is not an object stays in the list as undefined, so later hosts keep their numbers.
-  const readHosts = dhcpHosts?.map((host, index) => readFields(host, DHCP_HOST_FIELDS, `${where}.dhcpHosts[${index}]`, report));
+  const readHosts = dhcpHosts?.map((host, index) =>
+    readFields(host, DHCP_HOST_FIELDS, `${where}.dhcpHosts[${index}]`, report),
+  );
   return {
     ...plain,
     // A malformed dhcp still counts as given: fixed hosts then do not also report a missing range.
@@ -130,9 +132,17 @@ type Shapes = Record<string, z.ZodType>;
 type ReadFields<S extends Shapes> = { -readonly [K in keyof S]?: Exclude<z.output<S[K]>, undefined> };
 
 /** Reads the fields of one object; undefined when the value is not an object at all. */
-function readFields<S extends Shapes>(input: unknown, shapes: S, where: string, report: ReportProblem): ReadFields<S> | undefined {
+function readFields<S extends Shapes>(
+  input: unknown,
+  shapes: S,
+  where: string,
+  report: ReportProblem,
+): ReadFields<S> | undefined {
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
-    report(where, `${where === '' ? 'a network spec' : where} must be an object with ${describeFields(shapes)}, not ${describeValue(input)}`);
+    report(
+      where,
+      `${where === '' ? 'a network spec' : where} must be an object with ${describeFields(shapes)}, not ${describeValue(input)}`,
+    );
     return undefined;
   }
   const record = input as Record<string, unknown>;
@@ -160,7 +170,9 @@ function readFields<S extends Shapes>(input: unknown, shapes: S, where: string, 
 function reportIssue(issue: z.core.$ZodIssue, path: string, value: unknown, report: ReportProblem): void {
   if (issue.code === 'invalid_type') {
     if (value === undefined) {
-      const hint = MISSING_HINTS[path.replace(/\[\d+\]/g, '[]')] ?? MISSING_HINTS[path.replace(/^ipv[46]\./, '').replace(/\[\d+\]/g, '[]')];
+      const hint =
+        MISSING_HINTS[path.replace(/\[\d+\]/g, '[]')] ??
+        MISSING_HINTS[path.replace(/^ipv[46]\./, '').replace(/\[\d+\]/g, '[]')];
       report(path, hint === undefined ? `${path} is missing` : `${path} is missing: ${hint}`);
     } else {
       report(path, `${path} must be ${EXPECTED_TEXT[issue.expected] ?? issue.expected}, not ${describeValue(value)}`);
@@ -180,7 +192,9 @@ function describeFields(shapes: Shapes): string {
 }
 
 function unknownOptionMessage(key: string, where: string, known: readonly string[]): string {
-  const suggestion = known.find((name) => name.toLowerCase() === key.toLowerCase()) ?? known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
+  const suggestion =
+    known.find((name) => name.toLowerCase() === key.toLowerCase()) ??
+    known.find((name) => editDistance(name.toLowerCase(), key.toLowerCase()) <= 2);
   const place = where === '' ? 'a network option' : `an option of ${where}`;
   const fix = suggestion === undefined ? `the options are ${known.join(', ')}` : `did you mean ${suggestion}?`;
   return `${showValue(key)} is not ${place}: ${fix}`;
@@ -219,7 +233,10 @@ export function describeValue(value: unknown): string {
 }
 
 function joinPath(where: string, ...parts: (string | number)[]): string {
-  return parts.reduce<string>((path, part) => (typeof part === 'number' ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`), where);
+  return parts.reduce<string>(
+    (path, part) => (typeof part === 'number' ? `${path}[${part}]` : path === '' ? part : `${path}.${part}`),
+    where,
+  );
 }
 
 function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {

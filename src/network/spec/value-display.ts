@@ -12,7 +12,10 @@ export function showValue(text: string): string {
   const shown = characters.length > SHOWN_CHARACTERS ? `${characters.slice(0, SHOWN_CHARACTERS).join('')}…` : text;
   // JSON escaping makes C0 controls, quotes, backslashes and broken surrogates visible; the rest of
   // what a person cannot see (C1 controls, zero-width and bidi characters, line separators) is escaped here.
-  return JSON.stringify(shown).replace(/[\u007f-\u009f\p{Cf}\u2028\u2029\uFFFE\uFFFF]/gu, (character) => `\\u${hex4(character)}`);
+  return JSON.stringify(shown).replace(
+    /[\u007f-\u009f\p{Cf}\u2028\u2029\uFFFE\uFFFF]/gu,
+    (character) => `\\u${hex4(character)}`,
+  );
 }
 
 /** `U+0430` for a character. */

@@ -49,7 +49,8 @@ const parser = new XMLParser({
 export function parseDomainInterfaces(domainXml: string): DomainInterface[] {
   // The parser is lenient with broken markup; a truncated document must not read as "no NICs".
   const validation = XMLValidator.validate(domainXml);
-  if (validation !== true) throw new Error(`not well-formed domain XML: ${validation.err.msg} (line ${validation.err.line})`);
+  if (validation !== true)
+    throw new Error(`not well-formed domain XML: ${validation.err.msg} (line ${validation.err.line})`);
   const parsed = parser.parse(domainXml) as XmlNode;
   const domain = parsed['domain'];
   if (!isNode(domain)) throw new Error('not libvirt domain XML: there is no <domain> element');
@@ -88,7 +89,10 @@ export function portOwnersFromDomains(domains: Iterable<{ readonly xml: string }
   for (const { xml } of domains) {
     for (const nic of parseDomainInterfaces(xml)) {
       if (!nic.running || nic.targetDev === undefined) continue;
-      owners.set(nic.targetDev, { vm: nic.vm, ...withoutUndefined({ uuid: nic.uuid, mac: nic.mac, network: nic.sourceNetwork }) });
+      owners.set(nic.targetDev, {
+        vm: nic.vm,
+        ...withoutUndefined({ uuid: nic.uuid, mac: nic.mac, network: nic.sourceNetwork }),
+      });
     }
   }
   return owners;
@@ -120,5 +124,7 @@ function text(value: unknown): string | undefined {
 }
 
 function withoutUndefined<T extends Record<string, string | undefined>>(values: T): { [K in keyof T]?: string } {
-  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as { [K in keyof T]?: string };
+  return Object.fromEntries(Object.entries(values).filter(([, value]) => value !== undefined)) as {
+    [K in keyof T]?: string;
+  };
 }

@@ -56,7 +56,8 @@ export function readNetworkBridge(xml: string): string | undefined {
 /** Parses a document and checks that it is a `<network>`. */
 export function parseNetworkDocument(xml: string): XmlElement {
   const root = parseXmlDocument(xml);
-  if (root.name !== 'network') throw new InvalidNetworkXmlError(`the document is a <${root.name}>, not a libvirt <network>`);
+  if (root.name !== 'network')
+    throw new InvalidNetworkXmlError(`the document is a <${root.name}>, not a libvirt <network>`);
   return root;
 }
 
@@ -69,7 +70,12 @@ export function readIpElement(element: XmlElement): IpElementReading | undefined
   const address = addressText === undefined ? undefined : parseIpAddress(addressText);
   if (address === undefined) return undefined;
   if (family !== undefined && family !== address.family) return undefined;
-  const prefix = prefixText !== undefined ? parsePrefixLength(prefixText) : netmaskText !== undefined ? netmaskPrefix(netmaskText) : defaultPrefix(address);
+  const prefix =
+    prefixText !== undefined
+      ? parsePrefixLength(prefixText)
+      : netmaskText !== undefined
+        ? netmaskPrefix(netmaskText)
+        : defaultPrefix(address);
   if (prefix === undefined || prefix > (address.family === 'ipv4' ? 32 : 128)) return undefined;
   return { address, prefix };
 }

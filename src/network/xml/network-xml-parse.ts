@@ -9,7 +9,11 @@
 import { cidrOf, formatCidr, formatIpAddress } from '../planning/ip-address.js';
 import { InvalidNetworkXmlError, UnsupportedNetworkXmlError } from './xml-errors.js';
 import { readIpElement, parseNetworkDocument } from './network-addresses.js';
-import { VNETOPS_METADATA_ELEMENT, VNETOPS_METADATA_FIELDS, VNETOPS_METADATA_NAMESPACE } from './network-metadata-xml.js';
+import {
+  VNETOPS_METADATA_ELEMENT,
+  VNETOPS_METADATA_FIELDS,
+  VNETOPS_METADATA_NAMESPACE,
+} from './network-metadata-xml.js';
 import type { NetworkFacts, NetworkMode, NetworkSpec, ParsedNetwork } from '../spec/network-spec.js';
 import { NetworkSpecError } from '../spec/spec-errors.js';
 import { validateNetworkSpec } from '../spec/network-validation.js';
@@ -60,7 +64,12 @@ export function parseNetworkXml(xml: string, opts: ParseNetworkXmlOptions): Pars
   const name = requiredText(network, 'name');
   const uuid = requiredText(network, 'uuid');
   const unsupported: string[] = [];
-  noteUnmodelled(network, ['name', 'uuid', 'metadata', 'forward', 'bridge', 'mtu', 'mac', 'domain', 'ip'], [], unsupported);
+  noteUnmodelled(
+    network,
+    ['name', 'uuid', 'metadata', 'forward', 'bridge', 'mtu', 'mac', 'domain', 'ip'],
+    [],
+    unsupported,
+  );
 
   const forward = readForward(network, unsupported);
   const input: Record<string, unknown> = { name, mode: forward.mode, autostart: opts.autostart };
@@ -107,7 +116,8 @@ function readFacts(network: XmlElement, uuid: string): NetworkFacts {
 
 function requiredText(network: XmlElement, element: string): string {
   const text = childNamed(network, element)?.text;
-  if (text === undefined || text === '') throw new InvalidNetworkXmlError(`the <network> has no <${element}>, which libvirt always writes`);
+  if (text === undefined || text === '')
+    throw new InvalidNetworkXmlError(`the <network> has no <${element}>, which libvirt always writes`);
   return text;
 }
 
@@ -124,7 +134,9 @@ function readForward(network: XmlElement, unsupported: string[]): ForwardReading
   const libvirtMode = forward.attributes.mode ?? 'nat';
   const mode = MODES_BY_FORWARD[libvirtMode];
   if (mode === undefined) {
-    unsupported.push(`forward mode ${JSON.stringify(libvirtMode)}: vnetops manages only nat, route, open and bridge (and isolated networks, which have no <forward>)`);
+    unsupported.push(
+      `forward mode ${JSON.stringify(libvirtMode)}: vnetops manages only nat, route, open and bridge (and isolated networks, which have no <forward>)`,
+    );
     return {};
   }
   const dev = forward.attributes.dev;
@@ -132,7 +144,9 @@ function readForward(network: XmlElement, unsupported: string[]): ForwardReading
   const interfaces = childrenNamed(forward, 'interface');
   // libvirt writes <interface dev> for the forward device itself; anything else is a pool of devices.
   if (interfaces.length > 1 || interfaces.some((entry) => entry.attributes.dev !== dev)) {
-    unsupported.push(`a pool of forward interfaces (${interfaces.map((entry) => JSON.stringify(entry.attributes.dev ?? '')).join(', ')})`);
+    unsupported.push(
+      `a pool of forward interfaces (${interfaces.map((entry) => JSON.stringify(entry.attributes.dev ?? '')).join(', ')})`,
+    );
   }
   for (const entry of interfaces) noteUnmodelled(entry, [], ['dev', ...LIVE_ONLY_ATTRIBUTES], unsupported);
   const nat = childNamed(forward, 'nat');
@@ -152,14 +166,16 @@ function readBridge(network: XmlElement, mode: NetworkMode | undefined, unsuppor
   const bridge = childNamed(network, 'bridge');
   const name = bridge?.attributes.name;
   if (bridge === undefined || name === undefined) {
-    if (mode === 'bridged') unsupported.push('forward mode "bridge" without a host bridge (macvtap: guests attach to a host NIC directly)');
+    if (mode === 'bridged')
+      unsupported.push('forward mode "bridge" without a host bridge (macvtap: guests attach to a host NIC directly)');
     else if (mode !== undefined) unsupported.push('no bridge name (<bridge name>)');
     return undefined;
   }
   noteUnmodelled(bridge, [], ['name', 'stp', 'delay'], unsupported);
   const { stp, delay } = bridge.attributes;
   if (stp !== undefined && stp !== 'on') unsupported.push(`STP turned off (<bridge stp=${JSON.stringify(stp)}>)`);
-  if (delay !== undefined && delay !== '0') unsupported.push(`a bridge forward delay of ${delay} s (<bridge delay=${JSON.stringify(delay)}>)`);
+  if (delay !== undefined && delay !== '0')
+    unsupported.push(`a bridge forward delay of ${delay} s (<bridge delay=${JSON.stringify(delay)}>)`);
   return name;
 }
 
@@ -181,7 +197,9 @@ function readIpConfigs(network: XmlElement, unsupported: string[]): Record<strin
   }
   for (const [family, addresses] of Object.entries(seen)) {
     if (addresses.length > 1) {
-      unsupported.push(`${addresses.length} ${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses (${addresses.join(', ')}): vnetops manages one subnet per family`);
+      unsupported.push(
+        `${addresses.length} ${family === 'ipv4' ? 'IPv4' : 'IPv6'} addresses (${addresses.join(', ')}): vnetops manages one subnet per family`,
+      );
     }
   }
   return configs;
@@ -203,7 +221,8 @@ function readDhcp(ip: XmlElement, subnet: string, unsupported: string[]): Record
   if (hosts.length > 0) {
     read.dhcpHosts = hosts.map((host) => {
       noteUnmodelled(host, [], ['mac', 'name', 'ip'], unsupported);
-      if (host.attributes.mac === undefined) unsupported.push(`a fixed DHCP host without a MAC address in ${subnet} (${JSON.stringify(host.attributes)})`);
+      if (host.attributes.mac === undefined)
+        unsupported.push(`a fixed DHCP host without a MAC address in ${subnet} (${JSON.stringify(host.attributes)})`);
       const { mac, name, ip: address } = host.attributes;
       return { mac, ...(name === undefined ? {} : { name }), ip: address };
     });
@@ -237,9 +256,20 @@ function splitQualifiedName(name: string): [string | undefined, string] {
 }
 
 /** Lists child elements and attributes of `element` that are not in the given lists. */
-function noteUnmodelled(element: XmlElement, children: readonly string[], attributes: readonly string[], unsupported: string[]): void {
+function noteUnmodelled(
+  element: XmlElement,
+  children: readonly string[],
+  attributes: readonly string[],
+  unsupported: string[],
+): void {
   for (const [attribute, value] of Object.entries(element.attributes)) {
-    if (attributes.includes(attribute) || LIVE_ONLY_ATTRIBUTES.includes(attribute) || attribute === 'xmlns' || attribute.startsWith('xmlns:')) continue;
+    if (
+      attributes.includes(attribute) ||
+      LIVE_ONLY_ATTRIBUTES.includes(attribute) ||
+      attribute === 'xmlns' ||
+      attribute.startsWith('xmlns:')
+    )
+      continue;
     unsupported.push(`<${element.name} ${attribute}=${JSON.stringify(value)}>`);
   }
   for (const child of element.children) {

@@ -15,7 +15,12 @@
 import { XMLBuilder } from 'fast-xml-parser';
 import type { DhcpHost, DhcpRange, IpConfig, NetworkMetadata, NetworkMode, NetworkSpec } from '../spec/network-spec.js';
 import { validateNetworkSpec } from '../spec/network-validation.js';
-import { VNETOPS_METADATA_ELEMENT, VNETOPS_METADATA_FIELDS, VNETOPS_METADATA_NAMESPACE, VNETOPS_METADATA_PREFIX } from './network-metadata-xml.js';
+import {
+  VNETOPS_METADATA_ELEMENT,
+  VNETOPS_METADATA_FIELDS,
+  VNETOPS_METADATA_NAMESPACE,
+  VNETOPS_METADATA_PREFIX,
+} from './network-metadata-xml.js';
 
 /** Options of {@link renderNetworkXml}. */
 export interface RenderNetworkXmlOptions {
@@ -81,10 +86,15 @@ function xmlValue(value: string, place: 'text' | 'attribute'): string {
 }
 
 /** An element with the attributes that have a value, and `children` (elements or text) in order. */
-function element(name: string, attributes: Readonly<Record<string, string | undefined>> = {}, children: XmlNode[] = []): XmlNode {
+function element(
+  name: string,
+  attributes: Readonly<Record<string, string | undefined>> = {},
+  children: XmlNode[] = [],
+): XmlNode {
   const node: XmlNode = { [name]: children };
   const present = Object.entries(attributes).filter((entry): entry is [string, string] => entry[1] !== undefined);
-  if (present.length > 0) node[ATTRIBUTES_KEY] = Object.fromEntries(present.map(([key, value]) => [key, xmlValue(value, 'attribute')]));
+  if (present.length > 0)
+    node[ATTRIBUTES_KEY] = Object.fromEntries(present.map(([key, value]) => [key, xmlValue(value, 'attribute')]));
   return node;
 }
 
@@ -102,7 +112,9 @@ const UUID_TEXT = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}
 export function renderNetworkXml(spec: NetworkSpec, opts: RenderNetworkXmlOptions = {}): string {
   const checked = validateNetworkSpec(spec);
   if (opts.uuid !== undefined && !UUID_TEXT.test(opts.uuid)) {
-    throw new TypeError(`renderNetworkXml: uuid ${JSON.stringify(opts.uuid)} is not a UUID such as 3e3fce45-4f53-4fa7-bb32-11f34168b82b`);
+    throw new TypeError(
+      `renderNetworkXml: uuid ${JSON.stringify(opts.uuid)} is not a UUID such as 3e3fce45-4f53-4fa7-bb32-11f34168b82b`,
+    );
   }
   const network: XmlNode[] = [textElement('name', checked.name)];
   if (opts.uuid !== undefined) network.push(textElement('uuid', opts.uuid.toLowerCase()));
@@ -130,7 +142,11 @@ function metadataElement(metadata: NetworkMetadata): XmlNode {
     const value = metadata[field];
     if (value !== undefined) fields.push(textElement(`${VNETOPS_METADATA_PREFIX}:${field}`, value));
   }
-  const ours = element(`${VNETOPS_METADATA_PREFIX}:${VNETOPS_METADATA_ELEMENT}`, { [`xmlns:${VNETOPS_METADATA_PREFIX}`]: VNETOPS_METADATA_NAMESPACE }, fields);
+  const ours = element(
+    `${VNETOPS_METADATA_PREFIX}:${VNETOPS_METADATA_ELEMENT}`,
+    { [`xmlns:${VNETOPS_METADATA_PREFIX}`]: VNETOPS_METADATA_NAMESPACE },
+    fields,
+  );
   return element('metadata', {}, [ours]);
 }
 

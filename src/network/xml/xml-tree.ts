@@ -46,7 +46,8 @@ export function parseXmlDocument(xml: string): XmlElement {
   }
   const roots = toElements(parser.parse(xml) as OrderedNode[]);
   const [root] = roots;
-  if (root === undefined || roots.length > 1) throw new InvalidNetworkXmlError(`expected one root element, found ${roots.length}`);
+  if (root === undefined || roots.length > 1)
+    throw new InvalidNetworkXmlError(`expected one root element, found ${roots.length}`);
   return root;
 }
 
@@ -66,7 +67,9 @@ function toElements(nodes: readonly OrderedNode[]): XmlElement[] {
     if (name === undefined) return [];
     const content = (node[name] ?? []) as OrderedNode[];
     const rawAttributes = (node[ATTRIBUTES_KEY] ?? {}) as Record<string, string>;
-    const attributes = Object.fromEntries(Object.entries(rawAttributes).map(([key, value]) => [key, decodeEntities(String(value))]));
+    const attributes = Object.fromEntries(
+      Object.entries(rawAttributes).map(([key, value]) => [key, decodeEntities(String(value))]),
+    );
     return [{ name, attributes, children: toElements(content), text: textOf(content) }];
   });
 }
@@ -75,7 +78,8 @@ function textOf(content: readonly OrderedNode[]): string {
   return content
     .map((node) => {
       if (TEXT_KEY in node) return decodeEntities(String(node[TEXT_KEY]));
-      if (CDATA_KEY in node) return (node[CDATA_KEY] as { [TEXT_KEY]?: string }[]).map((part) => part[TEXT_KEY] ?? '').join('');
+      if (CDATA_KEY in node)
+        return (node[CDATA_KEY] as { [TEXT_KEY]?: string }[]).map((part) => part[TEXT_KEY] ?? '').join('');
       return '';
     })
     .join('');
@@ -90,8 +94,10 @@ function decodeEntities(text: string): string {
     const predefined = PREDEFINED_ENTITIES[body];
     if (predefined !== undefined) return predefined;
     const numeric = /^#(?:x([0-9A-Fa-f]{1,6})|([0-9]{1,7}))$/.exec(body);
-    const codePoint = numeric === null ? undefined : numeric[1] !== undefined ? Number.parseInt(numeric[1], 16) : Number(numeric[2]);
-    if (codePoint === undefined || !isXmlCharacter(codePoint)) throw new InvalidNetworkXmlError(`unknown or invalid reference ${reference}`);
+    const codePoint =
+      numeric === null ? undefined : numeric[1] !== undefined ? Number.parseInt(numeric[1], 16) : Number(numeric[2]);
+    if (codePoint === undefined || !isXmlCharacter(codePoint))
+      throw new InvalidNetworkXmlError(`unknown or invalid reference ${reference}`);
     return String.fromCodePoint(codePoint);
   });
 }

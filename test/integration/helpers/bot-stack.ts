@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +6,7 @@ import pino from 'pino';
 import { ApprovalStore, compilePolicy } from '../../../src/approvals/index.js';
 import { AuditLog } from '../../../src/audit/index.js';
 import { type BotConfig, loadBotConfig } from '../../../src/config/index.js';
-import { FakeSlack } from '../../../tools/fake-slack/index.js';
+import type { FakeSlack } from '../../../tools/fake-slack/index.js';
 import { HostRegistry, JobClient, type RedisLocation, createRedisConnection } from '../../../src/queue/index.js';
 import type { SandboxHost } from '../../../tools/sandbox/sandbox-host.js';
 import { BOT_TOKEN, SIGNING_SECRET, policyYaml, startTestFakeSlack } from '../../../tools/test-workspace.js';
@@ -15,7 +14,15 @@ import { createBotApp, createBotMetrics } from '../../../src/app/index.js';
 import { type RunningSlackBot, startSlackBot } from '../../../src/slack/index.js';
 
 // The test workspace (people, channels, credentials, policy, fake Slack) lives under tools/, where the benches use it too.
-export { BOT_TOKEN, CHANNELS, PEOPLE, SIGNING_SECRET, newPrefix, policyYaml, startTestFakeSlack } from '../../../tools/test-workspace.js';
+export {
+  BOT_TOKEN,
+  CHANNELS,
+  PEOPLE,
+  SIGNING_SECRET,
+  newPrefix,
+  policyYaml,
+  startTestFakeSlack,
+} from '../../../tools/test-workspace.js';
 
 /** A real bot (Bolt HTTP receiver on a free port) wired to a fake Slack and a sandbox host's Redis. */
 export interface BotStack {
@@ -57,7 +64,11 @@ export async function startBotStack(
 ): Promise<BotStack> {
   const dir = mkdtempSync(join(tmpdir(), 'vnetops-bot-'));
   const file = join(dir, 'config.yaml');
-  writeFileSync(file, policyYaml(options.approvalTtl ?? '24h') + (options.alerts?.routesYaml ? `alerts:\n${options.alerts.routesYaml}` : ''));
+  writeFileSync(
+    file,
+    policyYaml(options.approvalTtl ?? '24h') +
+      (options.alerts?.routesYaml ? `alerts:\n${options.alerts.routesYaml}` : ''),
+  );
   const alerts = options.alerts;
   const ownFake = options.fake === undefined;
   const fake = options.fake ?? (await startTestFakeSlack(options.rateLimits));
@@ -68,7 +79,9 @@ export async function startBotStack(
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
       VNETOPS_SLACK_API_URL: fake.apiUrl,
-      ...('socketPath' in location ? { VNETOPS_REDIS_SOCKET: location.socketPath } : { VNETOPS_REDIS_URL: location.url }),
+      ...('socketPath' in location
+        ? { VNETOPS_REDIS_SOCKET: location.socketPath }
+        : { VNETOPS_REDIS_URL: location.url }),
       VNETOPS_REDIS_PREFIX: options.prefix,
       VNETOPS_LOG_LEVEL: 'silent',
       ...(options.socketMode ? { VNETOPS_SLACK_MODE: 'socket', SLACK_APP_TOKEN: fake.appToken } : {}),

@@ -28,13 +28,19 @@ export class MonitorEventLog {
   }
 
   /** Resolves with the first event matching `predicate` (seen already or arriving within `timeoutMs`). */
-  async waitFor(predicate: (event: MonitorEvent) => boolean, timeoutMs = 10_000, what = 'a matching monitor event'): Promise<MonitorEvent> {
+  async waitFor(
+    predicate: (event: MonitorEvent) => boolean,
+    timeoutMs = 10_000,
+    what = 'a matching monitor event',
+  ): Promise<MonitorEvent> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const found = this.events.find(predicate);
       if (found) return found;
       if (Date.now() > deadline) {
-        throw new Error(`timed out waiting for ${what}; events so far:\n${this.events.map(describeEvent).join('\n') || '(none)'}`);
+        throw new Error(
+          `timed out waiting for ${what}; events so far:\n${this.events.map(describeEvent).join('\n') || '(none)'}`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
@@ -65,7 +71,15 @@ export class MonitorEventLog {
 
 /** One line per event, for failure messages. */
 export function describeEvent(event: MonitorEvent): string {
-  return [event.kind, event.source, event.network, event.bridge, event.port, event.from && `${event.from}→${event.to}`, event.job && `job ${event.job.id}`]
+  return [
+    event.kind,
+    event.source,
+    event.network,
+    event.bridge,
+    event.port,
+    event.from && `${event.from}→${event.to}`,
+    event.job && `job ${event.job.id}`,
+  ]
     .filter(Boolean)
     .join(' ');
 }

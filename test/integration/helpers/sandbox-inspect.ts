@@ -11,7 +11,9 @@ export async function runInSandbox(host: SandboxHost, file: string, args: string
 
 /** Names of the interfaces inside the sandbox (optionally only of one `ip link` type, e.g. bridge). */
 export async function interfaceNames(host: SandboxHost, type?: string): Promise<string[]> {
-  const links = JSON.parse(await runInSandbox(host, 'ip', ['-j', 'link', 'show', ...(type ? ['type', type] : [])])) as { ifname: string }[];
+  const links = JSON.parse(await runInSandbox(host, 'ip', ['-j', 'link', 'show', ...(type ? ['type', type] : [])])) as {
+    ifname: string;
+  }[];
   return links.map((l) => l.ifname).sort();
 }
 
@@ -37,6 +39,7 @@ export function dnsmasqPidFromFile(host: SandboxHost, network: string): number {
       return entry.name === `${network}.pid` ? [path] : [];
     });
   const found = walk(join(host.dir, 'run'));
-  if (found.length !== 1) throw new Error(`expected one ${network}.pid under ${host.dir}/run, found ${found.join(', ') || 'none'}`);
+  if (found.length !== 1)
+    throw new Error(`expected one ${network}.pid under ${host.dir}/run, found ${found.join(', ') || 'none'}`);
   return Number(readFileSync(found[0] as string, 'utf8').trim());
 }

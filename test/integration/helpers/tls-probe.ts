@@ -20,5 +20,7 @@ try {
   await client.close();
   console.log(JSON.stringify(result));
 } catch (error) {
-  console.log(JSON.stringify({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }));
+  console.log(
+    JSON.stringify({ ok: false, error: error instanceof Error ? `${error.name}: ${error.message}` : String(error) }),
+  );
 }

@@ -16,7 +16,12 @@ export function nextEvent<T extends unknown[]>(emitter: EventEmitter, event: str
 }
 
 /** Polls `check` until it returns a truthy value or `timeoutMs` passes. */
-export async function waitUntil<T>(what: string, check: () => Promise<T> | T, timeoutMs = 20_000, intervalMs = 50): Promise<NonNullable<T>> {
+export async function waitUntil<T>(
+  what: string,
+  check: () => Promise<T> | T,
+  timeoutMs = 20_000,
+  intervalMs = 50,
+): Promise<NonNullable<T>> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const value = await check();
@@ -42,8 +47,22 @@ export class EventCollector<T> {
   waitFor(count: number, timeoutMs = 20_000): Promise<T[]> {
     if (this.items.length >= count) return Promise.resolve(this.items.slice(0, count));
     return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`only ${this.items.length} of ${count} events within ${timeoutMs} ms: ${JSON.stringify(this.items)}`)), timeoutMs);
-      this.waiters.push({ count, resolve: () => { clearTimeout(timer); resolve(this.items.slice(0, count)); } });
+      const timer = setTimeout(
+        () =>
+          reject(
+            new Error(
+              `only ${this.items.length} of ${count} events within ${timeoutMs} ms: ${JSON.stringify(this.items)}`,
+            ),
+          ),
+        timeoutMs,
+      );
+      this.waiters.push({
+        count,
+        resolve: () => {
+          clearTimeout(timer);
+          resolve(this.items.slice(0, count));
+        },
+      });
     });
   }
 }

@@ -3,8 +3,21 @@ import { compileAlertRouting } from '../../../src/alerts/index.js';
 import { ConfigError } from '../../../src/config/index.js';
 import type { MonitorEvent } from '../../../src/contract/index.js';
 
-const event = (fields: Partial<MonitorEvent>): MonitorEvent => ({ id: 'x', host: 'kvm1', kind: 'network-stopped', at: 0, source: 'outside', network: 'web1', ...fields });
-const alerts = (fields: Partial<Parameters<typeof compileAlertRouting>[0]>) => ({ coalesceMs: 1500, burstNetworks: 5, routes: [], ...fields });
+const event = (fields: Partial<MonitorEvent>): MonitorEvent => ({
+  id: 'x',
+  host: 'kvm1',
+  kind: 'network-stopped',
+  at: 0,
+  source: 'outside',
+  network: 'web1',
+  ...fields,
+});
+const alerts = (fields: Partial<Parameters<typeof compileAlertRouting>[0]>) => ({
+  coalesceMs: 1500,
+  burstNetworks: 5,
+  routes: [],
+  ...fields,
+});
 
 describe('compileAlertRouting', () => {
   it('is off with neither a channel nor routes', () => {
@@ -27,7 +40,10 @@ describe('compileAlertRouting', () => {
     expect(routing.channelsFor(event({ network: 'lab12' }))).toEqual(['CLABS0001']);
     expect(routing.channelsFor(event({ network: 'xlab1' }))).toEqual(['CDEFAULT1']);
     expect(routing.channelsFor(event({ host: 'kvm2', kind: 'dhcp-nearly-full' }))).toEqual(['CHEALTH01']);
-    expect(routing.channelsFor(event({ host: 'kvm2', kind: 'dnsmasq-died', network: 'lab1' }))).toEqual(['CLABS0001', 'CHEALTH01']);
+    expect(routing.channelsFor(event({ host: 'kvm2', kind: 'dnsmasq-died', network: 'lab1' }))).toEqual([
+      'CLABS0001',
+      'CHEALTH01',
+    ]);
     expect(routing.channelsFor(event({ host: 'kvm1', kind: 'dhcp-nearly-full' }))).toEqual(['CDEFAULT1']);
   });
 

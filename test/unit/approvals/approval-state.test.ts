@@ -1,6 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { nextApprovalState, type ApprovalEvent, type ApprovalState, type ApprovalTransition } from '../../../src/approvals/index.js';
+import {
+  nextApprovalState,
+  type ApprovalEvent,
+  type ApprovalState,
+  type ApprovalTransition,
+} from '../../../src/approvals/index.js';
 
 const REQUESTER = 'U0REQUEST1';
 const APPROVER = 'U0APPROVE1';
@@ -16,16 +21,58 @@ describe('nextApprovalState', () => {
   it.each<[string, ApprovalState, ApprovalEvent, number, ApprovalTransition]>([
     ['an approver approves a pending request', 'pending', approve, BEFORE, { next: 'approved' }],
     ['an approver rejects with a reason', 'pending', reject, BEFORE, { next: 'rejected' }],
-    ['the requester approves their own', 'pending', { type: 'approve', by: REQUESTER }, BEFORE, { next: 'pending', refusal: 'self-approval' }],
-    ['the requester rejects their own', 'pending', { ...reject, by: REQUESTER }, BEFORE, { next: 'pending', refusal: 'self-approval' }],
-    ['a rejection without a reason', 'pending', { type: 'reject', by: APPROVER }, BEFORE, { next: 'pending', refusal: 'reason-required' }],
-    ['a rejection with a blank reason', 'pending', { type: 'reject', by: APPROVER, reason: ' \n\t ' }, BEFORE, { next: 'pending', refusal: 'reason-required' }],
+    [
+      'the requester approves their own',
+      'pending',
+      { type: 'approve', by: REQUESTER },
+      BEFORE,
+      { next: 'pending', refusal: 'self-approval' },
+    ],
+    [
+      'the requester rejects their own',
+      'pending',
+      { ...reject, by: REQUESTER },
+      BEFORE,
+      { next: 'pending', refusal: 'self-approval' },
+    ],
+    [
+      'a rejection without a reason',
+      'pending',
+      { type: 'reject', by: APPROVER },
+      BEFORE,
+      { next: 'pending', refusal: 'reason-required' },
+    ],
+    [
+      'a rejection with a blank reason',
+      'pending',
+      { type: 'reject', by: APPROVER, reason: ' \n\t ' },
+      BEFORE,
+      { next: 'pending', refusal: 'reason-required' },
+    ],
     ['an approval at the moment of expiry', 'pending', approve, EXPIRES_AT, { next: 'expired', refusal: 'expired' }],
     ['a rejection after expiry', 'pending', reject, EXPIRES_AT + 1, { next: 'expired', refusal: 'expired' }],
-    ['the requester after expiry (expiry says more)', 'pending', { type: 'approve', by: REQUESTER }, EXPIRES_AT, { next: 'expired', refusal: 'expired' }],
+    [
+      'the requester after expiry (expiry says more)',
+      'pending',
+      { type: 'approve', by: REQUESTER },
+      EXPIRES_AT,
+      { next: 'expired', refusal: 'expired' },
+    ],
     ['a second approval', 'approved', approve, BEFORE, { next: 'approved', refusal: 'already-decided' }],
-    ['a rejection of an approved request', 'approved', reject, BEFORE, { next: 'approved', refusal: 'already-decided' }],
-    ['an approval of a rejected request', 'rejected', approve, BEFORE, { next: 'rejected', refusal: 'already-decided' }],
+    [
+      'a rejection of an approved request',
+      'approved',
+      reject,
+      BEFORE,
+      { next: 'approved', refusal: 'already-decided' },
+    ],
+    [
+      'an approval of a rejected request',
+      'rejected',
+      approve,
+      BEFORE,
+      { next: 'rejected', refusal: 'already-decided' },
+    ],
     ['an approval of an expired request', 'expired', approve, BEFORE, { next: 'expired', refusal: 'expired' }],
     ['a rejection of an expired request', 'expired', reject, EXPIRES_AT + 1, { next: 'expired', refusal: 'expired' }],
     ['a sweep before expiry', 'pending', sweep, BEFORE, { next: 'pending' }],
@@ -41,7 +88,11 @@ describe('nextApprovalState', () => {
     const states = fc.constantFrom<ApprovalState>('pending', 'approved', 'rejected', 'expired');
     const events = fc.oneof(
       fc.record({ type: fc.constant('approve' as const), by: fc.constantFrom(REQUESTER, APPROVER) }),
-      fc.record({ type: fc.constant('reject' as const), by: fc.constantFrom(REQUESTER, APPROVER), reason: fc.option(fc.string(), { nil: undefined }) }),
+      fc.record({
+        type: fc.constant('reject' as const),
+        by: fc.constantFrom(REQUESTER, APPROVER),
+        reason: fc.option(fc.string(), { nil: undefined }),
+      }),
       fc.constant(sweep),
     );
     fc.assert(

@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { BUILT_IN_COMMAND_RULES, compilePolicy, roleCovers, type Actor, type CompiledPolicy } from '../../../src/approvals/index.js';
+import {
+  BUILT_IN_COMMAND_RULES,
+  compilePolicy,
+  roleCovers,
+  type Actor,
+  type CompiledPolicy,
+} from '../../../src/approvals/index.js';
 import { COMMAND_NAMES, MUTATING_COMMANDS } from '../../../src/commands/index.js';
 import { ConfigError, loadBotConfig } from '../../../src/config/index.js';
 import { configErrorFrom } from '../config/config-test-files.js';
@@ -34,7 +40,17 @@ const nobody: Actor = { userId: 'U0NOBODY1', userGroups: [], channelId: 'C0GENER
 const as = (overrides: Partial<Actor>): Actor => ({ ...nobody, ...overrides });
 
 const VIEWER_COMMANDS = ['help', 'list', 'info', 'leases', 'bridges', 'hosts', 'status'] as const;
-const OPERATOR_COMMANDS = ['audit', 'create', 'delete', 'start', 'stop', 'autostart', 'update', 'mute', 'unmute'] as const;
+const OPERATOR_COMMANDS = [
+  'audit',
+  'create',
+  'delete',
+  'start',
+  'stop',
+  'autostart',
+  'update',
+  'mute',
+  'unmute',
+] as const;
 
 describe('compilePolicy: problems', () => {
   it('names a misspelt command by its path and suggests the one meant', () => {
@@ -71,7 +87,8 @@ describe('compilePolicy: problems', () => {
   });
 
   it('requires the channel for a command whose override asks for approval, reporting every problem at once', () => {
-    const yaml = 'policy:\n  commands:\n    create: { approval: false }\n    delete: { approval: false }\n    update: { approval: true }\n    stat: {}\n';
+    const yaml =
+      'policy:\n  commands:\n    create: { approval: false }\n    delete: { approval: false }\n    update: { approval: true }\n    stat: {}\n';
 
     expect(compileProblems(yaml)).toEqual([
       'policy.commands.stat: is not a /vnet command — did you mean policy.commands.start?',
@@ -82,7 +99,9 @@ describe('compilePolicy: problems', () => {
   });
 
   it('needs no channel once no command needs approval', () => {
-    const policy = policyFrom('policy:\n  commands:\n    create: { approval: false }\n    delete: { approval: false }\n');
+    const policy = policyFrom(
+      'policy:\n  commands:\n    create: { approval: false }\n    delete: { approval: false }\n',
+    );
 
     expect(COMMAND_NAMES.filter((name) => policy.needsApproval(name))).toEqual([]);
     expect(policy.approvalsChannel).toBeUndefined();
@@ -109,7 +128,8 @@ describe('built-in rules', () => {
   it('covers every command, and every command that changes a host needs at least operator', () => {
     expect(Object.keys(BUILT_IN_COMMAND_RULES).sort()).toEqual([...COMMAND_NAMES].sort());
     expect([...VIEWER_COMMANDS, ...OPERATOR_COMMANDS].sort()).toEqual([...COMMAND_NAMES].sort());
-    for (const command of MUTATING_COMMANDS) expect(roleCovers(BUILT_IN_COMMAND_RULES[command].role, 'operator'), command).toBe(true);
+    for (const command of MUTATING_COMMANDS)
+      expect(roleCovers(BUILT_IN_COMMAND_RULES[command].role, 'operator'), command).toBe(true);
   });
 
   it('asks approval for create and delete only', () => {
@@ -147,7 +167,10 @@ describe('grants', () => {
   });
 
   it("gives a group's grant to its members", () => {
-    expect(policy.authorize(as({ userGroups: ['S0OTHER01', 'S0NETOPS1'] }), 'delete')).toEqual({ allowed: true, role: 'operator' });
+    expect(policy.authorize(as({ userGroups: ['S0OTHER01', 'S0NETOPS1'] }), 'delete')).toEqual({
+      allowed: true,
+      role: 'operator',
+    });
   });
 
   it('gives a channel’s grant to anyone running commands there, and only there', () => {
@@ -167,7 +190,9 @@ describe('grants', () => {
   });
 
   it('gives nothing without a grant when defaultRole is none', () => {
-    const closed = policyFrom(`policy:\n  defaultRole: none\n  grants:\n    users: { U0BOB0001: operator }\n${APPROVALS}`);
+    const closed = policyFrom(
+      `policy:\n  defaultRole: none\n  grants:\n    users: { U0BOB0001: operator }\n${APPROVALS}`,
+    );
 
     expect(closed.rolesOf(nobody)).toEqual([]);
     expect(closed.authorize(nobody, 'help')).toEqual({
@@ -182,7 +207,9 @@ describe('grants', () => {
 });
 
 describe('approvers', () => {
-  const policy = policyFrom(`policy:\n  grants:\n    users: { U0OPER001: operator, U0APPR001: approver, U0ADMIN01: admin }\n${APPROVALS}`);
+  const policy = policyFrom(
+    `policy:\n  grants:\n    users: { U0OPER001: operator, U0APPR001: approver, U0ADMIN01: admin }\n${APPROVALS}`,
+  );
 
   it('need the approver role; admins have it too', () => {
     expect(policy.canApprove(as({ userId: 'U0APPR001' }))).toEqual({ allowed: true, role: 'approver' });
@@ -218,7 +245,10 @@ describe('command overrides', () => {
 
   it('change only the fields they name', () => {
     expect(policy.needsApproval('create')).toBe(true);
-    expect(policy.authorize(as({ ...operator, channelId: 'C0NETOPS1' }), 'create')).toEqual({ allowed: true, role: 'operator' });
+    expect(policy.authorize(as({ ...operator, channelId: 'C0NETOPS1' }), 'create')).toEqual({
+      allowed: true,
+      role: 'operator',
+    });
     expect(policy.needsApproval('delete')).toBe(false);
     expect(policy.needsApproval('update')).toBe(true);
   });
@@ -249,7 +279,10 @@ describe('command overrides', () => {
   });
 
   it('limit admins by channel too', () => {
-    expect(policy.authorize(as({ userId: 'U0ADMIN01' }), 'create')).toMatchObject({ allowed: false, channelLimited: true });
+    expect(policy.authorize(as({ userId: 'U0ADMIN01' }), 'create')).toMatchObject({
+      allowed: false,
+      channelLimited: true,
+    });
   });
 
   it('tell someone lacking the role about the role first, not the channel', () => {

@@ -5,7 +5,23 @@
 import { dirname, posix } from 'node:path';
 
 /** Every module of the product under src/, by folder (`bot` is src/bot.ts, the wiring). */
-const PRODUCT = ['libvirt', 'text', 'network', 'contract', 'queue', 'config', 'log', 'commands', 'notify', 'audit', 'approvals', 'alerts', 'app', 'slack', 'bot'] as const;
+const PRODUCT = [
+  'libvirt',
+  'text',
+  'network',
+  'contract',
+  'queue',
+  'config',
+  'log',
+  'commands',
+  'notify',
+  'audit',
+  'approvals',
+  'alerts',
+  'app',
+  'slack',
+  'bot',
+] as const;
 
 /** Which modules each module may import (its own files always). `*` = any. */
 export const ALLOWED_ARROWS: Readonly<Record<string, readonly string[]>> = {
@@ -44,10 +60,27 @@ export const ALLOWED_PACKAGES: Readonly<Record<string, readonly string[]>> = {
 export const IO_PACKAGES = ['bullmq', 'ioredis'] as const;
 
 /** Modules that must never load an {@link IO_PACKAGES} package at run time, even through other modules. */
-const IO_FREE_MODULES = new Set(['libvirt', 'text', 'network', 'contract', 'config', 'log', 'commands', 'notify', 'audit', 'approvals', 'alerts']);
+const IO_FREE_MODULES = new Set([
+  'libvirt',
+  'text',
+  'network',
+  'contract',
+  'config',
+  'log',
+  'commands',
+  'notify',
+  'audit',
+  'approvals',
+  'alerts',
+]);
 
 /** The worker files that are its Redis/BullMQ plumbing; every other worker file (job processors, monitor logic) must not load it. */
-export const WORKER_PLUMBING = new Set(['workers/host-worker.ts', 'workers/host-worker-runtime.ts', 'workers/bullmq-failure.ts', 'workers/monitor/host-monitor.ts']);
+export const WORKER_PLUMBING = new Set([
+  'workers/host-worker.ts',
+  'workers/host-worker-runtime.ts',
+  'workers/bullmq-failure.ts',
+  'workers/monitor/host-monitor.ts',
+]);
 
 /** One source file: its path from the repository root (posix) and its text. */
 export interface SourceFile {
@@ -75,7 +108,8 @@ export function importsOf(text: string): ImportOf[] {
     // Only `import type` / `export type` vanish from the output (verbatimModuleSyntax keeps `import { type X }` as a load).
     found.push({ specifier: match[3]!, runtime: match[2] === undefined });
   }
-  for (const match of text.matchAll(/(?:^|\n)\s*import\s+'([^']+)'/g)) found.push({ specifier: match[1]!, runtime: true });
+  for (const match of text.matchAll(/(?:^|\n)\s*import\s+'([^']+)'/g))
+    found.push({ specifier: match[1]!, runtime: true });
   for (const match of text.matchAll(/import\(\s*'([^']+)'\s*\)/g)) found.push({ specifier: match[1]!, runtime: true });
   return found;
 }
@@ -108,10 +142,14 @@ export function ruleViolations(files: readonly SourceFile[]): string[] {
     for (const { specifier } of importsOf(file.text)) {
       if (specifier.startsWith('.')) {
         const to = moduleOf(resolveRelative(file.path, specifier, known));
-        if (to !== from && !allowed.includes('*') && !allowed.includes(to)) violations.push(`${file.path} imports ${specifier} (${from} → ${to})`);
+        if (to !== from && !allowed.includes('*') && !allowed.includes(to))
+          violations.push(`${file.path} imports ${specifier} (${from} → ${to})`);
       } else if (!specifier.startsWith('node:')) {
         const packages = ALLOWED_PACKAGES[from];
-        if (packages && !packages.includes(packageOf(specifier))) violations.push(`${file.path} loads package ${specifier} (${from} may load only ${packages.join(', ') || 'Node built-ins'})`);
+        if (packages && !packages.includes(packageOf(specifier)))
+          violations.push(
+            `${file.path} loads package ${specifier} (${from} may load only ${packages.join(', ') || 'Node built-ins'})`,
+          );
       }
     }
   }
@@ -120,8 +158,13 @@ export function ruleViolations(files: readonly SourceFile[]): string[] {
 }
 
 /** Files that must stay free of Redis I/O but load bullmq or ioredis at run time, with the chain that does it. */
-function ioLoads(files: readonly SourceFile[], byPath: ReadonlyMap<string, SourceFile>, known: ReadonlySet<string>): string[] {
-  const mustBeFree = (path: string): boolean => IO_FREE_MODULES.has(moduleOf(path)) || (moduleOf(path) === 'workers' && !WORKER_PLUMBING.has(path));
+function ioLoads(
+  files: readonly SourceFile[],
+  byPath: ReadonlyMap<string, SourceFile>,
+  known: ReadonlySet<string>,
+): string[] {
+  const mustBeFree = (path: string): boolean =>
+    IO_FREE_MODULES.has(moduleOf(path)) || (moduleOf(path) === 'workers' && !WORKER_PLUMBING.has(path));
   const chains = new Map<string, string[] | null>();
   // The first chain of run-time imports from `path` to an I/O package, or null.
   const chainOf = (path: string, visiting: Set<string>): string[] | null => {

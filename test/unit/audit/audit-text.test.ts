@@ -6,7 +6,11 @@ describe('auditSafeText', () => {
   it.each([
     ['a Slack bot token', 'rotate xoxb-1234-5678-AbCdEf now', 'rotate xoxb-[redacted] now'],
     ['an app-level token', 'token is xapp-1-A0-99-ff00', 'token is xapp-[redacted]'],
-    ['a password in a Redis URL', 'cannot reach rediss://default:s3cr3t@redis.lab:6380', 'cannot reach rediss://default:[redacted]@redis.lab:6380'],
+    [
+      'a password in a Redis URL',
+      'cannot reach rediss://default:s3cr3t@redis.lab:6380',
+      'cannot reach rediss://default:[redacted]@redis.lab:6380',
+    ],
     ['a bearer credential', 'Authorization: Bearer abcdefghijklmnop1234', 'Authorization: Bearer [redacted]'],
     ['a named password', '--reason "password=hunter2 was in the XML"', '--reason "password=[redacted] was in the XML"'],
     ['a quoted api key', "api_key: 'k-123 456'", 'api_key: [redacted]'],

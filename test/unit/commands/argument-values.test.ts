@@ -40,9 +40,13 @@ describe('argument values agree with the network module', () => {
 
   it('reads MAC addresses as the network spec does, colons only', () => {
     const macLike = fc.oneof(
-      fc.array(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 }).chain((bytes) =>
-        fc.constantFrom(':', '-').map((separator) => bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(separator)),
-      ),
+      fc
+        .array(fc.integer({ min: 0, max: 255 }), { minLength: 6, maxLength: 6 })
+        .chain((bytes) =>
+          fc
+            .constantFrom(':', '-')
+            .map((separator) => bytes.map((byte) => byte.toString(16).padStart(2, '0')).join(separator)),
+        ),
       fc.stringMatching(/^[0-9a-fA-FxX:-]{0,20}$/),
     );
     fc.assert(
@@ -58,8 +62,14 @@ describe('argument values agree with the network module', () => {
   });
 
   it('uses the network module’s interface-name rules and messages', () => {
-    expect(interfaceName('bridge name', 'br0').read('lo', '--bridge')).toStrictEqual({ ok: false, message: expect.stringMatching(/^--bridge: bridge name "lo" is the loopback device/) as string });
-    expect(interfaceName('forward device', 'eth0').read('eth0.100', '--dev')).toStrictEqual({ ok: true, value: 'eth0.100' });
+    expect(interfaceName('bridge name', 'br0').read('lo', '--bridge')).toStrictEqual({
+      ok: false,
+      message: expect.stringMatching(/^--bridge: bridge name "lo" is the loopback device/) as string,
+    });
+    expect(interfaceName('forward device', 'eth0').read('eth0.100', '--dev')).toStrictEqual({
+      ok: true,
+      value: 'eth0.100',
+    });
   });
 
   it('takes host ids as workers register them', () => {

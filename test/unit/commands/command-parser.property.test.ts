@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import ipaddr from 'ipaddr.js';
 import { describe, expect, it } from 'vitest';
-import { COMMAND_NAMES, type Command, type CreateCommand, type UpdateChange, parseCommand, usageOf } from '../../../src/commands/index.js';
+import {
+  COMMAND_NAMES,
+  type Command,
+  type CreateCommand,
+  type UpdateChange,
+  parseCommand,
+  usageOf,
+} from '../../../src/commands/index.js';
 
 // ---- Valid commands, built to already be in the parser's normal form. ----
 
@@ -10,11 +17,14 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, field]) => field !== undefined)) as T;
 }
 
-const optional = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> => fc.option(arbitrary, { nil: undefined });
+const optional = <T>(arbitrary: fc.Arbitrary<T>): fc.Arbitrary<T | undefined> =>
+  fc.option(arbitrary, { nil: undefined });
 
 const networkName = fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,49}$/);
 const hostId = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,31}$/);
-const interfaceName = fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/).filter((name) => !['lo', 'all', 'default'].includes(name));
+const interfaceName = fc
+  .stringMatching(/^[A-Za-z0-9][A-Za-z0-9_.-]{0,14}$/)
+  .filter((name) => !['lo', 'all', 'default'].includes(name));
 const reason = fc
   .oneof(
     fc.string({ unit: 'binary', minLength: 1, maxLength: 120 }),
@@ -25,24 +35,38 @@ const reason = fc
 
 const ipv4Text = (value: number): string => [24, 16, 8, 0].map((shift) => (value >>> shift) & 255).join('.');
 const ipv4 = fc.integer({ min: 0, max: 2 ** 32 - 1 }).map(ipv4Text);
-const ipv4Range = fc.tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 })).map(([a, b]) => ({
-  start: ipv4Text(Math.min(a, b)),
-  end: ipv4Text(Math.max(a, b)),
-}));
+const ipv4Range = fc
+  .tuple(fc.integer({ min: 0, max: 2 ** 32 - 1 }), fc.integer({ min: 0, max: 2 ** 32 - 1 }))
+  .map(([a, b]) => ({
+    start: ipv4Text(Math.min(a, b)),
+    end: ipv4Text(Math.max(a, b)),
+  }));
 
 /** A subnet with a gateway and a DHCP range inside it that leaves the gateway out. */
 const addressPlan = fc
-  .record({ base: fc.integer({ min: 0, max: 2 ** 32 - 1 }), prefix: fc.integer({ min: 8, max: 30 }), a: fc.nat(), b: fc.nat() })
+  .record({
+    base: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    prefix: fc.integer({ min: 8, max: 30 }),
+    a: fc.nat(),
+    b: fc.nat(),
+  })
   .map(({ base, prefix, a, b }) => {
     const size = 2 ** (32 - prefix);
     const network = base - (base % size);
     const hosts = size - 3; // after the network address, the gateway (.1) and before the broadcast address
     const [low, high] = [2 + (a % hosts), 2 + (b % hosts)].sort((x, y) => x - y) as [number, number];
-    return { subnet: `${ipv4Text(network)}/${prefix}`, gateway: ipv4Text(network + 1), dhcp: { start: ipv4Text(network + low), end: ipv4Text(network + high) } };
+    return {
+      subnet: `${ipv4Text(network)}/${prefix}`,
+      gateway: ipv4Text(network + 1),
+      dhcp: { start: ipv4Text(network + low), end: ipv4Text(network + high) },
+    };
   });
 
 const ipv6Cidr = fc
-  .tuple(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }), fc.integer({ min: 0, max: 128 }))
+  .tuple(
+    fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: 8, maxLength: 8 }),
+    fc.integer({ min: 0, max: 128 }),
+  )
   .map(([parts, prefix]) => `${new ipaddr.IPv6(parts).toRFC5952String()}/${prefix}`);
 
 const mac = fc
@@ -77,7 +101,12 @@ const ipCreate = fc
     ...withReason,
   })
   .map(({ plan, dev, ...fields }): CreateCommand =>
-    compact({ kind: 'create', ...fields, ...plan, dev: fields.mode === 'nat' || fields.mode === 'routed' ? dev : undefined }),
+    compact({
+      kind: 'create',
+      ...fields,
+      ...plan,
+      dev: fields.mode === 'nat' || fields.mode === 'routed' ? dev : undefined,
+    }),
   );
 
 const smallMtuCreate = fc
@@ -86,28 +115,41 @@ const smallMtuCreate = fc
 
 const updateChange: fc.Arbitrary<UpdateChange> = fc.oneof(
   ipv4Range.map((range) => ({ kind: 'dhcp-range' as const, range })),
-  fc.record({ mac, ip: ipv4, name: optional(dnsLabel) }).map((host) => ({ kind: 'dhcp-host-add' as const, host: compact(host) })),
+  fc
+    .record({ mac, ip: ipv4, name: optional(dnsLabel) })
+    .map((host) => ({ kind: 'dhcp-host-add' as const, host: compact(host) })),
   mac.map((value) => ({ kind: 'dhcp-host-remove' as const, mac: value })),
 );
 
 const validCommand: fc.Arbitrary<Command> = fc.oneof(
   fc.constantFrom(...COMMAND_NAMES).map((topic): Command => ({ kind: 'help', topic })),
   fc.constant<Command>({ kind: 'help' }),
-  fc.oneof(
-    fc.record({ all: fc.constant(false), host: optional(hostId) }),
-    fc.record({ all: fc.constant(true) }),
-  ).map((fields): Command => compact({ kind: 'list', ...fields })),
-  fc.record({ name: networkName, xml: fc.boolean(), ...targets }).map((fields): Command => compact({ kind: 'info', ...fields })),
+  fc
+    .oneof(fc.record({ all: fc.constant(false), host: optional(hostId) }), fc.record({ all: fc.constant(true) }))
+    .map((fields): Command => compact({ kind: 'list', ...fields })),
+  fc
+    .record({ name: networkName, xml: fc.boolean(), ...targets })
+    .map((fields): Command => compact({ kind: 'info', ...fields })),
   bridgedCreate,
   ipCreate,
   smallMtuCreate,
   fc.constant<Command>({ kind: 'create-dialog' }),
-  fc.record({ name: networkName, force: fc.boolean(), ...withReason }).map((fields): Command => compact({ kind: 'delete', ...fields })),
-  fc.record({ kind: fc.constantFrom('start' as const, 'stop' as const), name: networkName, ...withReason }).map((fields): Command => compact(fields)),
-  fc.record({ name: networkName, enabled: fc.boolean(), ...withReason }).map((fields): Command => compact({ kind: 'autostart', ...fields })),
+  fc
+    .record({ name: networkName, force: fc.boolean(), ...withReason })
+    .map((fields): Command => compact({ kind: 'delete', ...fields })),
+  fc
+    .record({ kind: fc.constantFrom('start' as const, 'stop' as const), name: networkName, ...withReason })
+    .map((fields): Command => compact(fields)),
+  fc
+    .record({ name: networkName, enabled: fc.boolean(), ...withReason })
+    .map((fields): Command => compact({ kind: 'autostart', ...fields })),
   fc.record({ name: networkName, ...targets }).map((fields): Command => compact({ kind: 'leases', ...fields })),
-  fc.record({ name: optional(networkName), ...targets }).map((fields): Command => compact({ kind: 'bridges', ...fields })),
-  fc.record({ name: networkName, change: updateChange, ...withReason }).map((fields): Command => compact({ kind: 'update', ...fields })),
+  fc
+    .record({ name: optional(networkName), ...targets })
+    .map((fields): Command => compact({ kind: 'bridges', ...fields })),
+  fc
+    .record({ name: networkName, change: updateChange, ...withReason })
+    .map((fields): Command => compact({ kind: 'update', ...fields })),
   fc.constant<Command>({ kind: 'hosts' }),
   fc.stringMatching(/^[A-Za-z0-9_.:-]{1,64}$/).map((jobId): Command => ({ kind: 'status', jobId })),
   fc.integer({ min: 1, max: 100 }).map((limit): Command => ({ kind: 'audit', limit })),
@@ -200,7 +242,14 @@ function printCommand(command: Command, style: PrintStyle): string {
       positionals.push(command.name);
       const change = command.change;
       if (change.kind === 'dhcp-range') positionals.push(shout('dhcp-range'), range(change.range));
-      else if (change.kind === 'dhcp-host-add') positionals.push(shout('dhcp-host'), shout('add'), shout(change.host.mac), change.host.ip, ...(change.host.name === undefined ? [] : [change.host.name]));
+      else if (change.kind === 'dhcp-host-add')
+        positionals.push(
+          shout('dhcp-host'),
+          shout('add'),
+          shout(change.host.mac),
+          change.host.ip,
+          ...(change.host.name === undefined ? [] : [change.host.name]),
+        );
       else positionals.push(shout('dhcp-host'), shout('remove'), shout(change.mac));
       break;
     }
@@ -231,8 +280,38 @@ function printCommand(command: Command, style: PrintStyle): string {
 const commandish = fc
   .array(
     fc.oneof(
-      fc.constantFrom(...COMMAND_NAMES, 'dhcp-host', 'dhcp-range', 'add', 'remove', 'nat', 'bridge', 'on', 'lab1', '10.0.5.0/24', '10.0.5.9-10.0.5.1', '52:54:00:12:34:56'),
-      fc.constantFrom('--host', '--subnet', '--dhcp', '--no-dhcp', '--reason', '--mtu=9000', '--force', '--xml', '--all', '--help', '-h', '—host', '-x', '--', '-', '='),
+      fc.constantFrom(
+        ...COMMAND_NAMES,
+        'dhcp-host',
+        'dhcp-range',
+        'add',
+        'remove',
+        'nat',
+        'bridge',
+        'on',
+        'lab1',
+        '10.0.5.0/24',
+        '10.0.5.9-10.0.5.1',
+        '52:54:00:12:34:56',
+      ),
+      fc.constantFrom(
+        '--host',
+        '--subnet',
+        '--dhcp',
+        '--no-dhcp',
+        '--reason',
+        '--mtu=9000',
+        '--force',
+        '--xml',
+        '--all',
+        '--help',
+        '-h',
+        '—host',
+        '-x',
+        '--',
+        '-',
+        '=',
+      ),
       fc.constantFrom('"', "'", '“', '”', '‘', '’', '\\', '&amp;', '&lt;', '\u0000', '\u200b', '\n', '\ud800'),
       fc.string({ unit: 'binary', maxLength: 12 }),
     ),
@@ -253,9 +332,16 @@ function expectWellFormed(text: string): void {
 describe('parseCommand (properties)', () => {
   it('never throws on any text, and every refusal carries a message', () => {
     fc.assert(
-      fc.property(fc.oneof(fc.string({ unit: 'binary', maxLength: 200 }), fc.string({ unit: 'grapheme', maxLength: 200 }), commandish), (text) => {
-        expectWellFormed(text);
-      }),
+      fc.property(
+        fc.oneof(
+          fc.string({ unit: 'binary', maxLength: 200 }),
+          fc.string({ unit: 'grapheme', maxLength: 200 }),
+          commandish,
+        ),
+        (text) => {
+          expectWellFormed(text);
+        },
+      ),
       { numRuns: 3000 },
     );
   });
@@ -264,7 +350,11 @@ describe('parseCommand (properties)', () => {
     fc.assert(
       fc.property(fc.string({ unit: 'binary', minLength: 3990, maxLength: 4100 }), (text) => {
         expectWellFormed(text);
-        if (text.length > 4000) expect(parseCommand(text)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/at most 4000/) as string } });
+        if (text.length > 4000)
+          expect(parseCommand(text)).toMatchObject({
+            ok: false,
+            error: { message: expect.stringMatching(/at most 4000/) as string },
+          });
       }),
       { numRuns: 50 },
     );

@@ -9,7 +9,8 @@ function parsed(text: string): Command {
 
 function refused(text: string): UsageError {
   const result: ParseResult = parseCommand(text);
-  if (result.ok) throw new Error(`expected ${JSON.stringify(text)} to be refused, got ${JSON.stringify(result.command)}`);
+  if (result.ok)
+    throw new Error(`expected ${JSON.stringify(text)} to be refused, got ${JSON.stringify(result.command)}`);
   return result.error;
 }
 
@@ -46,26 +47,60 @@ describe('parseCommand: every command', () => {
         reason: 'storage tests',
       },
     ],
-    ['create isolated lab2 --no-dhcp', { kind: 'create', mode: 'isolated', name: 'lab2', dhcp: false, autostart: false }],
-    ['create open lab3 --ipv6 FD00:0005:0:0::1/64', { kind: 'create', mode: 'open', name: 'lab3', ipv6: 'fd00:5::1/64', autostart: false }],
+    [
+      'create isolated lab2 --no-dhcp',
+      { kind: 'create', mode: 'isolated', name: 'lab2', dhcp: false, autostart: false },
+    ],
+    [
+      'create open lab3 --ipv6 FD00:0005:0:0::1/64',
+      { kind: 'create', mode: 'open', name: 'lab3', ipv6: 'fd00:5::1/64', autostart: false },
+    ],
     ['create routed r1 --dev bond0', { kind: 'create', mode: 'routed', name: 'r1', dev: 'bond0', autostart: false }],
-    ['create bridged lan1 --bridge br0', { kind: 'create', mode: 'bridged', name: 'lan1', bridge: 'br0', autostart: false }],
+    [
+      'create bridged lan1 --bridge br0',
+      { kind: 'create', mode: 'bridged', name: 'lan1', bridge: 'br0', autostart: false },
+    ],
     ['delete lab1', { kind: 'delete', name: 'lab1', force: false }],
     ['delete lab1 --force --reason done', { kind: 'delete', name: 'lab1', force: true, reason: 'done' }],
     ['start lab1', { kind: 'start', name: 'lab1' }],
-    ['stop lab1 --host kvm2 --reason "maintenance window"', { kind: 'stop', name: 'lab1', host: 'kvm2', reason: 'maintenance window' }],
+    [
+      'stop lab1 --host kvm2 --reason "maintenance window"',
+      { kind: 'stop', name: 'lab1', host: 'kvm2', reason: 'maintenance window' },
+    ],
     ['autostart lab1 on', { kind: 'autostart', name: 'lab1', enabled: true }],
     ['autostart lab1 off', { kind: 'autostart', name: 'lab1', enabled: false }],
     ['leases lab1 --host kvm1', { kind: 'leases', name: 'lab1', host: 'kvm1' }],
     ['bridges', { kind: 'bridges' }],
     ['bridges lab1 --host kvm1', { kind: 'bridges', name: 'lab1', host: 'kvm1' }],
-    ['update lab1 dhcp-range 10.0.5.50-10.0.5.250', { kind: 'update', name: 'lab1', change: { kind: 'dhcp-range', range: { start: '10.0.5.50', end: '10.0.5.250' } } }],
+    [
+      'update lab1 dhcp-range 10.0.5.50-10.0.5.250',
+      {
+        kind: 'update',
+        name: 'lab1',
+        change: { kind: 'dhcp-range', range: { start: '10.0.5.50', end: '10.0.5.250' } },
+      },
+    ],
     [
       'update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm1 --reason "fixed IP for vm1"',
-      { kind: 'update', name: 'lab1', change: { kind: 'dhcp-host-add', host: { mac: '52:54:00:12:34:56', ip: '10.0.5.10', name: 'vm1' } }, reason: 'fixed IP for vm1' },
+      {
+        kind: 'update',
+        name: 'lab1',
+        change: { kind: 'dhcp-host-add', host: { mac: '52:54:00:12:34:56', ip: '10.0.5.10', name: 'vm1' } },
+        reason: 'fixed IP for vm1',
+      },
     ],
-    ['update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10', { kind: 'update', name: 'lab1', change: { kind: 'dhcp-host-add', host: { mac: '52:54:00:12:34:56', ip: '10.0.5.10' } } }],
-    ['update lab1 dhcp-host remove 52:54:00:12:34:56 --host kvm1', { kind: 'update', name: 'lab1', change: { kind: 'dhcp-host-remove', mac: '52:54:00:12:34:56' }, host: 'kvm1' }],
+    [
+      'update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10',
+      {
+        kind: 'update',
+        name: 'lab1',
+        change: { kind: 'dhcp-host-add', host: { mac: '52:54:00:12:34:56', ip: '10.0.5.10' } },
+      },
+    ],
+    [
+      'update lab1 dhcp-host remove 52:54:00:12:34:56 --host kvm1',
+      { kind: 'update', name: 'lab1', change: { kind: 'dhcp-host-remove', mac: '52:54:00:12:34:56' }, host: 'kvm1' },
+    ],
     ['hosts', { kind: 'hosts' }],
     ['status 1234', { kind: 'status', jobId: '1234' }],
     ['status create:kvm1.42_a-B', { kind: 'status', jobId: 'create:kvm1.42_a-B' }],
@@ -81,7 +116,9 @@ describe('parseCommand: words and aliases', () => {
   it('reads the command word, modes and keywords case-insensitively', () => {
     expect(parsed('LIST')).toStrictEqual({ kind: 'list', all: false });
     expect(parsed('Create NAT lab1')).toMatchObject({ kind: 'create', mode: 'nat' });
-    expect(parsed('update lab1 DHCP-Host ADD 52:54:00:12:34:56 10.0.5.10')).toMatchObject({ change: { kind: 'dhcp-host-add' } });
+    expect(parsed('update lab1 DHCP-Host ADD 52:54:00:12:34:56 10.0.5.10')).toMatchObject({
+      change: { kind: 'dhcp-host-add' },
+    });
     expect(parsed('autostart lab1 ON')).toMatchObject({ enabled: true });
   });
 
@@ -111,7 +148,9 @@ describe('parseCommand: words and aliases', () => {
     expect(parsed('update lab1 dhcp-host add 52-54-00-AB-CD-EF 10.0.5.10 VM-One')).toMatchObject({
       change: { host: { mac: '52:54:00:ab:cd:ef', name: 'vm-one' } },
     });
-    expect(parsed('update lab1 dhcp-host remove 52:54:00:AB:CD:EF')).toMatchObject({ change: { mac: '52:54:00:ab:cd:ef' } });
+    expect(parsed('update lab1 dhcp-host remove 52:54:00:AB:CD:EF')).toMatchObject({
+      change: { mac: '52:54:00:ab:cd:ef' },
+    });
     expect(parsed('create nat lab1 --ipv6 fd00:0:0:0:0:0:0:0/64')).toMatchObject({ ipv6: 'fd00::/64' });
   });
 
@@ -139,17 +178,29 @@ describe('parseCommand: flag forms', () => {
 
   it('takes flags anywhere after the command word', () => {
     const expected = parsed('update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm1 --host kvm1 --reason why');
-    expect(parsed('update --host kvm1 lab1 dhcp-host --reason why add 52:54:00:12:34:56 10.0.5.10 vm1')).toStrictEqual(expected);
-    expect(parsed('update --reason=why --host=kvm1 lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm1')).toStrictEqual(expected);
+    expect(parsed('update --host kvm1 lab1 dhcp-host --reason why add 52:54:00:12:34:56 10.0.5.10 vm1')).toStrictEqual(
+      expected,
+    );
+    expect(parsed('update --reason=why --host=kvm1 lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm1')).toStrictEqual(
+      expected,
+    );
   });
 
   it('reads flag names case-insensitively and takes the dash Slack makes of "--"', () => {
-    expect(parsed('info lab1 --XML --Host kvm1')).toStrictEqual({ kind: 'info', name: 'lab1', xml: true, host: 'kvm1' });
+    expect(parsed('info lab1 --XML --Host kvm1')).toStrictEqual({
+      kind: 'info',
+      name: 'lab1',
+      xml: true,
+      host: 'kvm1',
+    });
     expect(parsed('info lab1 —xml –host kvm1')).toStrictEqual({ kind: 'info', name: 'lab1', xml: true, host: 'kvm1' });
   });
 
   it('takes a value that starts with a dash when it is quoted or written after =', () => {
-    expect(parsed('delete lab1 --reason "--force was wrong"')).toMatchObject({ reason: '--force was wrong', force: false });
+    expect(parsed('delete lab1 --reason "--force was wrong"')).toMatchObject({
+      reason: '--force was wrong',
+      force: false,
+    });
     expect(parsed('delete lab1 --reason=--late')).toMatchObject({ reason: '--late' });
   });
 });
@@ -170,7 +221,11 @@ describe('parseCommand: quoting', () => {
   });
 
   it('refuses an unterminated quote, saying so', () => {
-    expect(refused('delete lab1 --reason "not closed')).toMatchObject({ message: expect.stringMatching(/quote " is never closed/) as string, command: 'delete', usage: usageOf('delete') });
+    expect(refused('delete lab1 --reason "not closed')).toMatchObject({
+      message: expect.stringMatching(/quote " is never closed/) as string,
+      command: 'delete',
+      usage: usageOf('delete'),
+    });
     expect(refused('"lab1').command).toBeUndefined();
     expect(refused('delete lab1 --reason “not closed').message).toMatch(/quote “ is never closed.*”/);
   });
@@ -240,7 +295,9 @@ describe('parseCommand: usage errors', () => {
   });
 
   it('points at the flag meant when a flag name lost its dashes', () => {
-    expect(refused('create nat lab1 subnet 10.0.5.0/24').suggestion).toMatch(/Did you mean `--subnet`\? Flags start with two dashes/);
+    expect(refused('create nat lab1 subnet 10.0.5.0/24').suggestion).toMatch(
+      /Did you mean `--subnet`\? Flags start with two dashes/,
+    );
   });
 
   it.each<[string, RegExp, string | undefined]>([
@@ -254,7 +311,11 @@ describe('parseCommand: usage errors', () => {
   });
 
   it.each<[string, RegExp, string | undefined]>([
-    ['create nta lab1', /the mode "nta" is not a network mode: choose one of nat, routed, isolated, open, bridged/, 'nat'],
+    [
+      'create nta lab1',
+      /the mode "nta" is not a network mode: choose one of nat, routed, isolated, open, bridged/,
+      'nat',
+    ],
     ['create rout lab1', /not a network mode/, 'routed'],
     ['create brige lab1', /not a network mode/, 'bridged'],
     ['create isolatd lab1', /not a network mode/, 'isolated'],
@@ -286,12 +347,18 @@ describe('parseCommand: values', () => {
     ['info Lab1', /network name "Lab1" has uppercase letters/],
     ['info -lab', /"-lab" is not a flag/],
     ['info "_lab"', /network name "_lab" is not a valid network name: .*start with a letter or digit/],
-    ['info "lab 1"', /network name "lab 1" is not a valid network name: network names use lowercase letters a-z, digits/],
+    [
+      'info "lab 1"',
+      /network name "lab 1" is not a valid network name: network names use lowercase letters a-z, digits/,
+    ],
     ['info lab/1', /not a valid network name/],
     ['info ""', /the network name is empty/],
     [`info ${'a'.repeat(51)}`, /is 51 characters; at most 50/],
     ['info lab\u200b1', /"lab\\u200b1" is not a valid network name/],
-    ['create nat lab1 --subnet 10.0.5.0', /--subnet "10\.0\.5\.0" has no prefix length: write it as a CIDR, e\.g\. 10\.0\.5\.0\/24/],
+    [
+      'create nat lab1 --subnet 10.0.5.0',
+      /--subnet "10\.0\.5\.0" has no prefix length: write it as a CIDR, e\.g\. 10\.0\.5\.0\/24/,
+    ],
     ['create nat lab1 --subnet 10.0.5.0/33', /bad prefix length/],
     ['create nat lab1 --subnet 10.0.5.0/024', /bad prefix length/],
     ['create nat lab1 --subnet 10.0.5.1/24', /has host bits set/],
@@ -306,7 +373,10 @@ describe('parseCommand: values', () => {
     ['create nat lab1 --gateway 10.0.5.256', /--gateway "10\.0\.5\.256" is not an IPv4 address/],
     ['create nat lab1 --gateway 10.0.5.1/24', /is a single address, so it takes no prefix length/],
     ['create nat lab1 --gateway fd00::1', /is an IPv6 address: --gateway takes an IPv4 address/],
-    ['create nat lab1 --dhcp 10.0.5.100', /is not an address range: write the first and the last address joined by "-"/],
+    [
+      'create nat lab1 --dhcp 10.0.5.100',
+      /is not an address range: write the first and the last address joined by "-"/,
+    ],
     ['create nat lab1 --dhcp 10.0.5.100-', /is not an address range/],
     ['create nat lab1 --dhcp 10.0.5.1-10.0.5.2-10.0.5.3', /is not an address range/],
     ['create nat lab1 --dhcp 10.0.5.200-10.0.5.100', /is reversed: the start must come first/],
@@ -327,12 +397,18 @@ describe('parseCommand: values', () => {
     ['delete lab1 --reason "line one\nline two"', /control character: write it on one line/],
     ['delete lab1 --reason "bell\u0007"', /control character/],
     ['autostart lab1 maybe', /the autostart setting "maybe" is neither on nor off/],
-    ['update lab1 dhcp-host add 52:54:00:12:34 10.0.5.10', /the MAC address "52:54:00:12:34" is not a MAC address: write six pairs of hex digits/],
+    [
+      'update lab1 dhcp-host add 52:54:00:12:34 10.0.5.10',
+      /the MAC address "52:54:00:12:34" is not a MAC address: write six pairs of hex digits/,
+    ],
     ['update lab1 dhcp-host add 52:54:00-12:34:56 10.0.5.10', /is not a MAC address/],
     ['update lab1 dhcp-host add 01:00:5e:00:00:01 10.0.5.10', /is a multicast address/],
     ['update lab1 dhcp-host add 00:00:00:00:00:00 10.0.5.10', /is all zeros/],
     ['update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5', /the IP address "10\.0\.5" is not an IPv4 address/],
-    ['update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm.one', /the host name "vm\.one" is not a host name: .*no dots/],
+    [
+      'update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm.one',
+      /the host name "vm\.one" is not a host name: .*no dots/,
+    ],
     ['update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 -vm', /"-vm" is not a flag/],
     ['update lab1 dhcp-host add 52:54:00:12:34:56 10.0.5.10 vm-', /is not a host name/],
     ['update lab1 dhcp-range 10.0.5.9-10.0.5.1', /the DHCP range "10\.0\.5\.9-10\.0\.5\.1" is reversed/],
@@ -348,16 +424,24 @@ describe('parseCommand: values', () => {
 
   it('suggests the fix when the fix is certain', () => {
     expect(refused('create nat lab1 --subnet 10.0.5.77/24').suggestion).toBe('Did you mean `10.0.5.0/24`?');
-    expect(refused('create nat lab1 --dhcp 10.0.5.200-10.0.5.100').suggestion).toBe('Did you mean `10.0.5.100-10.0.5.200`?');
+    expect(refused('create nat lab1 --dhcp 10.0.5.200-10.0.5.100').suggestion).toBe(
+      'Did you mean `10.0.5.100-10.0.5.200`?',
+    );
     expect(refused('create nat lab1 --gateway 10.0.5.1/24').suggestion).toBe('Did you mean `10.0.5.1`?');
     expect(refused('create nat lab1 --host KVM1').suggestion).toBe('Did you mean `kvm1`?');
     expect(refused('help crate').suggestion).toBe('Did you mean `create`?');
   });
 
   it('accepts the dashes Slack may put between the two addresses of a range', () => {
-    expect(parsed('update lab1 dhcp-range 10.0.5.1–10.0.5.9')).toMatchObject({ change: { range: { start: '10.0.5.1', end: '10.0.5.9' } } });
-    expect(parsed('update lab1 dhcp-range 10.0.5.1—10.0.5.9')).toMatchObject({ change: { range: { start: '10.0.5.1', end: '10.0.5.9' } } });
-    expect(parsed('update lab1 dhcp-range 10.0.5.7-10.0.5.7')).toMatchObject({ change: { range: { start: '10.0.5.7', end: '10.0.5.7' } } });
+    expect(parsed('update lab1 dhcp-range 10.0.5.1–10.0.5.9')).toMatchObject({
+      change: { range: { start: '10.0.5.1', end: '10.0.5.9' } },
+    });
+    expect(parsed('update lab1 dhcp-range 10.0.5.1—10.0.5.9')).toMatchObject({
+      change: { range: { start: '10.0.5.1', end: '10.0.5.9' } },
+    });
+    expect(parsed('update lab1 dhcp-range 10.0.5.7-10.0.5.7')).toMatchObject({
+      change: { range: { start: '10.0.5.7', end: '10.0.5.7' } },
+    });
   });
 });
 
@@ -371,11 +455,23 @@ describe('parseCommand: create rules across flags', () => {
     ['create bridged lan1 --bridge br0 --ipv6 fd00::/64', /remove --ipv6/],
     ['create bridged lan1 --bridge br0 --mtu 9000', /libvirt refuses an MTU on bridged networks/],
     ['create bridged lan1 --bridge br0 --dev eth0', /remove --dev/],
-    ['create isolated lab1 --dev eth0', /isolated networks forward nothing out of the host, so they take no forward device/],
+    [
+      'create isolated lab1 --dev eth0',
+      /isolated networks forward nothing out of the host, so they take no forward device/,
+    ],
     ['create open lab1 --dev eth0', /open networks .* take no forward device/],
-    ['create nat lab1 --subnet 10.0.5.0/24 --gateway 10.0.6.1', /--gateway 10\.0\.6\.1 is outside --subnet 10\.0\.5\.0\/24/],
-    ['create nat lab1 --subnet 10.0.5.0/24 --dhcp 10.0.5.100-10.0.6.10', /reaches outside --subnet 10\.0\.5\.0\/24 \(10\.0\.6\.10\)/],
-    ['create nat lab1 --subnet 10.0.5.0/24 --gateway 10.0.5.150 --dhcp 10.0.5.100-10.0.5.200', /contains the gateway 10\.0\.5\.150/],
+    [
+      'create nat lab1 --subnet 10.0.5.0/24 --gateway 10.0.6.1',
+      /--gateway 10\.0\.6\.1 is outside --subnet 10\.0\.5\.0\/24/,
+    ],
+    [
+      'create nat lab1 --subnet 10.0.5.0/24 --dhcp 10.0.5.100-10.0.6.10',
+      /reaches outside --subnet 10\.0\.5\.0\/24 \(10\.0\.6\.10\)/,
+    ],
+    [
+      'create nat lab1 --subnet 10.0.5.0/24 --gateway 10.0.5.150 --dhcp 10.0.5.100-10.0.5.200',
+      /contains the gateway 10\.0\.5\.150/,
+    ],
     ['create nat lab1 --ipv6 fd00::/64 --mtu 1200', /--mtu 1200 is too small for IPv6, which needs at least 1280/],
   ])('%j', (text, message) => {
     const error = refused(text);
@@ -384,8 +480,16 @@ describe('parseCommand: create rules across flags', () => {
   });
 
   it('lets each mode take the options it has a use for', () => {
-    expect(parsed('create routed r1 --dev eth0 --subnet 10.0.5.0/24 --gateway 10.0.5.254')).toMatchObject({ mode: 'routed', dev: 'eth0' });
-    expect(parsed('create nat lab1 --bridge vnbr3 --mtu 1280 --ipv6 fd00::/64')).toMatchObject({ bridge: 'vnbr3', mtu: 1280 });
-    expect(parsed('create isolated lab1 --gateway 10.9.9.9 --dhcp 10.0.0.2-10.0.0.3')).toMatchObject({ gateway: '10.9.9.9' });
+    expect(parsed('create routed r1 --dev eth0 --subnet 10.0.5.0/24 --gateway 10.0.5.254')).toMatchObject({
+      mode: 'routed',
+      dev: 'eth0',
+    });
+    expect(parsed('create nat lab1 --bridge vnbr3 --mtu 1280 --ipv6 fd00::/64')).toMatchObject({
+      bridge: 'vnbr3',
+      mtu: 1280,
+    });
+    expect(parsed('create isolated lab1 --gateway 10.9.9.9 --dhcp 10.0.0.2-10.0.0.3')).toMatchObject({
+      gateway: '10.9.9.9',
+    });
   });
 });

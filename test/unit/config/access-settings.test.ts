@@ -8,11 +8,15 @@ const bot = { SLACK_BOT_TOKEN: 'xoxb-1-2-abc', SLACK_SIGNING_SECRET: 'f00dfeed' 
 /** `path (line N): message` of every problem when loading the bot config from `yaml`. */
 function fileProblems(yaml: string, env: NodeJS.ProcessEnv = bot): string[] {
   const file = files.write(yaml);
-  return configErrorFrom(() => loadBotConfig({ file, env })).problems.map((p) => `${p.path} (line ${p.line ?? '?'}): ${p.message}`);
+  return configErrorFrom(() => loadBotConfig({ file, env })).problems.map(
+    (p) => `${p.path} (line ${p.line ?? '?'}): ${p.message}`,
+  );
 }
 
 function envProblems(env: NodeJS.ProcessEnv): string[] {
-  return configErrorFrom(() => loadBotConfig({ env: { ...bot, ...env } })).problems.map((p) => `${p.path}: ${p.message}`);
+  return configErrorFrom(() => loadBotConfig({ env: { ...bot, ...env } })).problems.map(
+    (p) => `${p.path}: ${p.message}`,
+  );
 }
 
 describe('policy', () => {
@@ -92,7 +96,9 @@ describe('policy', () => {
   });
 
   it('suggests the setting meant for a misspelt key, in grants and in command rules', () => {
-    expect(fileProblems('policy:\n  grants:\n    user: {}\n  commands:\n    create: { aproval: false, roles: admin }\n')).toEqual([
+    expect(
+      fileProblems('policy:\n  grants:\n    user: {}\n  commands:\n    create: { aproval: false, roles: admin }\n'),
+    ).toEqual([
       'policy.grants.user (line 3): is not a known setting — did you mean policy.grants.users?',
       'policy.commands.create.aproval (line 5): is not a known setting — did you mean approval?',
       'policy.commands.create.roles (line 5): is not a known setting — did you mean role?',
@@ -100,7 +106,11 @@ describe('policy', () => {
   });
 
   it('refuses a command rule that is not a mapping, and an empty channel list', () => {
-    expect(fileProblems('policy:\n  commands:\n    delete: admin\n    list: { channels: [] }\n    stop: { channels: [ops] }\n')).toEqual([
+    expect(
+      fileProblems(
+        'policy:\n  commands:\n    delete: admin\n    list: { channels: [] }\n    stop: { channels: [ops] }\n',
+      ),
+    ).toEqual([
       'policy.commands.delete (line 3): must be a mapping of settings, not text',
       'policy.commands.list.channels (line 4): must list at least one channel; leave channels out to allow the command everywhere',
       'policy.commands.stop.channels.0 (line 5): is not a Slack channel id (C or G, then uppercase letters and digits, e.g. C0789IJKL; channel details → About, at the bottom)',
@@ -108,7 +118,9 @@ describe('policy', () => {
   });
 
   it('has no environment variables, and is skipped by host workers sharing the file', () => {
-    const file = files.write('worker:\n  hostId: kvm1\npolicy:\n  defaultRole: operator\napprovals:\n  channel: C0APPROVALS\n');
+    const file = files.write(
+      'worker:\n  hostId: kvm1\npolicy:\n  defaultRole: operator\napprovals:\n  channel: C0APPROVALS\n',
+    );
 
     expect(Object.keys(loadWorkerConfig({ file, env: {} }))).toEqual(['log', 'redis', 'worker']);
     expect(loadBotConfig({ file, env: bot }).policy.defaultRole).toBe('operator');

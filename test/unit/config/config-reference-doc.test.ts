@@ -35,8 +35,18 @@ describe('README.md config reference', () => {
 describe('configReferenceSections', () => {
   it('has one section per top-level key, worker sections first, each setting once', () => {
     const sections = configReferenceSections();
-    expect(sections.map((section) => section.name)).toEqual(['log', 'redis', 'worker', 'slack', 'policy', 'approvals', 'alerts']);
-    expect(sections.flatMap((section) => section.fields.map((field) => field.path))).toEqual(allFields.map((field) => field.path));
+    expect(sections.map((section) => section.name)).toEqual([
+      'log',
+      'redis',
+      'worker',
+      'slack',
+      'policy',
+      'approvals',
+      'alerts',
+    ]);
+    expect(sections.flatMap((section) => section.fields.map((field) => field.path))).toEqual(
+      allFields.map((field) => field.path),
+    );
     for (const section of sections) expect(section.description, section.name).not.toBe('');
   });
 
@@ -66,19 +76,34 @@ describe('renderConfigReference', () => {
     expect(rowOf(reference, 'slack.mode')).toContain('One of: `http`, `socket`.');
     expect(rowOf(reference, 'policy.commands')).toMatch(/^\| `policy\.commands` \| config file only \| `\{\}` \| /);
     expect(rowOf(reference, 'alerts.routes')).toMatch(/^\| `alerts\.routes` \| config file only \| `\[\]` \| /);
-    expect(rowOf(reference, 'approvals.channel')).toMatch(/^\| `approvals\.channel` \| `VNETOPS_APPROVALS_CHANNEL` \| none \| /);
+    expect(rowOf(reference, 'approvals.channel')).toMatch(
+      /^\| `approvals\.channel` \| `VNETOPS_APPROVALS_CHANNEL` \| none \| /,
+    );
   });
 
   it('never shows a value for a secret, only whether it is required', () => {
-    expect(rowOf(reference, 'slack.botToken')).toMatch(/^\| `slack\.botToken` \| `SLACK_BOT_TOKEN` \| required \(secret\) \| /);
-    expect(rowOf(reference, 'slack.appToken')).toMatch(/^\| `slack\.appToken` \| `SLACK_APP_TOKEN` \| optional \(secret\) \| /);
+    expect(rowOf(reference, 'slack.botToken')).toMatch(
+      /^\| `slack\.botToken` \| `SLACK_BOT_TOKEN` \| required \(secret\) \| /,
+    );
+    expect(rowOf(reference, 'slack.appToken')).toMatch(
+      /^\| `slack\.appToken` \| `SLACK_APP_TOKEN` \| optional \(secret\) \| /,
+    );
 
     // Even a secret with a built-in value keeps it to itself.
     const section: ConfigReferenceSection = {
       name: 'vault',
       description: 'Test section',
       readBy: ['bot'],
-      fields: [{ path: 'vault.key', envVar: 'VAULT_KEY', description: 'A key', defaultValue: 'hunter2', required: false, secret: true }],
+      fields: [
+        {
+          path: 'vault.key',
+          envVar: 'VAULT_KEY',
+          description: 'A key',
+          defaultValue: 'hunter2',
+          required: false,
+          secret: true,
+        },
+      ],
     };
     const rendered = renderConfigReference([section]);
     expect(rendered).not.toContain('hunter2');
@@ -101,14 +126,18 @@ describe('configReferenceIn / withConfigReference', () => {
 
   it('replaces only the block between the markers, and reads it back', () => {
     const updated = withConfigReference(document, 'new\n');
-    expect(updated).toBe(['# Title', '', CONFIG_REFERENCE_START, 'new', CONFIG_REFERENCE_END, '', 'after', ''].join('\n'));
+    expect(updated).toBe(
+      ['# Title', '', CONFIG_REFERENCE_START, 'new', CONFIG_REFERENCE_END, '', 'after', ''].join('\n'),
+    );
     expect(configReferenceIn(updated)).toBe('new\n');
     expect(withConfigReference(updated, 'new\n')).toBe(updated);
   });
 
   it('refuses a document without exactly one pair of markers in order', () => {
     expect(() => withConfigReference('# no markers', 'x')).toThrow(/no config reference block/);
-    expect(() => configReferenceIn(`${CONFIG_REFERENCE_END}\n${CONFIG_REFERENCE_START}`)).toThrow(/no config reference block/);
+    expect(() => configReferenceIn(`${CONFIG_REFERENCE_END}\n${CONFIG_REFERENCE_START}`)).toThrow(
+      /no config reference block/,
+    );
     expect(() => withConfigReference(`${document}\n${document}`, 'x')).toThrow(/more than one/);
   });
 });

@@ -45,7 +45,9 @@ describe('listConfigFields', () => {
       range: { min: 1, max: 64, integer: true },
     });
     expect(workerFields.find((field) => field.path === 'worker.monitor')).toMatchObject({ choices: ['on', 'off'] });
-    expect(workerFields.find((field) => field.path === 'redis.url')).toMatchObject({ defaultValue: 'redis://127.0.0.1:6379' });
+    expect(workerFields.find((field) => field.path === 'redis.url')).toMatchObject({
+      defaultValue: 'redis://127.0.0.1:6379',
+    });
     expect(workerFields.find((field) => field.path === 'worker.hostId')).toMatchObject({ required: true });
   });
 
@@ -95,7 +97,9 @@ describe('listConfigFields', () => {
 
   it('binds every env var table entry to a setting of its schema', () => {
     expect(Object.keys(workerEnvVars)).toEqual(workerFields.map((field) => field.path));
-    expect(Object.keys(botEnvVars)).toEqual(botFields.filter((field) => !isPolicySetting(field.path)).map((field) => field.path));
+    expect(Object.keys(botEnvVars)).toEqual(
+      botFields.filter((field) => !isPolicySetting(field.path)).map((field) => field.path),
+    );
   });
 
   it('flags exactly the Slack credentials as secret', () => {

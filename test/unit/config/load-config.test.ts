@@ -55,7 +55,9 @@ describe('layers', () => {
   });
 
   it('treats an empty environment variable as unset', () => {
-    const config = loadWorkerConfig({ env: { VNETOPS_HOST_ID: 'kvm1', VNETOPS_WORKER_CONCURRENCY: '', VNETOPS_LOG_LEVEL: '  ' } });
+    const config = loadWorkerConfig({
+      env: { VNETOPS_HOST_ID: 'kvm1', VNETOPS_WORKER_CONCURRENCY: '', VNETOPS_LOG_LEVEL: '  ' },
+    });
 
     expect(config).toEqual(workerDefaults);
   });
@@ -73,7 +75,9 @@ describe('layers', () => {
   });
 
   it('connects Redis by unix socket when only socketPath is set', () => {
-    const config = loadWorkerConfig({ env: { VNETOPS_HOST_ID: 'kvm1', VNETOPS_REDIS_SOCKET: '/run/redis/redis.sock' } });
+    const config = loadWorkerConfig({
+      env: { VNETOPS_HOST_ID: 'kvm1', VNETOPS_REDIS_SOCKET: '/run/redis/redis.sock' },
+    });
 
     expect(config.redis).toEqual({ socketPath: '/run/redis/redis.sock', prefix: 'vnetops' });
   });
@@ -82,7 +86,10 @@ describe('layers', () => {
     const file = files.write('redis:\n  prefix: lab\nworker:\n  hostId: kvm1\nslack:\n  mode: socket\n');
     const env = { ...botSecrets, SLACK_APP_TOKEN: 'xapp-1-A1-2-ff' };
 
-    expect(loadWorkerConfig({ file, env })).toEqual({ ...workerDefaults, redis: { ...workerDefaults.redis, prefix: 'lab' } });
+    expect(loadWorkerConfig({ file, env })).toEqual({
+      ...workerDefaults,
+      redis: { ...workerDefaults.redis, prefix: 'lab' },
+    });
     expect(loadBotConfig({ file, env }).slack).toEqual({
       botToken: 'xoxb-1-2-abc',
       signingSecret: 'f00dfeed',

@@ -7,7 +7,9 @@ import { configErrorFrom, useConfigFiles } from './config-test-files.js';
 const files = useConfigFiles();
 
 /** Any text a secret might be; long enough that it cannot occur in a message by coincidence. */
-const secretText = fc.string({ minLength: 12, maxLength: 64, unit: 'grapheme' }).filter((text) => text.trim().length >= 12);
+const secretText = fc
+  .string({ minLength: 12, maxLength: 64, unit: 'grapheme' })
+  .filter((text) => text.trim().length >= 12);
 
 /** Text shaped like a real Slack token, so the check is not won just by failing the prefix test. */
 const tokenText = fc
@@ -17,20 +19,25 @@ const tokenText = fc
 describe('secrets in configuration errors', () => {
   it('never repeats a secret from the environment, valid or not', () => {
     fc.assert(
-      fc.property(fc.oneof(secretText, tokenText), secretText, fc.oneof(secretText, tokenText), (botToken, signingSecret, appToken) => {
-        const error = configErrorFrom(() =>
-          loadBotConfig({
-            env: {
-              SLACK_BOT_TOKEN: botToken,
-              SLACK_SIGNING_SECRET: signingSecret,
-              SLACK_APP_TOKEN: appToken,
-              VNETOPS_SLACK_PORT: '0',
-            },
-          }),
-        );
+      fc.property(
+        fc.oneof(secretText, tokenText),
+        secretText,
+        fc.oneof(secretText, tokenText),
+        (botToken, signingSecret, appToken) => {
+          const error = configErrorFrom(() =>
+            loadBotConfig({
+              env: {
+                SLACK_BOT_TOKEN: botToken,
+                SLACK_SIGNING_SECRET: signingSecret,
+                SLACK_APP_TOKEN: appToken,
+                VNETOPS_SLACK_PORT: '0',
+              },
+            }),
+          );
 
-        for (const secret of [botToken, signingSecret, appToken]) expect(error.message).not.toContain(secret.trim());
-      }),
+          for (const secret of [botToken, signingSecret, appToken]) expect(error.message).not.toContain(secret.trim());
+        },
+      ),
       { numRuns: 200 },
     );
   });

@@ -39,15 +39,18 @@ describe('worker.libvirtUri', () => {
     expect(loadWorkerConfig({ env: { ...worker, VNETOPS_LIBVIRT_URI: uri } }).worker.libvirtUri).toBe(uri);
   });
 
-  it.each(['qemu+tcp://kvm1/system', 'xen:///system', 'qemu+ssh+x://h/system', 'system', '/var/run/libvirt/libvirt-sock'])(
-    'refuses %s',
-    (uri) => {
-      expect(workerProblems({ ...worker, VNETOPS_LIBVIRT_URI: uri })).toEqual([
-        'worker.libvirtUri: must be a libvirt URI with driver qemu, test, or network and optional transport ' +
-          '+unix, +tls, or +ssh, e.g. qemu:///system or qemu+ssh://root@kvm1/system',
-      ]);
-    },
-  );
+  it.each([
+    'qemu+tcp://kvm1/system',
+    'xen:///system',
+    'qemu+ssh+x://h/system',
+    'system',
+    '/var/run/libvirt/libvirt-sock',
+  ])('refuses %s', (uri) => {
+    expect(workerProblems({ ...worker, VNETOPS_LIBVIRT_URI: uri })).toEqual([
+      'worker.libvirtUri: must be a libvirt URI with driver qemu, test, or network and optional transport ' +
+        '+unix, +tls, or +ssh, e.g. qemu:///system or qemu+ssh://root@kvm1/system',
+    ]);
+  });
 });
 
 describe('worker subnets and limits', () => {
@@ -67,7 +70,9 @@ describe('worker subnets and limits', () => {
     expect(workerProblems({ ...worker, VNETOPS_SUBNET_POOL: '10.0.0.0/24', VNETOPS_SUBNET_PREFIX: '22' })).toEqual([
       'worker.subnetPrefix: must be at least 24, the prefix length of worker.subnetPool, since subnets are carved from the pool',
     ]);
-    expect(workerProblems({ ...worker, VNETOPS_SUBNET_PREFIX: '31' })).toEqual(['worker.subnetPrefix: must be at most 30']);
+    expect(workerProblems({ ...worker, VNETOPS_SUBNET_PREFIX: '31' })).toEqual([
+      'worker.subnetPrefix: must be at most 30',
+    ]);
   });
 
   it('bounds concurrency and heartbeat', () => {
@@ -79,9 +84,15 @@ describe('worker subnets and limits', () => {
 });
 
 describe('redis', () => {
-  it.each(['redis://127.0.0.1:6379', 'rediss://default:pw@redis.lab:6380/2', 'redis://[::1]:6379'])('accepts url %s', (url) => {
-    expect(loadWorkerConfig({ env: { ...worker, VNETOPS_REDIS_URL: url } }).redis).toEqual({ url, prefix: 'vnetops' });
-  });
+  it.each(['redis://127.0.0.1:6379', 'rediss://default:pw@redis.lab:6380/2', 'redis://[::1]:6379'])(
+    'accepts url %s',
+    (url) => {
+      expect(loadWorkerConfig({ env: { ...worker, VNETOPS_REDIS_URL: url } }).redis).toEqual({
+        url,
+        prefix: 'vnetops',
+      });
+    },
+  );
 
   it.each(['http://127.0.0.1:6379', '127.0.0.1:6379', 'redis://'])('refuses url %s', (url) => {
     expect(workerProblems({ ...worker, VNETOPS_REDIS_URL: url })).toEqual([
@@ -90,7 +101,9 @@ describe('redis', () => {
   });
 
   it('refuses a URL and a socket together', () => {
-    expect(workerProblems({ ...worker, VNETOPS_REDIS_URL: 'redis://h:6379', VNETOPS_REDIS_SOCKET: '/run/redis.sock' })).toEqual([
+    expect(
+      workerProblems({ ...worker, VNETOPS_REDIS_URL: 'redis://h:6379', VNETOPS_REDIS_SOCKET: '/run/redis.sock' }),
+    ).toEqual([
       'redis.socketPath: cannot be combined with redis.url — connect either by URL or by unix socket, so set only one',
     ]);
   });
@@ -145,7 +158,9 @@ describe('slack', () => {
   });
 
   it('refuses an unknown mode and a non-HTTP API URL', () => {
-    expect(botProblems({ ...bot, VNETOPS_SLACK_MODE: 'webhook', VNETOPS_SLACK_API_URL: 'ftp://fake-slack/api/' })).toEqual([
+    expect(
+      botProblems({ ...bot, VNETOPS_SLACK_MODE: 'webhook', VNETOPS_SLACK_API_URL: 'ftp://fake-slack/api/' }),
+    ).toEqual([
       'slack.mode: must be one of: http, socket',
       'slack.apiUrl: must be an http:// or https:// URL, e.g. http://127.0.0.1:9999/api/',
     ]);

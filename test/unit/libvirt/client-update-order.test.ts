@@ -60,22 +60,37 @@ afterEach(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const update = { command: NetworkUpdateCommand.ADD_LAST, section: NetworkUpdateSection.IP_DHCP_HOST, parentIndex: -1, xml: '<host/>', flags: 0 };
+const update = {
+  command: NetworkUpdateCommand.ADD_LAST,
+  section: NetworkUpdateSection.IP_DHCP_HOST,
+  parentIndex: -1,
+  xml: '<host/>',
+  flags: 0,
+};
 const network = { name: 'lab1', uuid: '0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0' };
 
 describe('NETWORK_UPDATE argument order', () => {
   it('sends command then section to a daemon that has the fix', async () => {
     await startPeer(true);
-    const client = await LibvirtClient.connect(`qemu:///system?socket=${join(dir, 'sock')}`, { keepalive: false, reconnect: false });
+    const client = await LibvirtClient.connect(`qemu:///system?socket=${join(dir, 'sock')}`, {
+      keepalive: false,
+      reconnect: false,
+    });
     await client.updateNetwork(network, update);
     await client.updateNetwork(network, update);
     await client.close();
-    expect(updates).toEqual([{ command: 3, section: 4 }, { command: 3, section: 4 }]);
+    expect(updates).toEqual([
+      { command: 3, section: 4 },
+      { command: 3, section: 4 },
+    ]);
   });
 
   it('swaps them for a daemon that predates the fix', async () => {
     await startPeer(false);
-    const client = await LibvirtClient.connect(`qemu:///system?socket=${join(dir, 'sock')}`, { keepalive: false, reconnect: false });
+    const client = await LibvirtClient.connect(`qemu:///system?socket=${join(dir, 'sock')}`, {
+      keepalive: false,
+      reconnect: false,
+    });
     await client.updateNetwork(network, update);
     await client.close();
     expect(updates).toEqual([{ command: 4, section: 3 }]);

@@ -25,7 +25,8 @@ class ScriptedPeer {
       this.socket = socket;
       const decoder = new PacketDecoder();
       socket.on('data', (chunk) => {
-        for (const packet of decoder.push(chunk)) this.received.push({ header: packet.header, payload: Buffer.from(packet.payload) });
+        for (const packet of decoder.push(chunk))
+          this.received.push({ header: packet.header, payload: Buffer.from(packet.payload) });
         for (const wake of this.waiters.splice(0)) wake();
       });
     });
@@ -79,7 +80,11 @@ describe('RpcConnection', () => {
     const [first, second] = peer.received;
     expect(first!.header.serial).not.toBe(second!.header.serial);
     // Answer the second call first.
-    peer.reply(second!.header.serial, 157, encodeValue(Procedures.CONNECT_GET_LIB_VERSION.reply, { libVersion: 9000000n }));
+    peer.reply(
+      second!.header.serial,
+      157,
+      encodeValue(Procedures.CONNECT_GET_LIB_VERSION.reply, { libVersion: 9000000n }),
+    );
     peer.reply(first!.header.serial, 59, encodeValue(Procedures.CONNECT_GET_HOSTNAME.reply, { hostname: 'kvm1' }));
     expect(await hostname).toEqual({ hostname: 'kvm1' });
     expect(await version).toEqual({ libVersion: 9000000n });
@@ -90,8 +95,17 @@ describe('RpcConnection', () => {
     const lookup = connection.call(Procedures.NETWORK_LOOKUP_BY_NAME, { name: 'nope' });
     await peer.waitFor(1);
     const error = {
-      code: 43, domain: 19, message: "Network not found: no network with matching name 'nope'", level: 2,
-      dom: null, str1: null, str2: null, str3: null, int1: -1, int2: -1, net: null,
+      code: 43,
+      domain: 19,
+      message: "Network not found: no network with matching name 'nope'",
+      level: 2,
+      dom: null,
+      str1: null,
+      str2: null,
+      str3: null,
+      int1: -1,
+      int2: -1,
+      net: null,
     };
     peer.reply(peer.received[0]!.header.serial, 46, encodeValue(remoteError, error), 1);
     const failure = await lookup.catch((e: unknown) => e);
@@ -105,13 +119,18 @@ describe('RpcConnection', () => {
     await connect({ callTimeoutMs: 50 });
     const failure = await connection.call(Procedures.CONNECT_GET_HOSTNAME, undefined).catch((e: unknown) => e);
     expect(failure).toBeInstanceOf(LibvirtConnectionError);
-    expect(failure).toMatchObject({ reason: 'call-timeout', message: 'libvirtd did not answer CONNECT_GET_HOSTNAME within 50 ms' });
+    expect(failure).toMatchObject({
+      reason: 'call-timeout',
+      message: 'libvirtd did not answer CONNECT_GET_HOSTNAME within 50 ms',
+    });
     expect(connection.closed).toBe(false);
   });
 
   it('fails every pending call with one clear error when the peer goes away', async () => {
     await connect();
-    const calls = [1, 2, 3].map(() => connection.call(Procedures.CONNECT_GET_HOSTNAME, undefined).catch((e: unknown) => e));
+    const calls = [1, 2, 3].map(() =>
+      connection.call(Procedures.CONNECT_GET_HOSTNAME, undefined).catch((e: unknown) => e),
+    );
     await peer.waitFor(3);
     const closed = new Promise<LibvirtConnectionError>((resolve) => connection.once('close', resolve));
     peer.socket!.destroy();
@@ -119,14 +138,24 @@ describe('RpcConnection', () => {
     for (const result of results) expect(result).toMatchObject({ name: 'LibvirtConnectionError', reason: 'closed' });
     expect((await closed).reason).toBe('closed');
     expect(connection.pendingCalls).toBe(0);
-    await expect(connection.call(Procedures.CONNECT_GET_HOSTNAME, undefined)).rejects.toMatchObject({ reason: 'closed' });
+    await expect(connection.call(Procedures.CONNECT_GET_HOSTNAME, undefined)).rejects.toMatchObject({
+      reason: 'closed',
+    });
   });
 
   it('answers a keepalive PING with a PONG', async () => {
     await connect();
-    peer.send({ program: KEEPALIVE_PROGRAM, version: 1, procedure: 1, type: MessageType.MESSAGE, serial: 0, status: 0 }, Buffer.alloc(0));
+    peer.send(
+      { program: KEEPALIVE_PROGRAM, version: 1, procedure: 1, type: MessageType.MESSAGE, serial: 0, status: 0 },
+      Buffer.alloc(0),
+    );
     await peer.waitFor(1);
-    expect(peer.received[0]!.header).toMatchObject({ program: KEEPALIVE_PROGRAM, procedure: 2, type: MessageType.MESSAGE, serial: 0 });
+    expect(peer.received[0]!.header).toMatchObject({
+      program: KEEPALIVE_PROGRAM,
+      procedure: 2,
+      type: MessageType.MESSAGE,
+      serial: 0,
+    });
   });
 
   it('pings a silent peer and declares it dead after the configured misses', async () => {
@@ -136,16 +165,24 @@ describe('RpcConnection', () => {
     const error = await closed;
     expect(error.reason).toBe('keepalive-timeout');
     expect(error.message).toMatch(/no reply to 3 keepalive pings/);
-    expect(peer.received.filter((p) => p.header.program === KEEPALIVE_PROGRAM && p.header.procedure === 1)).toHaveLength(3);
+    expect(
+      peer.received.filter((p) => p.header.program === KEEPALIVE_PROGRAM && p.header.procedure === 1),
+    ).toHaveLength(3);
   });
 
   it('delivers server messages to listeners, and drops the connection on a malformed length word', async () => {
     await connect();
     const message = new Promise<Packet>((resolve) => connection.once('message', resolve));
-    peer.send({ program: REMOTE_PROGRAM, version: 1, procedure: 315, type: MessageType.MESSAGE, serial: 0, status: 0 }, Buffer.from('00000000', 'hex'));
+    peer.send(
+      { program: REMOTE_PROGRAM, version: 1, procedure: 315, type: MessageType.MESSAGE, serial: 0, status: 0 },
+      Buffer.from('00000000', 'hex'),
+    );
     expect((await message).header.procedure).toBe(315);
     const closed = new Promise<LibvirtConnectionError>((resolve) => connection.once('close', resolve));
     peer.socket!.write(Buffer.from('00000003', 'hex'));
-    expect(await closed).toMatchObject({ reason: 'protocol', message: expect.stringMatching(/malformed message: invalid message length 3/) as unknown });
+    expect(await closed).toMatchObject({
+      reason: 'protocol',
+      message: expect.stringMatching(/malformed message: invalid message length 3/) as unknown,
+    });
   });
 });

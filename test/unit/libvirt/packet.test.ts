@@ -10,26 +10,38 @@ describe('packet framing', () => {
   it('writes the length word counting itself, then the 24-byte header', () => {
     const frame = encodePacket(header, Buffer.from('00000001', 'hex'));
     expect(frame.readUInt32BE(0)).toBe(32);
-    expect(frame.subarray(4, 28).toString('hex')).toBe('20008086' + '00000001' + '0000011b' + '00000000' + '00000007' + '00000000');
+    expect(frame.subarray(4, 28).toString('hex')).toBe(
+      '20008086' + '00000001' + '0000011b' + '00000000' + '00000007' + '00000000',
+    );
   });
 
   it('reassembles packets split at every possible byte boundary', () => {
-    const frames = Buffer.concat([encodePacket(header, Buffer.alloc(8, 1)), encodePacket({ ...header, serial: 8 }, Buffer.alloc(0))]);
+    const frames = Buffer.concat([
+      encodePacket(header, Buffer.alloc(8, 1)),
+      encodePacket({ ...header, serial: 8 }, Buffer.alloc(0)),
+    ]);
     for (let cut = 0; cut <= frames.length; cut++) {
       const decoder = new PacketDecoder();
       const packets = [...decoder.push(frames.subarray(0, cut)), ...decoder.push(frames.subarray(cut))];
-      expect(packets.map((p) => [p.header.serial, p.payload.length])).toEqual([[7, 8], [8, 0]]);
+      expect(packets.map((p) => [p.header.serial, p.payload.length])).toEqual([
+        [7, 8],
+        [8, 0],
+      ]);
       expect(decoder.pendingBytes).toBe(0);
     }
   });
 
   it('refuses a length word shorter than a header', () => {
-    expect(() => new PacketDecoder().push(Buffer.from('00000010', 'hex'))).toThrow(/invalid message length 16: shorter than a header/);
+    expect(() => new PacketDecoder().push(Buffer.from('00000010', 'hex'))).toThrow(
+      /invalid message length 16: shorter than a header/,
+    );
   });
 
   it('refuses an oversized length word before allocating for it', () => {
     const decoder = new PacketDecoder();
-    expect(() => decoder.push(Buffer.from('ffffffff', 'hex'))).toThrow(/invalid message length 4294967295: over the 33554432-byte limit/);
+    expect(() => decoder.push(Buffer.from('ffffffff', 'hex'))).toThrow(
+      /invalid message length 4294967295: over the 33554432-byte limit/,
+    );
     expect(decoder.pendingBytes).toBe(4);
   });
 

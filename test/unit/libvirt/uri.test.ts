@@ -5,7 +5,13 @@ import { LibvirtUriError, parseLibvirtUri } from '../../../src/libvirt/uri.js';
 describe('libvirt URIs', () => {
   it('qemu:///system is the local system socket, opened as is', () => {
     const uri = parseLibvirtUri('qemu:///system');
-    expect(uri).toMatchObject({ driver: 'qemu', transport: 'unix', host: undefined, socketPath: '/run/libvirt/libvirt-sock', openName: 'qemu:///system' });
+    expect(uri).toMatchObject({
+      driver: 'qemu',
+      transport: 'unix',
+      host: undefined,
+      socketPath: '/run/libvirt/libvirt-sock',
+      openName: 'qemu:///system',
+    });
   });
 
   it('socket= picks the socket and is not forwarded to the daemon', () => {
@@ -15,7 +21,11 @@ describe('libvirt URIs', () => {
   });
 
   it('test:///default opens the test driver through the daemon', () => {
-    expect(parseLibvirtUri('test:///default')).toMatchObject({ driver: 'test', transport: 'unix', openName: 'test:///default' });
+    expect(parseLibvirtUri('test:///default')).toMatchObject({
+      driver: 'test',
+      transport: 'unix',
+      openName: 'test:///default',
+    });
   });
 
   it('qemu+tls carries host and port; the transport is stripped from the name sent to the daemon', () => {
@@ -29,7 +39,12 @@ describe('libvirt URIs', () => {
   });
 
   it('qemu+ssh keeps the user', () => {
-    expect(parseLibvirtUri('qemu+ssh://ops@kvm3:2222/system')).toMatchObject({ transport: 'ssh', user: 'ops', host: 'kvm3', port: 2222 });
+    expect(parseLibvirtUri('qemu+ssh://ops@kvm3:2222/system')).toMatchObject({
+      transport: 'ssh',
+      user: 'ops',
+      host: 'kvm3',
+      port: 2222,
+    });
   });
 
   it('refuses what it cannot use, saying why', () => {
@@ -45,19 +60,39 @@ describe('ssh transport command line', () => {
     const command = buildSshCommand(parseLibvirtUri('qemu+ssh://ops@kvm3:2222/system?keyfile=/k/id&no_tty=1'));
     expect(command.file).toBe('ssh');
     expect(command.args).toEqual([
-      '-p', '2222', '-l', 'ops', '-T', '-e', 'none', '-i', '/k/id', '-o', 'BatchMode=yes', '--', 'kvm3',
+      '-p',
+      '2222',
+      '-l',
+      'ops',
+      '-T',
+      '-e',
+      'none',
+      '-i',
+      '/k/id',
+      '-o',
+      'BatchMode=yes',
+      '--',
+      'kvm3',
       `sh -c 'if command -v virt-ssh-helper >/dev/null 2>&1; then exec virt-ssh-helper "$0"; else exec nc -U "$1"; fi' 'qemu:///system' '/run/libvirt/libvirt-sock'`,
     ]);
   });
 
   it('proxy=native and proxy=netcat pick one way', () => {
-    expect(buildSshCommand(parseLibvirtUri('qemu+ssh://kvm/system?proxy=native')).args.at(-1)).toBe(`virt-ssh-helper 'qemu:///system'`);
-    expect(buildSshCommand(parseLibvirtUri('qemu+ssh://kvm/system?proxy=netcat&socket=/run/x.sock')).args.at(-1)).toBe(`'nc' -U '/run/x.sock'`);
+    expect(buildSshCommand(parseLibvirtUri('qemu+ssh://kvm/system?proxy=native')).args.at(-1)).toBe(
+      `virt-ssh-helper 'qemu:///system'`,
+    );
+    expect(buildSshCommand(parseLibvirtUri('qemu+ssh://kvm/system?proxy=netcat&socket=/run/x.sock')).args.at(-1)).toBe(
+      `'nc' -U '/run/x.sock'`,
+    );
   });
 
   it('refuses anything that could break out of the remote command', () => {
-    expect(() => buildSshCommand(parseLibvirtUri("qemu+ssh://kvm/system?socket=/tmp/a';reboot;'"))).toThrow(/cannot be passed safely over ssh/);
+    expect(() => buildSshCommand(parseLibvirtUri("qemu+ssh://kvm/system?socket=/tmp/a';reboot;'"))).toThrow(
+      /cannot be passed safely over ssh/,
+    );
     expect(() => buildSshCommand(parseLibvirtUri('qemu+ssh://kvm/system?proxy=telnet'))).toThrow(LibvirtUriError);
-    expect(() => buildSshCommand(parseLibvirtUri('qemu+ssh://kvm/system?netcat=nc%20-e%20sh'))).toThrow(/cannot be passed safely/);
+    expect(() => buildSshCommand(parseLibvirtUri('qemu+ssh://kvm/system?netcat=nc%20-e%20sh'))).toThrow(
+      /cannot be passed safely/,
+    );
   });
 });

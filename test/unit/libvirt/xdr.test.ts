@@ -36,12 +36,21 @@ describe('XDR writer', () => {
   });
 
   it('encodes CONNECT_LIST_ALL_NETWORKS arguments as two ints', () => {
-    expect(encodeValue(Procedures.CONNECT_LIST_ALL_NETWORKS.args, { needResults: 1, flags: 2 }).toString('hex')).toBe('0000000100000002');
+    expect(encodeValue(Procedures.CONNECT_LIST_ALL_NETWORKS.args, { needResults: 1, flags: 2 }).toString('hex')).toBe(
+      '0000000100000002',
+    );
   });
 });
 
 describe('XDR round trip (property)', () => {
-  const lease = xdrStruct({ name: xdrString(64), size: xdrHyper, tags: xdrArray(xdrString(16), 8), note: xdrOptional(xdrString(32)), n: xdrInt, u: xdrUint });
+  const lease = xdrStruct({
+    name: xdrString(64),
+    size: xdrHyper,
+    tags: xdrArray(xdrString(16), 8),
+    note: xdrOptional(xdrString(32)),
+    n: xdrInt,
+    u: xdrUint,
+  });
   const leaseArb = fc.record({
     name: fc.string({ maxLength: 20 }),
     size: fc.bigInt({ min: -(2n ** 63n), max: 2n ** 63n - 1n }),
@@ -99,7 +108,13 @@ describe('XDR reader on hostile input', () => {
 
   it('decodes a truncated copy of a valid reply only as a protocol error', () => {
     const reply = Procedures.CONNECT_LIST_ALL_NETWORKS.reply;
-    const valid = encodeValue(reply, { nets: [{ name: 'lab1', uuid: Buffer.alloc(16, 7) }, { name: 'lab2', uuid: Buffer.alloc(16, 9) }], ret: 2 });
+    const valid = encodeValue(reply, {
+      nets: [
+        { name: 'lab1', uuid: Buffer.alloc(16, 7) },
+        { name: 'lab2', uuid: Buffer.alloc(16, 9) },
+      ],
+      ret: 2,
+    });
     for (let cut = 0; cut < valid.length; cut++) {
       expect(() => decodeValue(reply, valid.subarray(0, cut), 'truncated')).toThrow(LibvirtProtocolError);
     }

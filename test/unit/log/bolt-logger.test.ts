@@ -23,15 +23,18 @@ interface BoltLibraryLogger {
 }
 
 describe('toBoltLogger', () => {
-  it.each<BoltLogLevel>(['debug', 'info', 'warn', 'error'])('round-trips level %s through setLevel/getLevel', (level) => {
-    const logger = pino({ level: 'info' }, captureLog());
-    const bolt = toBoltLogger(logger);
+  it.each<BoltLogLevel>(['debug', 'info', 'warn', 'error'])(
+    'round-trips level %s through setLevel/getLevel',
+    (level) => {
+      const logger = pino({ level: 'info' }, captureLog());
+      const bolt = toBoltLogger(logger);
 
-    bolt.setLevel(level);
+      bolt.setLevel(level);
 
-    expect(bolt.getLevel()).toBe(level);
-    expect(logger.level).toBe(level);
-  });
+      expect(bolt.getLevel()).toBe(level);
+      expect(logger.level).toBe(level);
+    },
+  );
 
   it('reports pino-only levels as the nearest Bolt level', () => {
     expect(toBoltLogger(pino({ level: 'trace' }, captureLog())).getLevel()).toBe('debug');
@@ -61,7 +64,10 @@ describe('toBoltLogger', () => {
     const destination = captureLog();
     const bolt = toBoltLogger(createLogger({ level: 'info', name: 'bot', destination }));
 
-    bolt.error('An API error occurred:', 429, new Error('ratelimited'), { method: 'chat.postMessage', token: 'xoxb-1-2-abc' });
+    bolt.error('An API error occurred:', 429, new Error('ratelimited'), {
+      method: 'chat.postMessage',
+      token: 'xoxb-1-2-abc',
+    });
     bolt.warn('%s is not interpolated');
 
     const [failure, warning] = destination.entries();
@@ -92,6 +98,8 @@ describe('toBoltLogger', () => {
     bolt.warn('kept');
 
     expect(bolt.getLevel()).toBe('warn');
-    expect(destination.entries()).toEqual([expect.objectContaining({ name: 'bot', component: 'bolt-app', msg: 'kept' })]);
+    expect(destination.entries()).toEqual([
+      expect.objectContaining({ name: 'bot', component: 'bolt-app', msg: 'kept' }),
+    ]);
   });
 });

@@ -27,7 +27,9 @@ describe('createLogger', () => {
       {
         token: 'top-level-token',
         config: { slack: { botToken, appToken, signingSecret, mode: 'http' } },
-        req: { headers: { authorization: 'Bearer abc', cookie: 'session=1', 'x-slack-signature': 'v0=abc', host: 'bot' } },
+        req: {
+          headers: { authorization: 'Bearer abc', cookie: 'session=1', 'x-slack-signature': 'v0=abc', host: 'bot' },
+        },
         err: { config: { headers: { Authorization: 'Basic dXNlcjpwYXNz' } } },
         users: [{ name: 'ana', password: 'hunter2' }],
       },
@@ -35,13 +37,25 @@ describe('createLogger', () => {
     );
 
     const [line = ''] = destination.lines;
-    for (const secret of ['top-level-token', botToken, appToken, signingSecret, 'Bearer abc', 'session=1', 'v0=abc', 'dXNlcjpwYXNz', 'hunter2']) {
+    for (const secret of [
+      'top-level-token',
+      botToken,
+      appToken,
+      signingSecret,
+      'Bearer abc',
+      'session=1',
+      'v0=abc',
+      'dXNlcjpwYXNz',
+      'hunter2',
+    ]) {
       expect(line).not.toContain(secret);
     }
     expect(destination.entries()[0]).toMatchObject({
       token: '[redacted]',
       config: { slack: { botToken: '[redacted]', appToken: '[redacted]', signingSecret: '[redacted]', mode: 'http' } },
-      req: { headers: { authorization: '[redacted]', cookie: '[redacted]', 'x-slack-signature': '[redacted]', host: 'bot' } },
+      req: {
+        headers: { authorization: '[redacted]', cookie: '[redacted]', 'x-slack-signature': '[redacted]', host: 'bot' },
+      },
       err: { config: { headers: { Authorization: '[redacted]' } } },
       users: [{ name: 'ana', password: '[redacted]' }],
     });
@@ -67,7 +81,10 @@ describe('createLogger', () => {
     const output = destination.lines.join('');
     for (const secret of [botToken, appToken, 's3cret']) expect(output).not.toContain(secret);
     const [failure, warning] = destination.entries();
-    expect(failure).toMatchObject({ msg: 'Slack refused token xapp-[redacted]', err: { message: 'invalid_auth for xoxb-[redacted]' } });
+    expect(failure).toMatchObject({
+      msg: 'Slack refused token xapp-[redacted]',
+      err: { message: 'invalid_auth for xoxb-[redacted]' },
+    });
     expect((failure?.err as { stack: string }).stack).toMatch(/^Error: invalid_auth for xoxb-\[redacted\]\n/);
     expect(warning).toMatchObject({
       note: 'nested\nxoxb-[redacted]',

@@ -6,8 +6,14 @@ describe('scrubSecrets', () => {
   it.each([
     ['bot token xoxb-123-456-AbC', 'bot token xoxb-[redacted]'],
     ['user xoxp-1-2-3-ff and legacy xoxa-2-abc', 'user xoxp-[redacted] and legacy xoxa-[redacted]'],
-    ['workspace xoxo-9, session xoxs-9, refresh xoxr-9', 'workspace xoxo-[redacted], session xoxs-[redacted], refresh xoxr-[redacted]'],
-    ['config token xoxe.xoxp-1-Mi0y and refresh xoxe-1-My0x', 'config token xoxe.xoxp-[redacted] and refresh xoxe-[redacted]'],
+    [
+      'workspace xoxo-9, session xoxs-9, refresh xoxr-9',
+      'workspace xoxo-[redacted], session xoxs-[redacted], refresh xoxr-[redacted]',
+    ],
+    [
+      'config token xoxe.xoxp-1-Mi0y and refresh xoxe-1-My0x',
+      'config token xoxe.xoxp-[redacted] and refresh xoxe-[redacted]',
+    ],
     ['app token=xapp-1-A0123-4567-0a1b2c', 'app token=xapp-[redacted]'],
     ['"token":"xoxb-1-2-abc"', '"token":"xoxb-[redacted]"'],
     ['rediss://default:s3cret@redis.lab:6380/0', 'rediss://default:[redacted]@redis.lab:6380/0'],

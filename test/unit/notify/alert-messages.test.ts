@@ -32,17 +32,42 @@ const event = (fields: Partial<MonitorEvent> & Pick<MonitorEvent, 'kind'>): Moni
 });
 
 const outsideStop = event({ kind: 'network-stopped', source: 'outside', uuid: 'u-1' });
-const jobStart = event({ kind: 'network-started', source: 'job', at: NOW + 2000, job: { id: 'j-7f3a', name: 'start', userId: 'U123ABC', userName: 'ana' } });
-const port = event({ kind: 'port-attached', bridge: 'vnbr1', port: 'vnet3', vm: 'web1', detail: 'vnet3 (VM web1) joined vnbr1', at: NOW + 3000 });
-const blind = event({ kind: 'network-stopped', source: 'reconciled', blindSince: NOW - 60_000, detail: 'while the worker was disconnected from libvirt', at: NOW + 4000 });
+const jobStart = event({
+  kind: 'network-started',
+  source: 'job',
+  at: NOW + 2000,
+  job: { id: 'j-7f3a', name: 'start', userId: 'U123ABC', userName: 'ana' },
+});
+const port = event({
+  kind: 'port-attached',
+  bridge: 'vnbr1',
+  port: 'vnet3',
+  vm: 'web1',
+  detail: 'vnet3 (VM web1) joined vnbr1',
+  at: NOW + 3000,
+});
+const blind = event({
+  kind: 'network-stopped',
+  source: 'reconciled',
+  blindSince: NOW - 60_000,
+  detail: 'while the worker was disconnected from libvirt',
+  at: NOW + 4000,
+});
 
 describe('alert golden files', () => {
-  it('thread parent after a change made outside vnetops', () => pin('alert-thread-parent', alertThreadParent('kvm1', 'lab1', outsideStop, 1)));
-  it('a batch of a network’s events as one thread reply', () => pin('alert-batch', alertBatchMessage('kvm1', 'lab1', [outsideStop, jobStart, port, blind])));
+  it('thread parent after a change made outside vnetops', () =>
+    pin('alert-thread-parent', alertThreadParent('kvm1', 'lab1', outsideStop, 1)));
+  it('a batch of a network’s events as one thread reply', () =>
+    pin('alert-batch', alertBatchMessage('kvm1', 'lab1', [outsideStop, jobStart, port, blind])));
   it('a burst digest', () =>
     pin(
       'alert-digest',
-      alertDigestMessages([outsideStop, jobStart, event({ kind: 'network-defined', network: 'lab2', source: 'outside' }), event({ kind: 'dnsmasq-died', network: 'lab3' })])[0] as Message,
+      alertDigestMessages([
+        outsideStop,
+        jobStart,
+        event({ kind: 'network-defined', network: 'lab2', source: 'outside' }),
+        event({ kind: 'dnsmasq-died', network: 'lab3' }),
+      ])[0] as Message,
     ));
   it('mute and unmute notices', () => {
     pin('alert-mute', muteNotice('lab1', undefined, NOW + 2 * 3_600_000, 'U123ABC'));
@@ -52,7 +77,9 @@ describe('alert golden files', () => {
 
 describe('alert digests', () => {
   it('list every event of a long burst exactly once, across as many messages as it takes', () => {
-    const events = Array.from({ length: 200 }, (_, i) => event({ kind: i % 2 ? 'network-stopped' : 'network-started', network: `net${String(i).padStart(3, '0')}` }));
+    const events = Array.from({ length: 200 }, (_, i) =>
+      event({ kind: i % 2 ? 'network-stopped' : 'network-started', network: `net${String(i).padStart(3, '0')}` }),
+    );
     const messages = alertDigestMessages(events);
     expect(messages).toHaveLength(Math.ceil(200 / DIGEST_EVENTS_PER_MESSAGE));
     const text = messages.map((m) => JSON.stringify(renderBlockKit(m))).join('\n');

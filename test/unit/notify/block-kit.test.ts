@@ -16,7 +16,9 @@ import { NOW, PLAN, jobView, network } from './notify-fixtures.js';
 import { messageProblems } from './slack-block-shapes.js';
 
 function sectionTexts(blocks: KnownBlock[]): string[] {
-  return blocks.filter((block): block is SectionBlock => block.type === 'section').flatMap((block) => [block.text?.text ?? '', ...(block.fields ?? []).map((field) => field.text)]);
+  return blocks
+    .filter((block): block is SectionBlock => block.type === 'section')
+    .flatMap((block) => [block.text?.text ?? '', ...(block.fields ?? []).map((field) => field.text)]);
 }
 
 function allText(blocks: KnownBlock[]): string {
@@ -25,8 +27,12 @@ function allText(blocks: KnownBlock[]): string {
 
 describe('renderBlockKit limits', () => {
   it('given a 500-network list, then the message stays within 50 blocks and 3000 characters per section, with a truncation note', () => {
-    const networks = Array.from({ length: 500 }, (_, i) => network(`network-with-a-long-name-${i}`, { subnets: [`10.${i >> 8}.${i & 255}.0/24`, `fd00:${i}::/64`] }));
-    const rendered = renderBlockKit(jobMessage(jobView({ state: 'done', outcome: { name: 'list', result: { hostId: 'kvm1', networks } } })));
+    const networks = Array.from({ length: 500 }, (_, i) =>
+      network(`network-with-a-long-name-${i}`, { subnets: [`10.${i >> 8}.${i & 255}.0/24`, `fd00:${i}::/64`] }),
+    );
+    const rendered = renderBlockKit(
+      jobMessage(jobView({ state: 'done', outcome: { name: 'list', result: { hostId: 'kvm1', networks } } })),
+    );
     expect(rendered.blocks.length).toBeLessThanOrEqual(50);
     for (const text of sectionTexts(rendered.blocks)) expect(text.length).toBeLessThanOrEqual(3000);
     expect(allText(rendered.blocks)).toContain(TRUNCATION_NOTE);
@@ -56,13 +62,28 @@ describe('renderBlockKit limits', () => {
         { kind: 'header', text: long },
         { kind: 'section', text: long, fields: Array.from({ length: 13 }, () => long) },
         { kind: 'context', elements: Array.from({ length: 12 }, (_, i) => `e${i}`) },
-        { kind: 'actions', buttons: [{ actionId: 'y'.repeat(300), text: long, value: long, confirm: { title: long, text: long, confirm: long, deny: long } }] },
+        {
+          kind: 'actions',
+          buttons: [
+            {
+              actionId: 'y'.repeat(300),
+              text: long,
+              value: long,
+              confirm: { title: long, text: long, confirm: long, deny: long },
+            },
+          ],
+        },
       ],
     });
     expect(messageProblems(rendered)).toEqual([]);
     expect(rendered.text.length).toBeLessThanOrEqual(3000);
     expect(rendered.text).toContain(TRUNCATION_NOTE);
-    const [header, section, moreFields, context] = rendered.blocks as [KnownBlock, SectionBlock, SectionBlock, KnownBlock];
+    const [header, section, moreFields, context] = rendered.blocks as [
+      KnownBlock,
+      SectionBlock,
+      SectionBlock,
+      KnownBlock,
+    ];
     expect(header).toMatchObject({ type: 'header' });
     expect(section.text?.text).toContain(TRUNCATION_NOTE);
     expect(section.fields).toHaveLength(10);
@@ -79,7 +100,10 @@ describe('renderBlockKit limits', () => {
   });
 
   it('splits long XML over several code sections, each a closed code block', () => {
-    const xml = Array.from({ length: 400 }, (_, i) => `<host mac='52:54:00:00:01:${i % 100}' ip='10.0.${i >> 8}.${i & 255}' name='guest-${i}'/>`).join('\n');
+    const xml = Array.from(
+      { length: 400 },
+      (_, i) => `<host mac='52:54:00:00:01:${i % 100}' ip='10.0.${i >> 8}.${i & 255}' name='guest-${i}'/>`,
+    ).join('\n');
     const rendered = renderBlockKit({ text: 'xml', blocks: [{ kind: 'code', text: xml }] });
     expect(rendered.blocks.length).toBeGreaterThan(1);
     for (const text of sectionTexts(rendered.blocks)) {
@@ -90,13 +114,27 @@ describe('renderBlockKit limits', () => {
   });
 
   it('property: any blocks of any text render to something Slack accepts', () => {
-    const text = fc.string({ maxLength: 4000, unit: fc.constantFrom('a', '&', '<', '>', '`', '*', ' ', '\n', '😀', '@', '#', '!') });
+    const text = fc.string({
+      maxLength: 4000,
+      unit: fc.constantFrom('a', '&', '<', '>', '`', '*', ' ', '\n', '😀', '@', '#', '!'),
+    });
     const block = fc.oneof(
       fc.record({ kind: fc.constant('header' as const), text }),
       // Section texts start with a word, as every builder's do, so the fence check only sees the renderer's code sections.
-      fc.record({ kind: fc.constant('section' as const), text: text.map((t) => `note ${escapeMrkdwn(t)}`), fields: fc.array(text.map(escapeMrkdwn), { maxLength: 12 }) }),
-      fc.record({ kind: fc.constant('context' as const), elements: fc.array(text.map(escapeMrkdwn), { maxLength: 12 }) }),
-      fc.record({ kind: fc.constant('table' as const), columns: fc.array(text, { minLength: 1, maxLength: 6 }), rows: fc.array(fc.array(text, { maxLength: 6 }), { maxLength: 80 }) }),
+      fc.record({
+        kind: fc.constant('section' as const),
+        text: text.map((t) => `note ${escapeMrkdwn(t)}`),
+        fields: fc.array(text.map(escapeMrkdwn), { maxLength: 12 }),
+      }),
+      fc.record({
+        kind: fc.constant('context' as const),
+        elements: fc.array(text.map(escapeMrkdwn), { maxLength: 12 }),
+      }),
+      fc.record({
+        kind: fc.constant('table' as const),
+        columns: fc.array(text, { minLength: 1, maxLength: 6 }),
+        rows: fc.array(fc.array(text, { maxLength: 6 }), { maxLength: 80 }),
+      }),
       fc.record({ kind: fc.constant('code' as const), text }),
       fc.constant({ kind: 'divider' as const }),
     );
@@ -123,7 +161,15 @@ describe('escaping', () => {
         jobView({
           commandText: `/vnet info ${hostile}`,
           state: 'done',
-          outcome: { name: 'info', result: { hostId: 'kvm1', network: evil, xml: `<network><name>${hostile}</name></network>`, unsupported: hostile } },
+          outcome: {
+            name: 'info',
+            result: {
+              hostId: 'kvm1',
+              network: evil,
+              xml: `<network><name>${hostile}</name></network>`,
+              unsupported: hostile,
+            },
+          },
         }),
       ),
     );
@@ -138,12 +184,20 @@ describe('escaping', () => {
 
   it('escapes failure messages, reasons and user ids that are not Slack ids', () => {
     const rendered = renderBlockKit(
-      jobMessage(jobView({ requestedBy: '<!everyone>', state: 'rejected', approval: { approvalId: 'a', approverId: 'U999ZZZ', reason: hostile, expiresAt: NOW } })),
+      jobMessage(
+        jobView({
+          requestedBy: '<!everyone>',
+          state: 'rejected',
+          approval: { approvalId: 'a', approverId: 'U999ZZZ', reason: hostile, expiresAt: NOW },
+        }),
+      ),
     );
     expect(messageProblems(rendered)).toEqual([]);
     expect(allText(rendered.blocks)).not.toContain('<!everyone>');
     expect(allText(rendered.blocks)).toContain('<@U999ZZZ>');
-    expect(renderBlockKit(errorMessage(hostile)).blocks).toEqual([{ type: 'section', text: { type: 'mrkdwn', text: `*Could not do that:* ${escapeMrkdwn(hostile)}` } }]);
+    expect(renderBlockKit(errorMessage(hostile)).blocks).toEqual([
+      { type: 'section', text: { type: 'mrkdwn', text: `*Could not do that:* ${escapeMrkdwn(hostile)}` } },
+    ]);
   });
 
   it('a code fence inside XML cannot close the code block', () => {
@@ -166,19 +220,25 @@ describe('approval buttons', () => {
 
   it('pending: Approve (primary) and Reject (danger) carry the approval id, and the expiry is a Slack date', () => {
     const rendered = renderBlockKit(approvalRequestMessage(view));
-    const actions = rendered.blocks.find((block) => block.type === 'actions') as { elements: { action_id: string; value: string; style: string }[] };
+    const actions = rendered.blocks.find((block) => block.type === 'actions') as {
+      elements: { action_id: string; value: string; style: string }[];
+    };
     expect(actions.elements.map((e) => [e.action_id, e.value, e.style])).toEqual([
       [APPROVE_ACTION_ID, 'ap-91c2', 'primary'],
       [REJECT_ACTION_ID, 'ap-91c2', 'danger'],
     ]);
     expect(APPROVE_ACTION_ID).toBe('vnet_approve');
     expect(REJECT_ACTION_ID).toBe('vnet_reject');
-    expect(allText(rendered.blocks)).toContain(`<!date^${(NOW + 86_400_000) / 1000}^{date_short_pretty} {time}|2024-05-02T12:00:00Z>`);
+    expect(allText(rendered.blocks)).toContain(
+      `<!date^${(NOW + 86_400_000) / 1000}^{date_short_pretty} {time}|2024-05-02T12:00:00Z>`,
+    );
   });
 
   it('decided: no buttons, who decided and the job id', () => {
     for (const state of ['approved', 'rejected', 'expired'] as const) {
-      const rendered = renderBlockKit(approvalRequestMessage({ ...view, state, decidedBy: 'U999ZZZ', rejectReason: 'no', jobId: 'j-1' }));
+      const rendered = renderBlockKit(
+        approvalRequestMessage({ ...view, state, decidedBy: 'U999ZZZ', rejectReason: 'no', jobId: 'j-1' }),
+      );
       expect(rendered.blocks.some((block) => block.type === 'actions')).toBe(false);
       expect(allText(rendered.blocks)).toContain('`j-1`');
       if (state !== 'expired') expect(allText(rendered.blocks)).toContain('<@U999ZZZ>');

@@ -51,18 +51,51 @@ const decided = { state: 'approved', decidedBy: APPROVER, expiresAt: NOW };
 
 const CASES: [string, Message][] = [
   ...CODES.map((code): [string, Message] => [`refusal ${code}`, errorMessage(approvalRefusal(code, decided, 30))]),
-  ...CODES.map((code): [string, Message] => [`refusal ${code} without a request`, errorMessage(approvalRefusal(code, undefined, 30))]),
+  ...CODES.map((code): [string, Message] => [
+    `refusal ${code} without a request`,
+    errorMessage(approvalRefusal(code, undefined, 30)),
+  ]),
   ...(['pending', 'approved', 'rejected', 'expired'] as const).flatMap((state): [string, Message][] => [
     [`approval request ${state}`, approvalRequestMessage(view(state))],
     [`outcome notice ${state}`, approvalOutcomeNotice(view(state))],
   ]),
-  ['ack pointing at the approvals channel', ackMessage('Understood: create lab1.', `Job j-1 needs approval; the request goes to ${mentionChannel(APPROVALS)}.`)],
+  [
+    'ack pointing at the approvals channel',
+    ackMessage('Understood: create lab1.', `Job j-1 needs approval; the request goes to ${mentionChannel(APPROVALS)}.`),
+  ],
   ['mute notice', muteNotice('lab1', 'kvm1', NOW + 3_600_000, REQUESTER)],
   ['unmute notice', unmuteNotice('lab1', undefined, REQUESTER, 3)],
   ['denied', deniedMessage({ command: '/vnet delete', requiredRole: 'operator', userRoles: ['viewer'] })],
-  ['job awaiting approval', jobMessage(jobView({ requestedBy: REQUESTER, state: 'awaiting-approval', approval: { approvalId: 'ap-1', expiresAt: NOW, channelId: APPROVALS } }))],
-  ['job done after approval', jobMessage(jobView({ requestedBy: REQUESTER, state: 'done', approval: { approvalId: 'ap-1', approverId: APPROVER, expiresAt: NOW } }))],
-  ['job rejected', jobMessage(jobView({ requestedBy: REQUESTER, state: 'rejected', approval: { approvalId: 'ap-1', approverId: APPROVER, reason: 'no', expiresAt: NOW } }))],
+  [
+    'job awaiting approval',
+    jobMessage(
+      jobView({
+        requestedBy: REQUESTER,
+        state: 'awaiting-approval',
+        approval: { approvalId: 'ap-1', expiresAt: NOW, channelId: APPROVALS },
+      }),
+    ),
+  ],
+  [
+    'job done after approval',
+    jobMessage(
+      jobView({
+        requestedBy: REQUESTER,
+        state: 'done',
+        approval: { approvalId: 'ap-1', approverId: APPROVER, expiresAt: NOW },
+      }),
+    ),
+  ],
+  [
+    'job rejected',
+    jobMessage(
+      jobView({
+        requestedBy: REQUESTER,
+        state: 'rejected',
+        approval: { approvalId: 'ap-1', approverId: APPROVER, reason: 'no', expiresAt: NOW },
+      }),
+    ),
+  ],
 ];
 
 describe('bot-written markup is never escaped', () => {

@@ -18,6 +18,9 @@ export function expectGolden(name: string, value: unknown): void {
     writeFileSync(path, actual);
     return;
   }
-  if (!existsSync(path)) throw new Error(`golden file ${name}.json is missing: run UPDATE_GOLDEN=1 npx vitest run test/unit/notify, then review it`);
+  if (!existsSync(path))
+    throw new Error(
+      `golden file ${name}.json is missing: run UPDATE_GOLDEN=1 npx vitest run test/unit/notify, then review it`,
+    );
   expect(actual).toBe(readFileSync(path, 'utf8'));
 }

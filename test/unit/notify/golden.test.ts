@@ -52,22 +52,69 @@ const APPROVAL: ApprovalView = {
 describe('job message golden files', () => {
   it('queued', () => pin('job-queued', jobMessage(jobView())));
   it('queued with a preflight step', () =>
-    pin('job-queued-preflight', jobMessage(jobView({ progress: { step: 'preflight', message: 'checking the request on the host before asking for approval', at: NOW } }))));
+    pin(
+      'job-queued-preflight',
+      jobMessage(
+        jobView({
+          progress: {
+            step: 'preflight',
+            message: 'checking the request on the host before asking for approval',
+            at: NOW,
+          },
+        }),
+      ),
+    ));
   it('awaiting approval', () =>
-    pin('job-awaiting-approval', jobMessage(jobView({ state: 'awaiting-approval', approval: { approvalId: 'ap-91c2', expiresAt: NOW + 86_400_000, channelId: 'C0APPROVE' } }))));
-  it('running', () => pin('job-running', jobMessage(jobView({ state: 'running', progress: { step: 'define', message: 'defining the network', at: NOW } }))));
+    pin(
+      'job-awaiting-approval',
+      jobMessage(
+        jobView({
+          state: 'awaiting-approval',
+          approval: { approvalId: 'ap-91c2', expiresAt: NOW + 86_400_000, channelId: 'C0APPROVE' },
+        }),
+      ),
+    ));
+  it('running', () =>
+    pin(
+      'job-running',
+      jobMessage(jobView({ state: 'running', progress: { step: 'define', message: 'defining the network', at: NOW } })),
+    ));
   it('failed at a step', () =>
     pin(
       'job-failed',
-      jobMessage(jobView({ state: 'failed', failure: { code: 'libvirt-error', step: 'define', message: "operation failed: network 'lab1' already exists with uuid 1234" } })),
+      jobMessage(
+        jobView({
+          state: 'failed',
+          failure: {
+            code: 'libvirt-error',
+            step: 'define',
+            message: "operation failed: network 'lab1' already exists with uuid 1234",
+          },
+        }),
+      ),
     ));
   it('rejected', () =>
     pin(
       'job-rejected',
-      jobMessage(jobView({ state: 'rejected', approval: { approvalId: 'ap-91c2', approverId: 'U999ZZZ', reason: 'use the shared lab network', expiresAt: NOW + 86_400_000 } })),
+      jobMessage(
+        jobView({
+          state: 'rejected',
+          approval: {
+            approvalId: 'ap-91c2',
+            approverId: 'U999ZZZ',
+            reason: 'use the shared lab network',
+            expiresAt: NOW + 86_400_000,
+          },
+        }),
+      ),
     ));
   it('expired', () =>
-    pin('job-expired', jobMessage(jobView({ state: 'expired', approval: { approvalId: 'ap-91c2', expiresAt: NOW, channelId: 'C0APPROVE' } }))));
+    pin(
+      'job-expired',
+      jobMessage(
+        jobView({ state: 'expired', approval: { approvalId: 'ap-91c2', expiresAt: NOW, channelId: 'C0APPROVE' } }),
+      ),
+    ));
 
   const commands: Record<JobName, string> = {
     list: '/vnet list --all',
@@ -85,21 +132,83 @@ describe('job message golden files', () => {
   };
   for (const name of Object.keys(commands) as JobName[]) {
     it(`done: ${name}`, () =>
-      pin(`job-done-${name}`, jobMessage(jobView({ state: 'done', commandText: commands[name], outcome: { name, result: RESULTS[name] }, approval: name === 'create' ? { approvalId: 'ap-91c2', approverId: 'U999ZZZ', expiresAt: NOW } : undefined }))));
+      pin(
+        `job-done-${name}`,
+        jobMessage(
+          jobView({
+            state: 'done',
+            commandText: commands[name],
+            outcome: { name, result: RESULTS[name] },
+            approval: name === 'create' ? { approvalId: 'ap-91c2', approverId: 'U999ZZZ', expiresAt: NOW } : undefined,
+          }),
+        ),
+      ));
   }
   it('done: create found already done by a retry', () =>
-    pin('job-done-create-already', jobMessage(jobView({ state: 'done', outcome: { name: 'create', result: { ...RESULTS.create, alreadyDone: true } } }))));
-  it('done: an empty list', () => pin('job-done-list-empty', jobMessage(jobView({ state: 'done', commandText: '/vnet list', outcome: { name: 'list', result: { hostId: 'kvm1', networks: [] } } }))));
+    pin(
+      'job-done-create-already',
+      jobMessage(
+        jobView({ state: 'done', outcome: { name: 'create', result: { ...RESULTS.create, alreadyDone: true } } }),
+      ),
+    ));
+  it('done: an empty list', () =>
+    pin(
+      'job-done-list-empty',
+      jobMessage(
+        jobView({
+          state: 'done',
+          commandText: '/vnet list',
+          outcome: { name: 'list', result: { hostId: 'kvm1', networks: [] } },
+        }),
+      ),
+    ));
   it('done: info with long XML attached as a file', () => {
-    const xml = ['<network>', ...Array.from({ length: 120 }, (_, i) => `  <host mac='52:54:00:00:00:${(i % 256).toString(16).padStart(2, '0')}' ip='10.0.5.${i + 10}'/>`), '</network>'].join('\n');
-    pin('job-done-info-long-xml', jobMessage(jobView({ state: 'done', commandText: '/vnet info lab1 --xml', xmlAttached: true, outcome: { name: 'info', result: { ...RESULTS.info, xml, bridge: undefined } } })));
+    const xml = [
+      '<network>',
+      ...Array.from(
+        { length: 120 },
+        (_, i) => `  <host mac='52:54:00:00:00:${(i % 256).toString(16).padStart(2, '0')}' ip='10.0.5.${i + 10}'/>`,
+      ),
+      '</network>',
+    ].join('\n');
+    pin(
+      'job-done-info-long-xml',
+      jobMessage(
+        jobView({
+          state: 'done',
+          commandText: '/vnet info lab1 --xml',
+          xmlAttached: true,
+          outcome: { name: 'info', result: { ...RESULTS.info, xml, bridge: undefined } },
+        }),
+      ),
+    );
   });
   it('done: a long list (500 networks)', () => {
-    const networks = Array.from({ length: 500 }, (_, i) => network(`net${String(i).padStart(3, '0')}`, { bridge: `vnbr${i}`, subnets: [`10.${Math.floor(i / 256)}.${i % 256}.0/24`] }));
-    pin('job-done-list-long', jobMessage(jobView({ state: 'done', commandText: '/vnet list', outcome: { name: 'list', result: { hostId: 'kvm1', networks } } })));
+    const networks = Array.from({ length: 500 }, (_, i) =>
+      network(`net${String(i).padStart(3, '0')}`, {
+        bridge: `vnbr${i}`,
+        subnets: [`10.${Math.floor(i / 256)}.${i % 256}.0/24`],
+      }),
+    );
+    pin(
+      'job-done-list-long',
+      jobMessage(
+        jobView({
+          state: 'done',
+          commandText: '/vnet list',
+          outcome: { name: 'list', result: { hostId: 'kvm1', networks } },
+        }),
+      ),
+    );
   });
   it.each(['info', 'leases', 'bridges'] as const)('a quick read answered once: %s', (name) =>
-    pin(`job-answer-${name}`, jobAnswerMessage(jobView({ state: 'done', commandText: `/vnet ${name} lab1`, outcome: { name, result: RESULTS[name] } }))));
+    pin(
+      `job-answer-${name}`,
+      jobAnswerMessage(
+        jobView({ state: 'done', commandText: `/vnet ${name} lab1`, outcome: { name, result: RESULTS[name] } }),
+      ),
+    ),
+  );
   it('text needing escaping', () =>
     pin(
       'job-escaping',
@@ -131,19 +240,48 @@ describe('other message golden files', () => {
     ));
   it('approval request pending with preflight', () => pin('approval-pending', approvalRequestMessage(APPROVAL)));
   it('approval request pending without preflight', () =>
-    pin('approval-pending-delete', approvalRequestMessage({ ...APPROVAL, jobName: 'delete', commandText: '/vnet delete lab1', preflight: undefined, overlapCheck: undefined, reason: undefined })));
-  it('approval approved', () => pin('approval-approved', approvalRequestMessage({ ...APPROVAL, state: 'approved', decidedBy: 'U999ZZZ' })));
-  it('approval rejected', () => pin('approval-rejected', approvalRequestMessage({ ...APPROVAL, state: 'rejected', decidedBy: 'U999ZZZ', rejectReason: 'use <shared> & save' })));
+    pin(
+      'approval-pending-delete',
+      approvalRequestMessage({
+        ...APPROVAL,
+        jobName: 'delete',
+        commandText: '/vnet delete lab1',
+        preflight: undefined,
+        overlapCheck: undefined,
+        reason: undefined,
+      }),
+    ));
+  it('approval approved', () =>
+    pin('approval-approved', approvalRequestMessage({ ...APPROVAL, state: 'approved', decidedBy: 'U999ZZZ' })));
+  it('approval rejected', () =>
+    pin(
+      'approval-rejected',
+      approvalRequestMessage({
+        ...APPROVAL,
+        state: 'rejected',
+        decidedBy: 'U999ZZZ',
+        rejectReason: 'use <shared> & save',
+      }),
+    ));
   it('approval expired', () => pin('approval-expired', approvalRequestMessage({ ...APPROVAL, state: 'expired' })));
   it('approval outcome notices', () => {
     for (const state of ['pending', 'approved', 'rejected', 'expired'] as const) {
-      pin(`approval-notice-${state}`, approvalOutcomeNotice({ ...APPROVAL, state, decidedBy: 'U999ZZZ', rejectReason: 'not on kvm1' }));
+      pin(
+        `approval-notice-${state}`,
+        approvalOutcomeNotice({ ...APPROVAL, state, decidedBy: 'U999ZZZ', rejectReason: 'not on kvm1' }),
+      );
     }
   });
   it('ack', () => {
     const parsed = parseCommand('create isolated lab1 --subnet 10.0.5.0/24 --no-dhcp --host kvm1');
     if (!parsed.ok) throw new Error(parsed.error.message);
-    pin('ack', ackMessage(`Understood: ${describeCommand(parsed.command)}.`, 'Job j-7f3a needs approval; the request goes to <#C0APPROVE>.'));
+    pin(
+      'ack',
+      ackMessage(
+        `Understood: ${describeCommand(parsed.command)}.`,
+        'Job j-7f3a needs approval; the request goes to <#C0APPROVE>.',
+      ),
+    );
   });
   it('usage error', () => {
     const parsed = parseCommand('create isolated lab1 --subent 10.0.5.0/24');
@@ -152,15 +290,41 @@ describe('other message golden files', () => {
   });
   it('help overview', () => pin('help', helpMessage(helpText())));
   it('help for create', () => pin('help-create', helpMessage(helpText('create'))));
-  it('denied', () => pin('denied', deniedMessage({ command: '/vnet create', requiredRole: 'operator', userRoles: ['viewer'], channelLimited: true })));
+  it('denied', () =>
+    pin(
+      'denied',
+      deniedMessage({ command: '/vnet create', requiredRole: 'operator', userRoles: ['viewer'], channelLimited: true }),
+    ));
   it('error', () => pin('error', errorMessage('There is no host "kvm9"; known hosts: kvm1, kvm2.')));
   it('hosts', () =>
     pin(
       'hosts',
       hostsMessage(
         [
-          { hostId: 'kvm1', hostname: 'kvm1.lab', libvirtVersion: '10.0.0', networks: 3, libvirtConnected: true, lastHeartbeat: NOW - 4000, startedAt: NOW - 86_400_000, workerVersion: '0.1.0', up: true, silentForMs: 4000 },
-          { hostId: 'kvm2', hostname: 'kvm2.lab', libvirtVersion: '9.0.0', networks: 1, libvirtConnected: false, lastHeartbeat: NOW - 600_000, startedAt: NOW - 86_400_000, workerVersion: '0.1.0', up: false, silentForMs: 600_000 },
+          {
+            hostId: 'kvm1',
+            hostname: 'kvm1.lab',
+            libvirtVersion: '10.0.0',
+            networks: 3,
+            libvirtConnected: true,
+            lastHeartbeat: NOW - 4000,
+            startedAt: NOW - 86_400_000,
+            workerVersion: '0.1.0',
+            up: true,
+            silentForMs: 4000,
+          },
+          {
+            hostId: 'kvm2',
+            hostname: 'kvm2.lab',
+            libvirtVersion: '9.0.0',
+            networks: 1,
+            libvirtConnected: false,
+            lastHeartbeat: NOW - 600_000,
+            startedAt: NOW - 86_400_000,
+            workerVersion: '0.1.0',
+            up: false,
+            silentForMs: 600_000,
+          },
         ],
         NOW,
       ),
@@ -169,15 +333,40 @@ describe('other message golden files', () => {
     pin(
       'audit',
       auditMessage([
-        { id: '1714564800000-0', at: NOW, actor: 'U123ABC', action: 'result', command: '/vnet create isolated lab1', hostId: 'kvm1', network: 'lab1', jobId: 'j-7f3a', uuid: 'x', outcome: 'done' },
-        { id: '1714564700000-0', at: NOW - 100_000, actor: 'U999ZZZ', action: 'approved', command: '/vnet create isolated lab1', hostId: 'kvm1', jobId: 'j-7f3a', outcome: 'approved' },
+        {
+          id: '1714564800000-0',
+          at: NOW,
+          actor: 'U123ABC',
+          action: 'result',
+          command: '/vnet create isolated lab1',
+          hostId: 'kvm1',
+          network: 'lab1',
+          jobId: 'j-7f3a',
+          uuid: 'x',
+          outcome: 'done',
+        },
+        {
+          id: '1714564700000-0',
+          at: NOW - 100_000,
+          actor: 'U999ZZZ',
+          action: 'approved',
+          command: '/vnet create isolated lab1',
+          hostId: 'kvm1',
+          jobId: 'j-7f3a',
+          outcome: 'approved',
+        },
       ]),
     ));
 });
 
 describe('modal golden files', () => {
   it('create dialog', () => {
-    const view = createNetworkModal({ hosts: ['kvm1', 'kvm2'], defaultHost: 'kvm2', suggestedSubnet: '10.0.7.0/24', channelId: 'C0CHAN' });
+    const view = createNetworkModal({
+      hosts: ['kvm1', 'kvm2'],
+      defaultHost: 'kvm2',
+      suggestedSubnet: '10.0.7.0/24',
+      channelId: 'C0CHAN',
+    });
     expect(viewProblems(view)).toEqual([]);
     expectGolden('modal-create', view);
   });

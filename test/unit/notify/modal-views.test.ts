@@ -15,7 +15,12 @@ function inputs(view: ModalView): InputBlock[] {
 }
 
 describe('create network modal', () => {
-  const view = createNetworkModal({ hosts: ['kvm1', 'kvm2'], defaultHost: 'kvm2', suggestedSubnet: '10.0.7.0/24', channelId: 'C0CHAN' }) as ModalView;
+  const view = createNetworkModal({
+    hosts: ['kvm1', 'kvm2'],
+    defaultHost: 'kvm2',
+    suggestedSubnet: '10.0.7.0/24',
+    channelId: 'C0CHAN',
+  }) as ModalView;
 
   it('has the ids the listener reads back, and Slack accepts its shape', () => {
     expect(viewProblems(view)).toEqual([]);
@@ -30,11 +35,26 @@ describe('create network modal', () => {
   });
 
   it('starts isolated, with the suggested subnet, default DHCP and the default host', () => {
-    const byId: Record<string, InputBlock | undefined> = Object.fromEntries(inputs(view).map((block) => [block.block_id ?? '', block]));
+    const byId: Record<string, InputBlock | undefined> = Object.fromEntries(
+      inputs(view).map((block) => [block.block_id ?? '', block]),
+    );
     expect(byId.mode?.element).toMatchObject({ type: 'static_select', initial_option: { value: 'isolated' } });
-    expect((byId.mode?.element as { options: { value: string }[] }).options.map((o) => o.value)).toEqual(['nat', 'routed', 'isolated', 'bridged', 'open']);
-    expect(byId.subnet).toMatchObject({ optional: true, element: { type: 'plain_text_input', initial_value: '10.0.7.0/24' } });
-    expect((byId.dhcp?.element as { options: { value: string }[] }).options.map((o) => o.value)).toEqual(['default', 'none', 'custom']);
+    expect((byId.mode?.element as { options: { value: string }[] }).options.map((o) => o.value)).toEqual([
+      'nat',
+      'routed',
+      'isolated',
+      'bridged',
+      'open',
+    ]);
+    expect(byId.subnet).toMatchObject({
+      optional: true,
+      element: { type: 'plain_text_input', initial_value: '10.0.7.0/24' },
+    });
+    expect((byId.dhcp?.element as { options: { value: string }[] }).options.map((o) => o.value)).toEqual([
+      'default',
+      'none',
+      'custom',
+    ]);
     expect(byId.host?.element).toMatchObject({ type: 'static_select', initial_option: { value: 'kvm2' } });
     expect(byId.reason).toMatchObject({ optional: true, element: { multiline: true, max_length: 500 } });
     expect(byId.name).toMatchObject({ element: { max_length: 50 } });
@@ -49,7 +69,11 @@ describe('create network modal', () => {
   });
 
   it('keeps a fleet of more hosts than a select holds within Slack limits, and ignores an unknown default host', () => {
-    const many = createNetworkModal({ hosts: Array.from({ length: 150 }, (_, i) => `kvm${i}`), defaultHost: 'nope', channelId: 'C0CHAN' }) as ModalView;
+    const many = createNetworkModal({
+      hosts: Array.from({ length: 150 }, (_, i) => `kvm${i}`),
+      defaultHost: 'nope',
+      channelId: 'C0CHAN',
+    }) as ModalView;
     expect(viewProblems(many)).toEqual([]);
   });
 });
@@ -63,7 +87,10 @@ describe('reject reason modal', () => {
     expect(view.private_metadata).toBe('ap-91c2');
     const [input] = inputs(view);
     expect(inputs(view)).toHaveLength(1);
-    expect(input).toMatchObject({ block_id: REJECT_REASON_FIELD.blockId, element: { action_id: REJECT_REASON_FIELD.actionId, multiline: true } });
+    expect(input).toMatchObject({
+      block_id: REJECT_REASON_FIELD.blockId,
+      element: { action_id: REJECT_REASON_FIELD.actionId, multiline: true },
+    });
     expect(REJECT_REASON_FIELD).toEqual({ blockId: 'reason', actionId: 'reason' });
     expect(input?.optional).toBeUndefined();
   });

@@ -58,14 +58,27 @@ export const SPEC = {
   ipv4: { subnet: '10.0.5.0/24', gateway: '10.0.5.1', dhcp: { start: '10.0.5.100', end: '10.0.5.200' } },
 };
 
-export const PLAN: JobResults['plan'] = { hostId: 'kvm1', spec: SPEC, xml: XML, subnetChosen: true, bridgeChosen: true };
+export const PLAN: JobResults['plan'] = {
+  hostId: 'kvm1',
+  spec: SPEC,
+  xml: XML,
+  subnetChosen: true,
+  bridgeChosen: true,
+};
 
 /** Every job's result, as a worker on kvm1 would return it. */
 export const RESULTS: { [N in keyof JobResults]: JobResults[N] } = {
   list: { hostId: 'kvm1', networks: NETWORKS },
   info: { hostId: 'kvm1', network: NETWORKS[1]!, spec: SPEC, xml: XML, bridge: BRIDGE },
   plan: PLAN,
-  create: { hostId: 'kvm1', name: 'lab1', uuid: '6f1c2a9e-0000-4000-8000-000000000001', bridge: 'vnbr1', subnet: '10.0.5.0/24', alreadyDone: false },
+  create: {
+    hostId: 'kvm1',
+    name: 'lab1',
+    uuid: '6f1c2a9e-0000-4000-8000-000000000001',
+    bridge: 'vnbr1',
+    subnet: '10.0.5.0/24',
+    alreadyDone: false,
+  },
   delete: { hostId: 'kvm1', name: 'lab1', uuid: '6f1c2a9e-0000-4000-8000-000000000001', wasActive: true },
   start: { hostId: 'kvm1', name: 'lab1', alreadyDone: false },
   stop: { hostId: 'kvm1', name: 'lab1', alreadyDone: true },
@@ -74,16 +87,49 @@ export const RESULTS: { [N in keyof JobResults]: JobResults[N] } = {
     hostId: 'kvm1',
     name: 'lab1',
     leases: [
-      { ip: '10.0.5.101', prefix: 24, mac: '52:54:00:12:34:56', hostname: 'web1', expiresAt: NOW + 3_600_000, type: 'ipv4' },
-      { ip: '10.0.5.102', prefix: 24, mac: '52:54:00:12:34:57', hostname: null, expiresAt: NOW + 1_800_000, type: 'ipv4' },
+      {
+        ip: '10.0.5.101',
+        prefix: 24,
+        mac: '52:54:00:12:34:56',
+        hostname: 'web1',
+        expiresAt: NOW + 3_600_000,
+        type: 'ipv4',
+      },
+      {
+        ip: '10.0.5.102',
+        prefix: 24,
+        mac: '52:54:00:12:34:57',
+        hostname: null,
+        expiresAt: NOW + 1_800_000,
+        type: 'ipv4',
+      },
     ],
   },
   bridges: {
     hostId: 'kvm1',
-    bridges: [BRIDGE, { name: 'virbr0', operstate: 'down', carrier: false, mtu: 1500, stp: true, addresses: ['192.168.122.1/24'], ports: [], networks: ['default'] }],
+    bridges: [
+      BRIDGE,
+      {
+        name: 'virbr0',
+        operstate: 'down',
+        carrier: false,
+        mtu: 1500,
+        stp: true,
+        addresses: ['192.168.122.1/24'],
+        ports: [],
+        networks: ['default'],
+      },
+    ],
   },
   update: { hostId: 'kvm1', name: 'lab1', applied: 'DHCP range is now 10.0.5.50-10.0.5.99' },
-  'host-info': { hostId: 'kvm1', hostname: 'kvm1.lab.example', libvirtVersion: '10.0.0', networks: 3, activeNetworks: 2, workerVersion: '0.1.0' },
+  'host-info': {
+    hostId: 'kvm1',
+    hostname: 'kvm1.lab.example',
+    libvirtVersion: '10.0.0',
+    networks: 3,
+    activeNetworks: 2,
+    workerVersion: '0.1.0',
+  },
 };
 
 /** A job view on kvm1 requested by U123, in the given state. */

@@ -127,7 +127,11 @@ describe('quiet gate (work after an ack waits for the requests in hand)', () => 
     const { port } = server.address() as AddressInfo;
     try {
       // A request in hand holds work until it is answered.
-      const answered = new Promise<void>((resolve, reject) => httpRequest({ port, host: '127.0.0.1', path: '/' }, (res) => res.resume().on('end', resolve)).on('error', reject).end());
+      const answered = new Promise<void>((resolve, reject) =>
+        httpRequest({ port, host: '127.0.0.1', path: '/' }, (res) => res.resume().on('end', resolve))
+          .on('error', reject)
+          .end(),
+      );
       while (!answer) await sleep(1);
       const work = track(gate.quiet());
       await sleep(10);

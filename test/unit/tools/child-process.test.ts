@@ -37,7 +37,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
  * it ended, and nothing reports that to a non-parent: looked at every 10 ms, for at most 5 s.
  */
 async function ended(pid: number): Promise<boolean> {
-  for (const deadline = Date.now() + 5_000; isPidRunning(pid); ) {
+  for (const deadline = Date.now() + 5_000; isPidRunning(pid);) {
     if (Date.now() > deadline) return false;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }
@@ -64,10 +64,20 @@ describe('OwnedProcess', () => {
   });
 
   it('gets exactly the environment given, and its arguments as they are (no shell)', async () => {
-    const child = OwnedProcess.start(NODE, ['-e', 'console.log(JSON.stringify({ env: process.env, argv: process.argv.slice(1) }))', '$(echo no)', '*', 'a b'], {
-      name: 'child',
-      env: { ONLY_THIS: 'yes' },
-    });
+    const child = OwnedProcess.start(
+      NODE,
+      [
+        '-e',
+        'console.log(JSON.stringify({ env: process.env, argv: process.argv.slice(1) }))',
+        '$(echo no)',
+        '*',
+        'a b',
+      ],
+      {
+        name: 'child',
+        env: { ONLY_THIS: 'yes' },
+      },
+    );
     started.push(child);
     await child.whenEnded();
     expect(JSON.parse(child.output())).toEqual({ env: { ONLY_THIS: 'yes' }, argv: ['$(echo no)', '*', 'a b'] });
@@ -85,12 +95,16 @@ describe('OwnedProcess', () => {
     const early = node("console.log('said it'); process.exit(0);");
     await early.waitForOutput('said it', 10_000);
     const quitter = node("console.error('something broke'); process.exit(2);");
-    await expect(quitter.waitForOutput('ready', 10_000)).rejects.toThrow(/^the child exited with code 2 before printing "ready"; its output ends:\nsomething broke$/);
+    await expect(quitter.waitForOutput('ready', 10_000)).rejects.toThrow(
+      /^the child exited with code 2 before printing "ready"; its output ends:\nsomething broke$/,
+    );
   });
 
   it('waitForOutput and waitUntil reject on their timeout, leaving the child running', async () => {
     const child = node(STAY);
-    await expect(child.waitForOutput('never', 50)).rejects.toThrow(/the child did not get to printing "never" within 0\.05 s; its output ends:\n\(no output\)/);
+    await expect(child.waitForOutput('never', 50)).rejects.toThrow(
+      /the child did not get to printing "never" within 0\.05 s; its output ends:\n\(no output\)/,
+    );
     await expect(child.waitUntil(() => false, 'never', 50)).rejects.toThrow(/did not get to never within 0\.05 s/);
     expect(child.ended).toBeUndefined();
   });
@@ -133,7 +147,11 @@ describe('OwnedProcess', () => {
       console.log('grandchild ' + grandchild.pid);
       ${STAY}`;
 
-    async function leaderWithGrandchild(): Promise<{ leader: OwnedProcess; grandchildPid: number; pipesClosed: Promise<unknown> }> {
+    async function leaderWithGrandchild(): Promise<{
+      leader: OwnedProcess;
+      grandchildPid: number;
+      pipesClosed: Promise<unknown>;
+    }> {
       const leader = node(LEADER, { detached: true });
       // Closed only once every holder of the pipes has ended, the grandchild included.
       const pipesClosed = once(leader.child, 'close');
@@ -182,7 +200,10 @@ describe('OwnedProcess', () => {
     it('appends to the file, reads its tail back, and waits on it', async () => {
       const logPath = join(dir, 'appended.log');
       appendFileSync(logPath, 'from before\n');
-      const child = node(`console.log('one'); console.error('two'); setTimeout(() => console.log('ready now'), 50); ${STAY}`, { logPath });
+      const child = node(
+        `console.log('one'); console.error('two'); setTimeout(() => console.log('ready now'), 50); ${STAY}`,
+        { logPath },
+      );
       await child.waitForOutput('ready now', 10_000);
       await child.stop();
       expect(readFileSync(logPath, 'utf8')).toMatch(/^from before\n(one\ntwo\n|two\none\n)ready now\n$/);
@@ -193,7 +214,11 @@ describe('OwnedProcess', () => {
 
   describe('a program that cannot start', () => {
     it('ends with a description, and nothing throws', async () => {
-      const child = OwnedProcess.start('/nonexistent/vnetops-program', ['x'], { name: 'ghost', env: ENV, detached: true });
+      const child = OwnedProcess.start('/nonexistent/vnetops-program', ['x'], {
+        name: 'ghost',
+        env: ENV,
+        detached: true,
+      });
       started.push(child);
       expect(child.pid).toBeUndefined();
       expect(await child.whenEnded()).toBe('could not start: spawn /nonexistent/vnetops-program ENOENT');
@@ -201,11 +226,17 @@ describe('OwnedProcess', () => {
       child.signal('SIGTERM');
       await child.stop();
       await child.kill();
-      await expect(child.waitForOutput('ready', 10_000)).rejects.toThrow('the ghost could not start: spawn /nonexistent/vnetops-program ENOENT before printing "ready"');
+      await expect(child.waitForOutput('ready', 10_000)).rejects.toThrow(
+        'the ghost could not start: spawn /nonexistent/vnetops-program ENOENT before printing "ready"',
+      );
     });
 
     it('ends the same way when its output goes to a log file', async () => {
-      const child = OwnedProcess.start('/nonexistent/vnetops-program', [], { name: 'ghost', env: ENV, logPath: join(dir, 'ghost.log') });
+      const child = OwnedProcess.start('/nonexistent/vnetops-program', [], {
+        name: 'ghost',
+        env: ENV,
+        logPath: join(dir, 'ghost.log'),
+      });
       started.push(child);
       expect(await child.whenEnded()).toMatch(/^could not start: .*ENOENT$/);
       expect(child.logTail()).toBe('(no output)');

@@ -7,7 +7,12 @@ function entry(name: string): NetworkListEntry {
 }
 
 /** A loader whose reads the test finishes by hand, counting how many were started. */
-function controlledLoader(): { load: () => Promise<NetworkListEntry[]>; reads: number; finish: (names: string[]) => void; fail: (error: Error) => void } {
+function controlledLoader(): {
+  load: () => Promise<NetworkListEntry[]>;
+  reads: number;
+  finish: (names: string[]) => void;
+  fail: (error: Error) => void;
+} {
   const pending: { resolve: (v: NetworkListEntry[]) => void; reject: (e: Error) => void }[] = [];
   const loader = {
     reads: 0,

@@ -55,7 +55,8 @@ function timeOf(ts) {
 }
 
 function authorOf(message) {
-  if (message.bot_id || message.user === view.state.bot.userId) return element('span', 'author', [view.state.bot.name, element('span', 'app-tag', ['APP'])]);
+  if (message.bot_id || message.user === view.state.bot.userId)
+    return element('span', 'author', [view.state.bot.name, element('span', 'app-tag', ['APP'])]);
   const user = view.state.users.find((candidate) => candidate.id === message.user);
   return element('span', 'author', [user?.realName ?? message.user]);
 }
@@ -64,7 +65,11 @@ function authorOf(message) {
 function confirmDialog(dialog) {
   const backdrop = $('confirm-backdrop');
   $('confirm-title').textContent = dialog.title?.text ?? 'Are you sure?';
-  $('confirm-text').replaceChildren(dialog.text?.type === 'mrkdwn' ? renderMrkdwn(dialog.text.text, context()) : document.createTextNode(dialog.text?.text ?? ''));
+  $('confirm-text').replaceChildren(
+    dialog.text?.type === 'mrkdwn'
+      ? renderMrkdwn(dialog.text.text, context())
+      : document.createTextNode(dialog.text?.text ?? ''),
+  );
   $('confirm-ok').textContent = dialog.confirm?.text ?? 'Yes';
   $('confirm-ok').className = dialog.style === 'danger' ? 'danger' : 'primary';
   $('confirm-deny').textContent = dialog.deny?.text ?? 'Cancel';
@@ -87,8 +92,16 @@ function renderMessage(message, channelId, inThread) {
   ctx.confirm = confirmDialog;
   ctx.onAction = (spec, node) => {
     node.disabled = true;
-    api('click', { user: view.state.me, channel: channelId, ts: message.ts, actionId: spec.action_id, value: spec.value })
-      .then((answer) => (answer.status === 200 ? notice('', false) : notice(`the bot answered ${answer.status}: ${answer.body ?? ''}`)))
+    api('click', {
+      user: view.state.me,
+      channel: channelId,
+      ts: message.ts,
+      actionId: spec.action_id,
+      value: spec.value,
+    })
+      .then((answer) =>
+        answer.status === 200 ? notice('', false) : notice(`the bot answered ${answer.status}: ${answer.body ?? ''}`),
+      )
       .catch((error) => notice(error.message))
       .finally(() => (node.disabled = false));
   };
@@ -97,13 +110,21 @@ function renderMessage(message, channelId, inThread) {
   const meta = element('div', 'meta', [authorOf(message), element('time', 'ts', [timeOf(message.ts)])]);
   if (message.edited) meta.append(element('span', 'edited', ['(edited)']));
   if (message.is_ephemeral) meta.append(element('span', 'only-you', ['Only visible to you']));
-  if (message.subtype === 'thread_broadcast' && !inThread) meta.append(element('span', 'edited', ['replied to a thread']));
+  if (message.subtype === 'thread_broadcast' && !inThread)
+    meta.append(element('span', 'edited', ['replied to a thread']));
   node.append(meta, renderBlocks(message.blocks, message.text, ctx));
   for (const file of message.files ?? []) {
-    node.append(element('details', 'file', [element('summary', '', [`📄 ${file.name} (${file.size} bytes)`]), element('pre', '', [file.content])]));
+    node.append(
+      element('details', 'file', [
+        element('summary', '', [`📄 ${file.name} (${file.size} bytes)`]),
+        element('pre', '', [file.content]),
+      ]),
+    );
   }
   if (!inThread && message.reply_count > 0) {
-    const link = element('button', 'thread-link', [`${message.reply_count} ${message.reply_count === 1 ? 'reply' : 'replies'}`]);
+    const link = element('button', 'thread-link', [
+      `${message.reply_count} ${message.reply_count === 1 ? 'reply' : 'replies'}`,
+    ]);
     link.type = 'button';
     link.addEventListener('click', () => openThread(channelId, message.ts));
     node.append(link);
@@ -115,15 +136,21 @@ function renderSidebar() {
   const { state } = view;
   $('team-name').textContent = state.team.name;
   const switcher = $('user-switcher');
-  switcher.replaceChildren(...state.users.map((user) => new Option(`${user.realName}${user.label ? ` — ${user.label}` : ''}`, user.id, false, user.id === state.me)));
+  switcher.replaceChildren(
+    ...state.users.map(
+      (user) =>
+        new Option(`${user.realName}${user.label ? ` — ${user.label}` : ''}`, user.id, false, user.id === state.me),
+    ),
+  );
   $('channels').replaceChildren(
     ...state.channels.map((channel) => {
       const total = state.history[channel.id].filter((message) => !isReply(message)).length;
       const unread = channel.id === view.channel ? 0 : total - (view.seen.get(channel.id) ?? total);
-      const link = element('button', `channel${channel.id === view.channel ? ' active' : ''}${unread > 0 ? ' unread' : ''}`, [
-        `${channel.isIm ? '@' : '#'} ${channel.name}`,
-        unread > 0 ? element('span', 'badge', [String(unread)]) : '',
-      ]);
+      const link = element(
+        'button',
+        `channel${channel.id === view.channel ? ' active' : ''}${unread > 0 ? ' unread' : ''}`,
+        [`${channel.isIm ? '@' : '#'} ${channel.name}`, unread > 0 ? element('span', 'badge', [String(unread)]) : ''],
+      );
       link.type = 'button';
       link.dataset.channel = channel.id;
       link.addEventListener('click', () => {
@@ -140,13 +167,22 @@ function renderChannel() {
   const { state } = view;
   const channel = state.channels.find((candidate) => candidate.id === view.channel);
   $('channel-header').textContent = `# ${channel.name}`;
-  const messages = state.history[channel.id].filter((message) => !isReply(message) || message.subtype === 'thread_broadcast');
-  const ephemerals = state.ephemerals.filter((message) => message.channel === channel.id && (message.thread_ts === undefined || message.thread_ts === message.ts));
+  const messages = state.history[channel.id].filter(
+    (message) => !isReply(message) || message.subtype === 'thread_broadcast',
+  );
+  const ephemerals = state.ephemerals.filter(
+    (message) =>
+      message.channel === channel.id && (message.thread_ts === undefined || message.thread_ts === message.ts),
+  );
   const all = [...messages, ...ephemerals].sort((a, b) => Number(a.ts) - Number(b.ts));
   view.seen.set(channel.id, messages.filter((message) => !isReply(message)).length);
   const list = $('messages');
   const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
-  list.replaceChildren(...(all.length ? all.map((message) => renderMessage(message, channel.id, false)) : [element('p', 'empty', ['No messages yet. Type /vnet help below.'])]));
+  list.replaceChildren(
+    ...(all.length
+      ? all.map((message) => renderMessage(message, channel.id, false))
+      : [element('p', 'empty', ['No messages yet. Type /vnet help below.'])]),
+  );
   if (atBottom) list.scrollTop = list.scrollHeight;
   $('composer-input').placeholder = `Message #${channel.name} — try /vnet help`;
 }
@@ -171,7 +207,9 @@ function renderThread() {
   $('thread-messages').replaceChildren(
     renderMessage(parent, channel, true),
     element('div', 'thread-divider', [`${replies.length} ${replies.length === 1 ? 'reply' : 'replies'}`]),
-    ...[...replies, ...ephemerals].sort((a, b) => Number(a.ts) - Number(b.ts)).map((message) => renderMessage(message, channel, true)),
+    ...[...replies, ...ephemerals]
+      .sort((a, b) => Number(a.ts) - Number(b.ts))
+      .map((message) => renderMessage(message, channel, true)),
   );
 }
 
@@ -205,7 +243,9 @@ function renderModal() {
 }
 
 function restoreInputs(form, values) {
-  for (const control of form.querySelectorAll('input[name]:not([type=radio]):not([type=checkbox]), textarea[name], select[name]')) {
+  for (const control of form.querySelectorAll(
+    'input[name]:not([type=radio]):not([type=checkbox]), textarea[name], select[name]',
+  )) {
     const [blockId, actionId] = control.name.split('\u0000');
     const value = values[blockId]?.[actionId];
     if (typeof value === 'string') control.value = value;
@@ -289,16 +329,25 @@ function wire() {
     event.preventDefault();
     const modal = view.state.view;
     api('submit', { user: view.state.me, viewId: modal.id, values: readInputs($('modal-form')) })
-      .then((answer) => (answer.outcome === 'failed' ? notice(`the bot did not accept the form (HTTP ${answer.status})`) : undefined))
+      .then((answer) =>
+        answer.outcome === 'failed' ? notice(`the bot did not accept the form (HTTP ${answer.status})`) : undefined,
+      )
       .catch((error) => notice(error.message));
   });
-  $('modal-close').addEventListener('click', () => api('close', { user: view.state.me }).catch((error) => notice(error.message)));
+  $('modal-close').addEventListener('click', () =>
+    api('close', { user: view.state.me }).catch((error) => notice(error.message)),
+  );
   const events = new EventSource('/console/api/events');
   events.addEventListener('change', () => void refresh());
   events.addEventListener('open', () => void refresh());
 }
 
 // Help text in the sidebar is mrkdwn too, so it reads like the bot's own messages.
-$('hint').append(renderMrkdwn('Type `/vnet help` in the composer. Switch person above to approve as someone else.', { users: new Map(), channels: new Map() }));
+$('hint').append(
+  renderMrkdwn('Type `/vnet help` in the composer. Switch person above to approve as someone else.', {
+    users: new Map(),
+    channels: new Map(),
+  }),
+);
 wire();
 void refresh();

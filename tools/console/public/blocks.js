@@ -25,7 +25,8 @@ function button(spec, context) {
   node.dataset.actionId = spec.action_id ?? '';
   if (spec.url) {
     // Only web links navigate, as in mrkdwn: never javascript: or data: from a message.
-    if (/^https?:\/\//i.test(spec.url)) node.addEventListener('click', () => window.open(spec.url, '_blank', 'noopener'));
+    if (/^https?:\/\//i.test(spec.url))
+      node.addEventListener('click', () => window.open(spec.url, '_blank', 'noopener'));
     else node.disabled = true;
     return node;
   }
@@ -47,7 +48,8 @@ function interactive(spec, context) {
     const select = element('select', 'bk-select');
     select.disabled = true;
     select.title = 'menus in messages are not interactive in the console';
-    for (const option of spec.options ?? []) select.append(new Option(optionText(option), option.value, false, option.value === spec.initial_option?.value));
+    for (const option of spec.options ?? [])
+      select.append(new Option(optionText(option), option.value, false, option.value === spec.initial_option?.value));
     return select;
   }
   if (spec.type === 'image') return element('span', 'bk-image', [`[image: ${spec.alt_text ?? ''}]`]);
@@ -76,13 +78,16 @@ function inputControl(block, spec) {
         parent.label = group.label.text;
         control.append(parent);
       }
-      for (const option of group.options ?? []) parent.append(new Option(optionText(option), option.value, false, option.value === spec.initial_option?.value));
+      for (const option of group.options ?? [])
+        parent.append(new Option(optionText(option), option.value, false, option.value === spec.initial_option?.value));
     }
     return control;
   }
   if (spec.type === 'radio_buttons' || spec.type === 'checkboxes') {
     const multiple = spec.type === 'checkboxes';
-    const initial = multiple ? (spec.initial_options ?? []).map((option) => option.value) : [spec.initial_option?.value];
+    const initial = multiple
+      ? (spec.initial_options ?? []).map((option) => option.value)
+      : [spec.initial_option?.value];
     return element(
       'div',
       'bk-choices',
@@ -109,7 +114,14 @@ function renderBlock(block, context) {
       const node = element('div', 'bk-section');
       const body = element('div', 'bk-section-body');
       if (block.text) body.append(element('div', 'bk-text', [renderText(block.text, context)]));
-      if (block.fields?.length) body.append(element('div', 'bk-fields', block.fields.map((field) => element('div', 'bk-field', [renderText(field, context)]))));
+      if (block.fields?.length)
+        body.append(
+          element(
+            'div',
+            'bk-fields',
+            block.fields.map((field) => element('div', 'bk-field', [renderText(field, context)])),
+          ),
+        );
       node.append(body);
       if (block.accessory) node.append(element('div', 'bk-accessory', [interactive(block.accessory, context)]));
       return node;
@@ -118,10 +130,18 @@ function renderBlock(block, context) {
       return element(
         'div',
         'bk-context',
-        (block.elements ?? []).map((part) => (part.type === 'image' ? element('span', 'bk-image', [`[${part.alt_text ?? 'image'}]`]) : element('span', '', [renderText(part, context)]))),
+        (block.elements ?? []).map((part) =>
+          part.type === 'image'
+            ? element('span', 'bk-image', [`[${part.alt_text ?? 'image'}]`])
+            : element('span', '', [renderText(part, context)]),
+        ),
       );
     case 'actions':
-      return element('div', 'bk-actions', (block.elements ?? []).map((spec) => interactive(spec, context)));
+      return element(
+        'div',
+        'bk-actions',
+        (block.elements ?? []).map((spec) => interactive(spec, context)),
+      );
     case 'image':
       return element('div', 'bk-image', [`[image: ${block.alt_text ?? ''}]`]);
     case 'rich_text':
@@ -129,7 +149,10 @@ function renderBlock(block, context) {
     case 'input': {
       const error = context.errors?.[block.block_id];
       const node = element('label', `bk-input-block${error ? ' has-error' : ''}`, [
-        element('span', 'bk-label', [renderPlain(block.label), block.optional ? element('span', 'bk-optional', [' (optional)']) : '']),
+        element('span', 'bk-label', [
+          renderPlain(block.label),
+          block.optional ? element('span', 'bk-optional', [' (optional)']) : '',
+        ]),
         inputControl(block, block.element),
       ]);
       node.dataset.blockId = block.block_id;
@@ -158,8 +181,13 @@ function richTextAsText(block) {
  * context: `{ users, channels, onAction?, errors? }`.
  */
 export function renderBlocks(blocks, fallbackText, context) {
-  if (!Array.isArray(blocks) || blocks.length === 0) return element('div', 'bk-text', [renderMrkdwn(fallbackText ?? '', context)]);
-  return element('div', 'bk-blocks', blocks.map((block) => renderBlock(block, context)));
+  if (!Array.isArray(blocks) || blocks.length === 0)
+    return element('div', 'bk-text', [renderMrkdwn(fallbackText ?? '', context)]);
+  return element(
+    'div',
+    'bk-blocks',
+    blocks.map((block) => renderBlock(block, context)),
+  );
 }
 
 /**

@@ -5,8 +5,20 @@
 
 /** Emoji shortcodes as Slack shows them: the ones vnetops uses, plus a few common ones. */
 const EMOJI = {
-  bell: '🔔', no_bell: '🔕', red_circle: '🔴', large_blue_circle: '🔵', large_green_circle: '🟢', large_yellow_circle: '🟡',
-  rotating_light: '🚨', warning: '⚠️', white_check_mark: '✅', x: '❌', hourglass: '⌛', lock: '🔒', robot_face: '🤖', tada: '🎉',
+  bell: '🔔',
+  no_bell: '🔕',
+  red_circle: '🔴',
+  large_blue_circle: '🔵',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  rotating_light: '🚨',
+  warning: '⚠️',
+  white_check_mark: '✅',
+  x: '❌',
+  hourglass: '⌛',
+  lock: '🔒',
+  robot_face: '🤖',
+  tada: '🎉',
 };
 
 /** `:name:` shortcodes replaced by their emoji; unknown ones stay as typed. */
@@ -44,7 +56,8 @@ function special(token, context) {
     const shown = Number.isFinite(seconds) ? new Date(seconds * 1000).toLocaleString() : unescapeSlack(label ?? '');
     return element('time', 'date', [shown]);
   }
-  if (target.startsWith('!')) return element('span', 'mention', [`@${label ?? target.slice(1).replace(/^subteam\^/, '')}`]);
+  if (target.startsWith('!'))
+    return element('span', 'mention', [`@${label ?? target.slice(1).replace(/^subteam\^/, '')}`]);
   const url = unescapeSlack(target);
   if (/^https?:\/\//i.test(url)) {
     const link = element('a', '', [unescapeSlack(label ?? url)]);
@@ -61,7 +74,8 @@ function inline(text, context) {
   const nodes = [];
   let last = 0;
   for (const match of text.matchAll(INLINE)) {
-    if (match.index > last) nodes.push(document.createTextNode(withEmoji(unescapeSlack(text.slice(last, match.index)))));
+    if (match.index > last)
+      nodes.push(document.createTextNode(withEmoji(unescapeSlack(text.slice(last, match.index)))));
     const [, code, bold, italic, strike, angle] = match;
     if (code !== undefined) nodes.push(element('code', '', [unescapeSlack(code)]));
     else if (bold !== undefined) nodes.push(element('strong', '', inline(bold, context)));

@@ -4,7 +4,12 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BridgeNotFoundError, CommandFailedError, InvalidInterfaceNameError, NotABridgeError } from '../../../../src/network/host/host-errors.js';
+import {
+  BridgeNotFoundError,
+  CommandFailedError,
+  InvalidInterfaceNameError,
+  NotABridgeError,
+} from '../../../../src/network/host/host-errors.js';
 import { listBridges, parseBridgeState, readBridgeState } from '../../../../src/network/host/bridge-state.js';
 import type { CommandRunner } from '../../../../src/network/host/command-runner.js';
 import type { PortOwner } from '../../../../src/network/xml/domain-interfaces.js';
@@ -21,7 +26,10 @@ function runnerFor(scenario: string, calls: string[][] = []): CommandRunner {
     if (command === 'ip -j -d link show master vnbr0') return Promise.resolve(fixture(`${scenario}.ports.json`));
     if (command === 'ip -j link show type bridge') return Promise.resolve(fixture('bridges.json'));
     // What iproute2 6.1 printed for a missing device (see missing-device.txt).
-    if (args.includes('master')) return Promise.reject(new CommandFailedError(file, args, 255, `Error: argument "${args.at(-1)}" is wrong: Device does not exist\n`));
+    if (args.includes('master'))
+      return Promise.reject(
+        new CommandFailedError(file, args, 255, `Error: argument "${args.at(-1)}" is wrong: Device does not exist\n`),
+      );
     return Promise.reject(new CommandFailedError(file, args, 1, `Device "${args.at(-1)}" does not exist.\n`));
   };
 }
@@ -59,7 +67,16 @@ describe('readBridgeState', () => {
     const state = await readBridgeState('vnbr0', { run: runnerFor('bridge-port-listening') });
     expect(state).toMatchObject({ operstate: 'down', carrier: false });
     expect(state.ports).toEqual([
-      { name: 'vg-g1', kind: 'veth', adminUp: true, operstate: 'up', carrier: true, mtu: 1500, mac: 'de:29:e0:ad:91:f9', stpState: 'listening' },
+      {
+        name: 'vg-g1',
+        kind: 'veth',
+        adminUp: true,
+        operstate: 'up',
+        carrier: true,
+        mtu: 1500,
+        mac: 'de:29:e0:ad:91:f9',
+        stpState: 'listening',
+      },
     ]);
   });
 
@@ -91,7 +108,12 @@ describe('readBridgeState', () => {
 
   it('asks the owner lookup about the ports it found, and attaches what it knows', async () => {
     const asked: string[][] = [];
-    const owner: PortOwner = { vm: 'web1', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f', mac: '52:54:00:12:34:56', network: 'lab1' };
+    const owner: PortOwner = {
+      vm: 'web1',
+      uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f',
+      mac: '52:54:00:12:34:56',
+      network: 'lab1',
+    };
     const state = await readBridgeState('vnbr0', {
       run: runnerFor('bridge-ports-mixed'),
       portOwners: (ports) => {
@@ -117,7 +139,9 @@ describe('readBridgeState', () => {
   });
 
   it('throws BridgeNotFoundError for a bridge that does not exist', async () => {
-    const failure = await readBridgeState('vnbr9', { run: runnerFor('bridge-no-ports') }).catch((error: unknown) => error);
+    const failure = await readBridgeState('vnbr9', { run: runnerFor('bridge-no-ports') }).catch(
+      (error: unknown) => error,
+    );
     expect(failure).toBeInstanceOf(BridgeNotFoundError);
     expect(failure).toMatchObject({
       code: 'bridge-not-found',
@@ -140,13 +164,18 @@ describe('readBridgeState', () => {
     const ports = JSON.parse(fixture('bridge-ports-mixed.ports.json')) as { ifname: string }[];
     const tap = JSON.stringify(ports.filter((link) => link.ifname === 'vnet3'));
     expect(() => parseBridgeState('vnet3', { link: tap, ports: '[]' })).toThrow(new NotABridgeError('vnet3', 'tun'));
-    expect(new NotABridgeError('vnet3', 'tun').message).toBe('"vnet3" is not a bridge but a tun interface; give the name of a bridge');
+    expect(new NotABridgeError('vnet3', 'tun').message).toBe(
+      '"vnet3" is not a bridge but a tun interface; give the name of a bridge',
+    );
   });
 
   it.each([
     ['', 'the bridge name is empty: give a Linux interface name such as "vnbr0"'],
     ['-j', 'bridge name "-j" must start with an ASCII letter or digit'],
-    ['br0;reboot', 'bridge name "br0;reboot" contains ";": interface names may use only ASCII letters, digits, "-", "_" and "."'],
+    [
+      'br0;reboot',
+      'bridge name "br0;reboot" contains ";": interface names may use only ASCII letters, digits, "-", "_" and "."',
+    ],
     ['a-very-long-bridge', 'bridge name "a-very-long-bridge" is 18 characters; Linux allows at most 15'],
   ])('refuses %j before running anything', async (name, message) => {
     let ran = false;
@@ -161,8 +190,12 @@ describe('readBridgeState', () => {
   });
 
   it('fails loudly when ip prints something unexpected', () => {
-    expect(() => parseBridgeState('vnbr0', { link: 'Object "addr" is unknown', ports: '[]' })).toThrow(/^`ip -j -d addr show dev` printed something that is not JSON/);
-    expect(() => parseBridgeState('vnbr0', { link: '[{"ifname": 3}]', ports: '[]' })).toThrow(/^`ip -j -d addr show dev` printed JSON of an unexpected shape/);
+    expect(() => parseBridgeState('vnbr0', { link: 'Object "addr" is unknown', ports: '[]' })).toThrow(
+      /^`ip -j -d addr show dev` printed something that is not JSON/,
+    );
+    expect(() => parseBridgeState('vnbr0', { link: '[{"ifname": 3}]', ports: '[]' })).toThrow(
+      /^`ip -j -d addr show dev` printed JSON of an unexpected shape/,
+    );
   });
 });
 

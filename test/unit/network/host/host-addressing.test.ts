@@ -5,12 +5,19 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { type CommandRunner } from '../../../../src/network/host/command-runner.js';
-import { HOST_ADDRESSING_COMMANDS, parseHostAddressing, readHostAddressing } from '../../../../src/network/host/host-addressing.js';
+import {
+  HOST_ADDRESSING_COMMANDS,
+  parseHostAddressing,
+  readHostAddressing,
+} from '../../../../src/network/host/host-addressing.js';
 import { assertSubnetFree } from '../../../../src/network/planning/subnet-overlap.js';
 
 const FIXTURES = new URL('../../../fixtures/ip-json/', import.meta.url);
 const fixture = (name: string): string => readFileSync(new URL(name, FIXTURES), 'utf8');
-const outputs = { addresses: fixture('host-addr.json'), routes: [fixture('host-route4.json'), fixture('host-route6.json')] };
+const outputs = {
+  addresses: fixture('host-addr.json'),
+  routes: [fixture('host-route4.json'), fixture('host-route6.json')],
+};
 
 /** The captured host: vnbr0/vnbr1 belong to libvirt networks lab1/lab2; eth1 is an uplink. */
 const uplinkEntries = [
@@ -57,7 +64,14 @@ describe('parseHostAddressing', () => {
     const routes = JSON.stringify([
       { dst: '10.4.4.4', dev: 'eth1', flags: [] },
       { dst: 'fd70::5', dev: 'eth1', flags: [] },
-      { dst: '10.5.0.0/16', nexthops: [{ gateway: '192.168.50.1', dev: 'eth1' }, { gateway: '192.168.60.1', dev: 'eth2' }], flags: [] },
+      {
+        dst: '10.5.0.0/16',
+        nexthops: [
+          { gateway: '192.168.50.1', dev: 'eth1' },
+          { gateway: '192.168.60.1', dev: 'eth2' },
+        ],
+        flags: [],
+      },
     ]);
     expect(parseHostAddressing({ addresses: '[]', routes: [routes] })).toEqual([
       { kind: 'route', cidr: '10.4.4.4/32', device: 'eth1' },
@@ -67,7 +81,9 @@ describe('parseHostAddressing', () => {
   });
 
   it('fails loudly on output it does not understand', () => {
-    expect(() => parseHostAddressing({ addresses: '[{"addr_info": []}]', routes: [] })).toThrow(/^`ip -j addr show` printed JSON of an unexpected shape/);
+    expect(() => parseHostAddressing({ addresses: '[{"addr_info": []}]', routes: [] })).toThrow(
+      /^`ip -j addr show` printed JSON of an unexpected shape/,
+    );
   });
 });
 

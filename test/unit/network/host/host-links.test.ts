@@ -8,7 +8,8 @@ import type { CommandRunner } from '../../../../src/network/host/command-runner.
 import type { PortOwner } from '../../../../src/network/xml/domain-interfaces.js';
 import { parseHostLinks, readHostLinks } from '../../../../src/network/host/host-links.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/ip-json/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../fixtures/ip-json/${name}`, import.meta.url), 'utf8');
 const BEFORE = fixture('host-links-before.json');
 const AFTER = fixture('host-links-after.json');
 
@@ -24,14 +25,28 @@ describe('parseHostLinks on real captures', () => {
   it('keeps every link with its flags: admin state, carrier, operstate, MTU, MAC', () => {
     const before = parseHostLinks(BEFORE);
     expect([...before.links.keys()].sort()).toEqual(['br0', 'lo', 'up0', 'up0p', 'vg-g1', 'vg-g2', 'vnbr0']);
-    expect(before.links.get('up0')).toEqual({ name: 'up0', adminUp: true, operstate: 'up', carrier: true, mtu: 1500, mac: '6e:82:6f:dc:86:60' });
+    expect(before.links.get('up0')).toEqual({
+      name: 'up0',
+      adminUp: true,
+      operstate: 'up',
+      carrier: true,
+      mtu: 1500,
+      mac: '6e:82:6f:dc:86:60',
+    });
     // A veth created but never set up.
     expect(before.links.get('vg-g2')).toMatchObject({ adminUp: false, carrier: false, operstate: 'down' });
     expect(before.links.get('lo')).toMatchObject({ adminUp: true, operstate: 'unknown', mtu: 65536 });
   });
 
   it('shows an uplink whose peer went down as up without carrier', () => {
-    expect(parseHostLinks(AFTER).links.get('up0')).toEqual({ name: 'up0', adminUp: true, operstate: 'lowerlayerdown', carrier: false, mtu: 1500, mac: '6e:82:6f:dc:86:60' });
+    expect(parseHostLinks(AFTER).links.get('up0')).toEqual({
+      name: 'up0',
+      adminUp: true,
+      operstate: 'lowerlayerdown',
+      carrier: false,
+      mtu: 1500,
+      mac: '6e:82:6f:dc:86:60',
+    });
   });
 
   it('finds every bridge and nothing else: the libvirt one and the hand-made host bridge', () => {
@@ -50,7 +65,18 @@ describe('parseHostLinks on real captures', () => {
       mac: '52:54:00:88:c4:f2',
       stp: true,
       addresses: [{ family: 'ipv4', address: '10.1.2.1', prefix: 24, cidr: '10.1.2.1/24', scope: 'global' }],
-      ports: [{ name: 'vg-g1', adminUp: true, operstate: 'up', carrier: true, mtu: 1500, mac: '3e:ff:99:62:ac:3d', kind: 'veth', stpState: 'listening' }],
+      ports: [
+        {
+          name: 'vg-g1',
+          adminUp: true,
+          operstate: 'up',
+          carrier: true,
+          mtu: 1500,
+          mac: '3e:ff:99:62:ac:3d',
+          kind: 'veth',
+          stpState: 'listening',
+        },
+      ],
     });
     expect(parseHostLinks(BEFORE).bridges.get('br0')).toMatchObject({ stp: false, ports: [] });
   });
@@ -66,7 +92,11 @@ describe('parseHostLinks on real captures', () => {
     const bridge = parseHostLinks(AFTER).bridges.get('vnbr0');
     expect(bridge).toMatchObject({ adminUp: false, carrier: false, stp: false });
     expect(bridge?.addresses.map((a) => a.cidr)).toEqual(['10.1.2.1/24', '10.9.9.1/24']);
-    expect(parseHostLinks(AFTER).bridges.get('br0')?.addresses.map((a) => [a.cidr, a.scope])).toEqual([
+    expect(
+      parseHostLinks(AFTER)
+        .bridges.get('br0')
+        ?.addresses.map((a) => [a.cidr, a.scope]),
+    ).toEqual([
       ['192.168.50.2/24', 'global'],
       ['fe80::dc7c:b4ff:fec5:d984/64', 'link'],
     ]);
@@ -100,7 +130,9 @@ describe('readHostLinks', () => {
   });
 
   it('does not look owners up when no bridge has a port', async () => {
-    const withoutPorts = JSON.stringify((JSON.parse(BEFORE) as { master?: string }[]).filter((link) => link.master === undefined));
+    const withoutPorts = JSON.stringify(
+      (JSON.parse(BEFORE) as { master?: string }[]).filter((link) => link.master === undefined),
+    );
     let asked = 0;
     const links = await readHostLinks(runnerPrinting(withoutPorts, []), () => {
       asked += 1;

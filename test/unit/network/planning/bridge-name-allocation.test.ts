@@ -23,9 +23,14 @@ describe('allocateBridgeName', () => {
 
   it('refuses a prefix that cannot start an interface name', () => {
     expect(() => allocateBridgeName([], '-x')).toThrow(
-      new InvalidInterfaceNameError('-x', 'bridge prefix "-x" cannot start a bridge name: bridge name "-x0" must start with an ASCII letter or digit'),
+      new InvalidInterfaceNameError(
+        '-x',
+        'bridge prefix "-x" cannot start a bridge name: bridge name "-x0" must start with an ASCII letter or digit',
+      ),
     );
-    expect(() => allocateBridgeName([], 'x'.repeat(15))).toThrow(/bridge name "x{15}0" is 16 characters; Linux allows at most 15/);
+    expect(() => allocateBridgeName([], 'x'.repeat(15))).toThrow(
+      /bridge name "x{15}0" is 16 characters; Linux allows at most 15/,
+    );
     expect(() => allocateBridgeName([], 'br/')).toThrow(InvalidInterfaceNameError);
   });
 });

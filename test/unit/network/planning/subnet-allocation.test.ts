@@ -2,8 +2,17 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { cidrsOverlap, formatCidr } from '../../../../src/network/planning/ip-address.js';
 import type { OccupiedSubnet } from '../../../../src/network/planning/occupied-subnet.js';
-import { MAX_DHCP_RANGE_ADDRESSES, allocateSubnet, suggestDhcpRange, suggestGateway } from '../../../../src/network/planning/subnet-allocation.js';
-import { InvalidSubnetError, SubnetConflictError, SubnetPoolExhaustedError } from '../../../../src/network/planning/planning-errors.js';
+import {
+  MAX_DHCP_RANGE_ADDRESSES,
+  allocateSubnet,
+  suggestDhcpRange,
+  suggestGateway,
+} from '../../../../src/network/planning/subnet-allocation.js';
+import {
+  InvalidSubnetError,
+  SubnetConflictError,
+  SubnetPoolExhaustedError,
+} from '../../../../src/network/planning/planning-errors.js';
 import { isIgnoredPrefix } from '../../../../src/network/planning/subnet-overlap.js';
 import { planSubnet } from '../../../../src/network/planning/subnet-planner.js';
 import { parseSubnet, subnetContains, subnetOf } from '../../../../src/network/planning/subnet-math.js';
@@ -23,11 +32,15 @@ function thrown(action: () => unknown): Error {
 describe('allocateSubnet', () => {
   it('gives the lowest free block, in address order', () => {
     expect(allocateSubnet('10.200.0.0/16', 24, [])).toBe('10.200.0.0/24');
-    expect(allocateSubnet('10.200.0.0/16', 24, [network('10.200.0.0/24'), network('10.200.2.0/24')])).toBe('10.200.1.0/24');
+    expect(allocateSubnet('10.200.0.0/16', 24, [network('10.200.0.0/24'), network('10.200.2.0/24')])).toBe(
+      '10.200.1.0/24',
+    );
   });
 
   it('gives the last block when it is the only one left', () => {
-    expect(allocateSubnet('10.200.0.0/22', 24, [route('10.200.0.0/23'), network('10.200.2.0/24')])).toBe('10.200.3.0/24');
+    expect(allocateSubnet('10.200.0.0/22', 24, [route('10.200.0.0/23'), network('10.200.2.0/24')])).toBe(
+      '10.200.3.0/24',
+    );
     expect(allocateSubnet('10.200.0.0/24', 24, [])).toBe('10.200.0.0/24');
   });
 
@@ -39,8 +52,12 @@ describe('allocateSubnet', () => {
 
   it('skips every block a larger occupant covers, and a block a smaller occupant sits in', () => {
     expect(allocateSubnet('10.200.0.0/16', 24, [route('10.200.0.0/22')])).toBe('10.200.4.0/24');
-    expect(allocateSubnet('10.200.0.0/16', 24, [{ kind: 'address', cidr: '10.200.0.77/32', device: 'lo' }])).toBe('10.200.1.0/24');
-    expect(allocateSubnet('10.200.0.0/16', 24, [{ kind: 'address', cidr: '10.200.0.1/24', device: 'eth0' }])).toBe('10.200.1.0/24');
+    expect(allocateSubnet('10.200.0.0/16', 24, [{ kind: 'address', cidr: '10.200.0.77/32', device: 'lo' }])).toBe(
+      '10.200.1.0/24',
+    );
+    expect(allocateSubnet('10.200.0.0/16', 24, [{ kind: 'address', cidr: '10.200.0.1/24', device: 'eth0' }])).toBe(
+      '10.200.1.0/24',
+    );
   });
 
   it('treats a single address at either edge of a block as taking the block', () => {
@@ -51,7 +68,9 @@ describe('allocateSubnet', () => {
   });
 
   it('skips blocks in the exclude list (reserved by creates in flight)', () => {
-    expect(allocateSubnet('10.200.0.0/16', 24, [network('10.200.0.0/24')], { exclude: ['10.200.1.0/24', '10.200.2.0/24'] })).toBe('10.200.3.0/24');
+    expect(
+      allocateSubnet('10.200.0.0/16', 24, [network('10.200.0.0/24')], { exclude: ['10.200.1.0/24', '10.200.2.0/24'] }),
+    ).toBe('10.200.3.0/24');
   });
 
   it('ignores occupants outside the pool, of the other family, and default routes', () => {
@@ -60,12 +79,16 @@ describe('allocateSubnet', () => {
   });
 
   it('carves IPv6 pools too, even ones with 2^32 blocks', () => {
-    expect(allocateSubnet('fd00:1::/32', 64, [network('fd00:1::/64'), network('fd00:1:0:1::/64')])).toBe('fd00:1:0:2::/64');
+    expect(allocateSubnet('fd00:1::/32', 64, [network('fd00:1::/64'), network('fd00:1:0:1::/64')])).toBe(
+      'fd00:1:0:2::/64',
+    );
     expect(allocateSubnet('fd00:1::/32', 64, [route('fd00:1::/33')])).toBe('fd00:1:8000::/64');
   });
 
   it('says what filled the pool when it is exhausted', () => {
-    const error = thrown(() => allocateSubnet('10.200.0.0/16', 24, [network('10.200.0.0/17'), route('10.200.128.0/17')]));
+    const error = thrown(() =>
+      allocateSubnet('10.200.0.0/16', 24, [network('10.200.0.0/17'), route('10.200.128.0/17')]),
+    );
     expect(error).toBeInstanceOf(SubnetPoolExhaustedError);
     expect(error.message).toBe(
       'no free /24 left in 10.200.0.0/16: all 256 are taken by networks and host routes; delete networks no longer needed, or give a subnet outside the pool',
@@ -80,7 +103,10 @@ describe('allocateSubnet', () => {
 
   it('refuses a pool with host bits and a prefix that does not fit the pool', () => {
     expect(thrown(() => allocateSubnet('10.200.0.1/16', 24, []))).toEqual(
-      new InvalidSubnetError('10.200.0.1/16', 'subnet pool "10.200.0.1/16" has host bits set: did you mean 10.200.0.0/16?'),
+      new InvalidSubnetError(
+        '10.200.0.1/16',
+        'subnet pool "10.200.0.1/16" has host bits set: did you mean 10.200.0.0/16?',
+      ),
     );
     expect(thrown(() => allocateSubnet('10.200.0.0/16', 8, [])).message).toBe(
       'cannot carve /8 subnets out of 10.200.0.0/16: the prefix length must be a whole number from 16 to 32',
@@ -113,33 +139,47 @@ describe('allocateSubnet, property', () => {
       if (kind === 'network') return { kind, cidr: subnetText(cidr), network: 'n', active: true };
       return kind === 'route' ? { kind, cidr: subnetText(cidr), device: 'eth1' } : { kind, cidr, device: 'eth0' };
     });
-  const ignoredOccupant = fc.constantFrom<OccupiedSubnet>(route('0.0.0.0/0'), network('fd00::/8'), { kind: 'address', cidr: '127.0.0.1/8', device: 'lo' });
-  const occupants = fc.array(fc.oneof({ weight: 9, arbitrary: ipv4Occupant }, { weight: 1, arbitrary: ignoredOccupant }), { maxLength: 24 });
+  const ignoredOccupant = fc.constantFrom<OccupiedSubnet>(route('0.0.0.0/0'), network('fd00::/8'), {
+    kind: 'address',
+    cidr: '127.0.0.1/8',
+    device: 'lo',
+  });
+  const occupants = fc.array(
+    fc.oneof({ weight: 9, arbitrary: ipv4Occupant }, { weight: 1, arbitrary: ignoredOccupant }),
+    { maxLength: 24 },
+  );
 
   it('returns the lowest block of the pool that overlaps nothing, or throws only when the pool is really full', () => {
     const outcomes = { allocated: 0, exhausted: 0 };
-    const blockTaken = (taken: ReturnType<typeof subnetOf>[], third: number): boolean => taken.some((t) => cidrsOverlap(t, parseSubnet(`10.200.${third}.0/24`)));
+    const blockTaken = (taken: ReturnType<typeof subnetOf>[], third: number): boolean =>
+      taken.some((t) => cidrsOverlap(t, parseSubnet(`10.200.${third}.0/24`)));
     fc.assert(
-      fc.property(occupants, fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 16 }), (occupied, excludedBlocks) => {
-        const exclude = excludedBlocks.map((index) => `10.200.${index}.0/24`);
-        const taken = [...occupied.map((o) => subnetOf(o.cidr)), ...exclude.map((cidr) => parseSubnet(cidr))].filter((s) => !isIgnoredPrefix(s));
-        let result: string;
-        try {
-          result = allocateSubnet(POOL, BLOCK, occupied, { exclude });
-        } catch (error) {
-          expect(error).toBeInstanceOf(SubnetPoolExhaustedError);
-          for (let third = 0; third < 16; third++) expect(blockTaken(taken, third)).toBe(true);
-          outcomes.exhausted++;
-          return;
-        }
-        const block = parseSubnet(result);
-        expect(block.prefix).toBe(BLOCK);
-        expect(subnetContains(pool, block)).toBe(true);
-        expect(taken.filter((t) => cidrsOverlap(t, block))).toEqual([]);
-        const third = Number((block.network.value >> 8n) & 0xffn);
-        for (let lower = 0; lower < third; lower++) expect(blockTaken(taken, lower)).toBe(true);
-        outcomes.allocated++;
-      }),
+      fc.property(
+        occupants,
+        fc.array(fc.integer({ min: 0, max: 15 }), { maxLength: 16 }),
+        (occupied, excludedBlocks) => {
+          const exclude = excludedBlocks.map((index) => `10.200.${index}.0/24`);
+          const taken = [...occupied.map((o) => subnetOf(o.cidr)), ...exclude.map((cidr) => parseSubnet(cidr))].filter(
+            (s) => !isIgnoredPrefix(s),
+          );
+          let result: string;
+          try {
+            result = allocateSubnet(POOL, BLOCK, occupied, { exclude });
+          } catch (error) {
+            expect(error).toBeInstanceOf(SubnetPoolExhaustedError);
+            for (let third = 0; third < 16; third++) expect(blockTaken(taken, third)).toBe(true);
+            outcomes.exhausted++;
+            return;
+          }
+          const block = parseSubnet(result);
+          expect(block.prefix).toBe(BLOCK);
+          expect(subnetContains(pool, block)).toBe(true);
+          expect(taken.filter((t) => cidrsOverlap(t, block))).toEqual([]);
+          const third = Number((block.network.value >> 8n) & 0xffn);
+          for (let lower = 0; lower < third; lower++) expect(blockTaken(taken, lower)).toBe(true);
+          outcomes.allocated++;
+        },
+      ),
       { numRuns: 1000 },
     );
     // Both branches were really exercised.
@@ -195,12 +235,21 @@ describe('planSubnet', () => {
   });
 
   it('checks an asked-for subnet against the host and the reservations', () => {
-    expect(planSubnet({ subnet: '192.168.7.0/24', pool: '10.200.0.0/16', prefix: 24, occupied })).toMatchObject({ subnet: '192.168.7.0/24', allocated: false });
-    expect(thrown(() => planSubnet({ subnet: '10.200.0.0/23', pool: '10.200.0.0/16', prefix: 24, occupied })).message).toBe(
+    expect(planSubnet({ subnet: '192.168.7.0/24', pool: '10.200.0.0/16', prefix: 24, occupied })).toMatchObject({
+      subnet: '192.168.7.0/24',
+      allocated: false,
+    });
+    expect(
+      thrown(() => planSubnet({ subnet: '10.200.0.0/23', pool: '10.200.0.0/16', prefix: 24, occupied })).message,
+    ).toBe(
       'subnet 10.200.0.0/23 overlaps network "lab1" (10.200.0.0/24, active); choose another subnet, or give none to get a free one',
     );
-    const reserved = thrown(() => planSubnet({ subnet: '10.200.1.0/24', pool: '10.200.0.0/16', prefix: 24, occupied, exclude: ['10.200.1.0/24'] }));
+    const reserved = thrown(() =>
+      planSubnet({ subnet: '10.200.1.0/24', pool: '10.200.0.0/16', prefix: 24, occupied, exclude: ['10.200.1.0/24'] }),
+    );
     expect(reserved).toBeInstanceOf(SubnetConflictError);
-    expect(reserved.message).toBe('subnet 10.200.1.0/24 overlaps 10.200.1.0/24, reserved by a create in progress; choose another subnet, or give none to get a free one');
+    expect(reserved.message).toBe(
+      'subnet 10.200.1.0/24 overlaps 10.200.1.0/24, reserved by a create in progress; choose another subnet, or give none to get a free one',
+    );
   });
 });

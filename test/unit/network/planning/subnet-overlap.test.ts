@@ -1,7 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { OccupiedSubnet } from '../../../../src/network/planning/occupied-subnet.js';
 import { InvalidSubnetError, SubnetConflictError } from '../../../../src/network/planning/planning-errors.js';
-import { assertSubnetFree, bridgesCountedByNetworks, findSubnetConflicts, occupiedByNetworks } from '../../../../src/network/planning/subnet-overlap.js';
+import {
+  assertSubnetFree,
+  bridgesCountedByNetworks,
+  findSubnetConflicts,
+  occupiedByNetworks,
+} from '../../../../src/network/planning/subnet-overlap.js';
 import { parseSubnet } from '../../../../src/network/planning/subnet-math.js';
 
 const lab2: OccupiedSubnet = { kind: 'network', cidr: '10.1.2.0/24', network: 'lab2', active: false };
@@ -74,7 +79,9 @@ describe('findSubnetConflicts', () => {
   });
 
   it('refuses a request that is not a network CIDR', () => {
-    expect(() => findSubnetConflicts('10.1.2.3/24', [])).toThrow(new InvalidSubnetError('10.1.2.3/24', 'subnet "10.1.2.3/24" has host bits set: did you mean 10.1.2.0/24?'));
+    expect(() => findSubnetConflicts('10.1.2.3/24', [])).toThrow(
+      new InvalidSubnetError('10.1.2.3/24', 'subnet "10.1.2.3/24" has host bits set: did you mean 10.1.2.0/24?'),
+    );
   });
 });
 
@@ -89,13 +96,19 @@ describe('SubnetConflictError messages', () => {
     expect(conflictMessage('10.1.0.0/16', [routeOnEth1])).toBe(
       'subnet 10.1.0.0/16 overlaps the route 10.1.0.0/20 dev eth1; choose another subnet, or give none to get a free one',
     );
-    expect(conflictMessage('10.9.1.0/24', [{ kind: 'route', cidr: '10.9.0.0/16', gateway: '192.168.50.254', device: 'eth1' }])).toBe(
+    expect(
+      conflictMessage('10.9.1.0/24', [
+        { kind: 'route', cidr: '10.9.0.0/16', gateway: '192.168.50.254', device: 'eth1' },
+      ]),
+    ).toBe(
       'subnet 10.9.1.0/24 overlaps the route 10.9.0.0/16 via 192.168.50.254 dev eth1; choose another subnet, or give none to get a free one',
     );
     expect(conflictMessage('10.66.1.0/24', [{ kind: 'route', cidr: '10.66.0.0/16', routeType: 'blackhole' }])).toBe(
       'subnet 10.66.1.0/24 overlaps the blackhole route 10.66.0.0/16; choose another subnet, or give none to get a free one',
     );
-    expect(conflictMessage('10.50.1.0/24', [{ kind: 'route', cidr: '10.50.0.0/16', device: 'eth1', table: '100' }])).toBe(
+    expect(
+      conflictMessage('10.50.1.0/24', [{ kind: 'route', cidr: '10.50.0.0/16', device: 'eth1', table: '100' }]),
+    ).toBe(
       'subnet 10.50.1.0/24 overlaps the route 10.50.0.0/16 dev eth1 (table 100); choose another subnet, or give none to get a free one',
     );
   });
@@ -108,7 +121,9 @@ describe('SubnetConflictError messages', () => {
 
   it('lists up to three occupants, then counts the rest', () => {
     const two = conflictMessage('10.1.0.0/16', [lab2, routeOnEth1]);
-    expect(two).toBe('subnet 10.1.0.0/16 overlaps network "lab2" (10.1.2.0/24, inactive) and the route 10.1.0.0/20 dev eth1; choose another subnet, or give none to get a free one');
+    expect(two).toBe(
+      'subnet 10.1.0.0/16 overlaps network "lab2" (10.1.2.0/24, inactive) and the route 10.1.0.0/20 dev eth1; choose another subnet, or give none to get a free one',
+    );
     const extra: OccupiedSubnet[] = [
       { kind: 'network', cidr: '10.1.3.0/24', network: 'lab3', active: true },
       { kind: 'route', cidr: '10.1.9.0/24', routeType: 'unreachable' },
@@ -121,13 +136,19 @@ describe('SubnetConflictError messages', () => {
   it('carries the canonical subnet and every conflict for the caller', () => {
     const error = (() => {
       try {
-        assertSubnetFree('FD00:1:2:3::/64', [{ kind: 'network', cidr: 'fd00:1:2:3::1/64', network: 'lab6', active: true }]);
+        assertSubnetFree('FD00:1:2:3::/64', [
+          { kind: 'network', cidr: 'fd00:1:2:3::1/64', network: 'lab6', active: true },
+        ]);
       } catch (caught) {
         return caught as SubnetConflictError;
       }
       throw new Error('expected a conflict');
     })();
-    expect(error).toMatchObject({ code: 'subnet-conflict', subnet: 'fd00:1:2:3::/64', conflicts: [{ relation: 'same' }] });
+    expect(error).toMatchObject({
+      code: 'subnet-conflict',
+      subnet: 'fd00:1:2:3::/64',
+      conflicts: [{ relation: 'same' }],
+    });
   });
 
   it('returns the canonical subnet when nothing overlaps', () => {
@@ -166,12 +187,27 @@ describe('bridgesCountedByNetworks', () => {
 
 describe('parseSubnet', () => {
   it.each([
-    ['10.1.2/24', 'subnet "10.1.2/24" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64'],
+    [
+      '10.1.2/24',
+      'subnet "10.1.2/24" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64',
+    ],
     ['10.1.2.0', 'subnet "10.1.2.0" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64'],
-    ['010.1.2.0/24', 'subnet "010.1.2.0/24" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64'],
-    ['10.1.2.0/024', 'subnet "10.1.2.0/024" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64'],
-    [' 10.1.2.0/24', 'subnet " 10.1.2.0/24" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64'],
-    ['fe80::%eth0/64', 'subnet "fe80::%eth0/64" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64'],
+    [
+      '010.1.2.0/24',
+      'subnet "010.1.2.0/24" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64',
+    ],
+    [
+      '10.1.2.0/024',
+      'subnet "10.1.2.0/024" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64',
+    ],
+    [
+      ' 10.1.2.0/24',
+      'subnet " 10.1.2.0/24" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64',
+    ],
+    [
+      'fe80::%eth0/64',
+      'subnet "fe80::%eth0/64" is not in CIDR form: write ADDRESS/PREFIX, e.g. 10.200.3.0/24 or fd00:1:2:3::/64',
+    ],
     ['10.1.2.0/33', 'subnet "10.1.2.0/33" has prefix length 33: an IPv4 prefix is 0 to 32'],
     ['fd00::/129', 'subnet "fd00::/129" has prefix length 129: an IPv6 prefix is 0 to 128'],
     ['10.1.2.3/24', 'subnet "10.1.2.3/24" has host bits set: did you mean 10.1.2.0/24?'],

@@ -81,7 +81,13 @@ describe('parseDomainInterfaces', () => {
 
   it('reads a defined, not running VM: no target device', () => {
     expect(parseDomainInterfaces(stoppedVm)).toEqual([
-      { vm: 'db1', uuid: '1b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', running: false, mac: '52:54:00:ab:cd:02', sourceNetwork: 'lab1' },
+      {
+        vm: 'db1',
+        uuid: '1b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+        running: false,
+        mac: '52:54:00:ab:cd:02',
+        sourceNetwork: 'lab1',
+      },
     ]);
   });
 
@@ -106,7 +112,14 @@ describe('parseDomainInterfaces', () => {
   </devices>
 </domain>`;
     expect(parseDomainInterfaces(testDefault)).toEqual([
-      { vm: 'test', uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f', running: true, targetDev: 'testnet0', mac: 'aa:bb:cc:dd:ee:ff', sourceNetwork: 'default' },
+      {
+        vm: 'test',
+        uuid: '6695eb01-f6a4-8304-79aa-97f2502e193f',
+        running: true,
+        targetDev: 'testnet0',
+        mac: 'aa:bb:cc:dd:ee:ff',
+        sourceNetwork: 'default',
+      },
     ]);
   });
 
@@ -115,20 +128,37 @@ describe('parseDomainInterfaces', () => {
   });
 
   it('refuses text that is not domain XML', () => {
-    expect(() => parseDomainInterfaces("<network><name>lab1</name></network>")).toThrow('not libvirt domain XML: there is no <domain> element');
+    expect(() => parseDomainInterfaces('<network><name>lab1</name></network>')).toThrow(
+      'not libvirt domain XML: there is no <domain> element',
+    );
     expect(() => parseDomainInterfaces("<domain type='kvm'><name>web1</domain>")).toThrow(
       "not well-formed domain XML: Expected closing tag 'name' (opened in line 1, col 20) instead of closing tag 'domain'. (line 1)",
     );
-    expect(() => parseDomainInterfaces('not xml')).toThrow("not well-formed domain XML: char 'n' is not expected. (line 1)");
-    expect(() => parseDomainInterfaces("<domain type='kvm'><uuid>x</uuid></domain>")).toThrow('not libvirt domain XML: <domain> has no <name>');
+    expect(() => parseDomainInterfaces('not xml')).toThrow(
+      "not well-formed domain XML: char 'n' is not expected. (line 1)",
+    );
+    expect(() => parseDomainInterfaces("<domain type='kvm'><uuid>x</uuid></domain>")).toThrow(
+      'not libvirt domain XML: <domain> has no <name>',
+    );
   });
 });
 
 describe('portOwnersFromDomains', () => {
   it('maps the port names of running VMs to their owners, skipping stopped VMs', () => {
-    const owners = portOwnersFromDomains([runningVm, stoppedVm, twoNicVm, stoppedWithFixedTarget].map((xml) => ({ xml })));
+    const owners = portOwnersFromDomains(
+      [runningVm, stoppedVm, twoNicVm, stoppedWithFixedTarget].map((xml) => ({ xml })),
+    );
     expect([...owners.keys()].sort()).toEqual(['vnet3', 'vnet4', 'vnet5']);
-    expect(owners.get('vnet3')).toEqual({ vm: 'web1', uuid: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', mac: '52:54:00:ab:cd:01', network: 'lab1' });
-    expect(owners.get('vnet5')).toEqual({ vm: 'router & fw', uuid: '2b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0', mac: '52:54:00:ab:cd:04' });
+    expect(owners.get('vnet3')).toEqual({
+      vm: 'web1',
+      uuid: '0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+      mac: '52:54:00:ab:cd:01',
+      network: 'lab1',
+    });
+    expect(owners.get('vnet5')).toEqual({
+      vm: 'router & fw',
+      uuid: '2b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0',
+      mac: '52:54:00:ab:cd:04',
+    });
   });
 });

@@ -41,7 +41,13 @@ interface Structure {
   readonly children: readonly Structure[];
 }
 
-const structureParser = new XMLParser({ preserveOrder: true, ignoreAttributes: false, attributeNamePrefix: '', parseTagValue: false, trimValues: false });
+const structureParser = new XMLParser({
+  preserveOrder: true,
+  ignoreAttributes: false,
+  attributeNamePrefix: '',
+  parseTagValue: false,
+  trimValues: false,
+});
 
 function structureOf(xml: string): Structure[] {
   const toStructure = (nodes: Record<string, unknown>[]): Structure[] =>
@@ -54,15 +60,37 @@ function structureOf(xml: string): Structure[] {
   return toStructure(structureParser.parse(xml) as Record<string, unknown>[]);
 }
 
-const leaf = (element: string, attributes: string[] = []): Structure => ({ element, attributes: attributes.sort(), children: [] });
-const parent = (element: string, attributes: string[], children: Structure[]): Structure => ({ element, attributes: attributes.sort(), children });
+const leaf = (element: string, attributes: string[] = []): Structure => ({
+  element,
+  attributes: attributes.sort(),
+  children: [],
+});
+const parent = (element: string, attributes: string[], children: Structure[]): Structure => ({
+  element,
+  attributes: attributes.sort(),
+  children,
+});
 
 /** The elements libvirt's format calls for, derived from the spec on its own. */
 function expectedStructure(spec: NetworkSpec): Structure[] {
   const children: Structure[] = [leaf('name'), leaf('uuid')];
   if (spec.metadata !== undefined) {
-    const fields = (['description', 'requestedBy', 'jobId'] as const).filter((field) => spec.metadata?.[field] !== undefined);
-    children.push(parent('metadata', [], [parent('vnetops:network', ['xmlns:vnetops'], fields.map((field) => leaf(`vnetops:${field}`)))]));
+    const fields = (['description', 'requestedBy', 'jobId'] as const).filter(
+      (field) => spec.metadata?.[field] !== undefined,
+    );
+    children.push(
+      parent(
+        'metadata',
+        [],
+        [
+          parent(
+            'vnetops:network',
+            ['xmlns:vnetops'],
+            fields.map((field) => leaf(`vnetops:${field}`)),
+          ),
+        ],
+      ),
+    );
   }
   if (spec.mode === 'bridged') {
     children.push(leaf('forward', ['mode']), leaf('bridge', ['name']));
@@ -70,17 +98,23 @@ function expectedStructure(spec: NetworkSpec): Structure[] {
   }
   if (spec.mode !== 'isolated') {
     const dev = spec.mode === 'nat' || spec.mode === 'routed' ? spec.forwardDev : undefined;
-    const nat = spec.mode === 'nat' && spec.natPorts !== undefined ? [parent('nat', [], [leaf('port', ['start', 'end'])])] : [];
+    const nat =
+      spec.mode === 'nat' && spec.natPorts !== undefined ? [parent('nat', [], [leaf('port', ['start', 'end'])])] : [];
     children.push(parent('forward', dev === undefined ? ['mode'] : ['mode', 'dev'], nat));
   }
   children.push(leaf('bridge', ['name', 'stp', 'delay']));
   if (spec.mtu !== undefined) children.push(leaf('mtu', ['size']));
   if (spec.dnsDomain !== undefined) children.push(leaf('domain', ['name']));
-  for (const [family, config] of [['ipv4', spec.ipv4], ['ipv6', spec.ipv6]] as const) {
+  for (const [family, config] of [
+    ['ipv4', spec.ipv4],
+    ['ipv6', spec.ipv6],
+  ] as const) {
     if (config === undefined) continue;
     const dhcp = [
       ...(config.dhcp === undefined ? [] : [leaf('range', ['start', 'end'])]),
-      ...(config.dhcpHosts ?? []).map((host) => leaf('host', host.name === undefined ? ['mac', 'ip'] : ['mac', 'name', 'ip'])),
+      ...(config.dhcpHosts ?? []).map((host) =>
+        leaf('host', host.name === undefined ? ['mac', 'ip'] : ['mac', 'name', 'ip']),
+      ),
     ];
     const attributes = family === 'ipv6' ? ['family', 'address', 'prefix'] : ['address', 'prefix'];
     children.push(parent('ip', attributes, dhcp.length === 0 ? [] : [parent('dhcp', [], dhcp)]));
@@ -94,7 +128,39 @@ const hostileText = fc.oneof(
   fc.string({ unit: 'grapheme', maxLength: 24 }),
   fc.string({ unit: 'binary-ascii', maxLength: 24 }),
   fc.string({
-    unit: fc.constantFrom('<', '>', '&', "'", '"', ']]>', '<!--', '&amp;', '&#0;', '<x/>', '\u0000', '\u0007', '\n', '\r', '\t', ' ', 'a', 'z', '0', '-', '_', '.', 'B', 'а', '\u200b', '\u202e', '🙂', '\ud800', '\udfff', '\ufffe', '\u0085'),
+    unit: fc.constantFrom(
+      '<',
+      '>',
+      '&',
+      "'",
+      '"',
+      ']]>',
+      '<!--',
+      '&amp;',
+      '&#0;',
+      '<x/>',
+      '\u0000',
+      '\u0007',
+      '\n',
+      '\r',
+      '\t',
+      ' ',
+      'a',
+      'z',
+      '0',
+      '-',
+      '_',
+      '.',
+      'B',
+      'а',
+      '\u200b',
+      '\u202e',
+      '🙂',
+      '\ud800',
+      '\udfff',
+      '\ufffe',
+      '\u0085',
+    ),
     maxLength: 24,
   }),
   fc.stringMatching(/^[a-z0-9][a-z0-9_.-]{0,20}$/),
@@ -103,7 +169,11 @@ const hostileText = fc.oneof(
 
 const base = FIXTURE_SPECS.nat as NetworkSpec;
 
-const TEXT_FIELDS: readonly { readonly field: string; readonly put: (text: string) => unknown; readonly get: (spec: NetworkSpec) => string | undefined }[] = [
+const TEXT_FIELDS: readonly {
+  readonly field: string;
+  readonly put: (text: string) => unknown;
+  readonly get: (spec: NetworkSpec) => string | undefined;
+}[] = [
   { field: 'name', put: (text) => ({ ...base, name: text }), get: (spec) => spec.name },
   { field: 'bridge', put: (text) => ({ ...base, bridge: text }), get: (spec) => spec.bridge },
   {
@@ -114,30 +184,33 @@ const TEXT_FIELDS: readonly { readonly field: string; readonly put: (text: strin
 ];
 
 describe('(b) any text as a name, bridge or description', () => {
-  it.each(TEXT_FIELDS)('$field: refused about that option only, or kept exactly and never breaks the XML', ({ field, put, get }) => {
-    fc.assert(
-      fc.property(hostileText, (text) => {
-        let spec: NetworkSpec;
-        try {
-          spec = validateNetworkSpec(put(text));
-        } catch (error) {
-          expect(error).toBeInstanceOf(NetworkSpecError);
-          for (const problem of (error as NetworkSpecError).problems) {
-            expect(problem.field).toBe(field);
-            // Messages go to Slack: every control character and broken surrogate must be shown escaped.
-            expect(problem.message).not.toMatch(/[\p{Cc}\p{Cs}]/u);
+  it.each(TEXT_FIELDS)(
+    '$field: refused about that option only, or kept exactly and never breaks the XML',
+    ({ field, put, get }) => {
+      fc.assert(
+        fc.property(hostileText, (text) => {
+          let spec: NetworkSpec;
+          try {
+            spec = validateNetworkSpec(put(text));
+          } catch (error) {
+            expect(error).toBeInstanceOf(NetworkSpecError);
+            for (const problem of (error as NetworkSpecError).problems) {
+              expect(problem.field).toBe(field);
+              // Messages go to Slack: every control character and broken surrogate must be shown escaped.
+              expect(problem.message).not.toMatch(/[\p{Cc}\p{Cs}]/u);
+            }
+            return;
           }
-          return;
-        }
-        expect(get(spec)).toBe(text);
-        const xml = renderNetworkXml(spec, { uuid: UUID });
-        expect(XMLValidator.validate(xml)).toBe(true);
-        expect(structureOf(xml)).toStrictEqual(expectedStructure(spec));
-        expect(get(parseNetworkXml(xml, { autostart: spec.autostart }).spec)).toBe(text);
-      }),
-      { numRuns: 500 },
-    );
-  });
+          expect(get(spec)).toBe(text);
+          const xml = renderNetworkXml(spec, { uuid: UUID });
+          expect(XMLValidator.validate(xml)).toBe(true);
+          expect(structureOf(xml)).toStrictEqual(expectedStructure(spec));
+          expect(get(parseNetworkXml(xml, { autostart: spec.autostart }).spec)).toBe(text);
+        }),
+        { numRuns: 500 },
+      );
+    },
+  );
 
   it('also holds for the specs of every mode (structure check)', () => {
     fc.assert(

@@ -87,7 +87,9 @@ describe('renderNetworkXml', () => {
   it('escapes every "&" exactly once, also before text that looks like a reference', () => {
     const description = 'R&D &amp; &#0; &#x1F642; &lt;x&gt; &bogus;';
     const xml = renderNetworkXml({ ...spec('bridged'), metadata: { description } }, { uuid: UUID });
-    expect(xml).toContain('<vnetops:description>R&amp;D &amp;amp; &amp;#0; &amp;#x1F642; &amp;lt;x&amp;gt; &amp;bogus;</vnetops:description>');
+    expect(xml).toContain(
+      '<vnetops:description>R&amp;D &amp;amp; &amp;#0; &amp;#x1F642; &amp;lt;x&amp;gt; &amp;bogus;</vnetops:description>',
+    );
     expect(parseNetworkXml(xml, { autostart: false }).spec.metadata).toEqual({ description });
   });
 
@@ -98,8 +100,17 @@ describe('renderNetworkXml', () => {
   });
 
   it('throws rather than write a value XML would not give back as it was', () => {
-    for (const name of ['nul\u0000', 'lone \ud800', 'not a character \ufffe', 'tab\tin an attribute', 'line\nbreak', 'cr\r']) {
-      expect(() => renderDhcpHostXml({ mac: '52:54:00:00:00:01', name, ip: '10.0.0.2' })).toThrow(/^cannot write U\+[0-9A-F]{4} in an XML attribute: /);
+    for (const name of [
+      'nul\u0000',
+      'lone \ud800',
+      'not a character \ufffe',
+      'tab\tin an attribute',
+      'line\nbreak',
+      'cr\r',
+    ]) {
+      expect(() => renderDhcpHostXml({ mac: '52:54:00:00:00:01', name, ip: '10.0.0.2' })).toThrow(
+        /^cannot write U\+[0-9A-F]{4} in an XML attribute: /,
+      );
     }
   });
 
@@ -113,10 +124,15 @@ describe('renderNetworkXml', () => {
   });
 });
 
-describe('parseNetworkXml on libvirt\'s own XML', () => {
+describe("parseNetworkXml on libvirt's own XML", () => {
   const modes = Object.keys(FIXTURE_SPECS);
 
-  it.each(modes.flatMap((mode) => [[mode, 'live'], [mode, 'inactive']]))('%s (%s XML) parses back to the spec that produced it', (mode, state) => {
+  it.each(
+    modes.flatMap((mode) => [
+      [mode, 'live'],
+      [mode, 'inactive'],
+    ]),
+  )('%s (%s XML) parses back to the spec that produced it', (mode, state) => {
     const parsed = parseNetworkXml(fixture(`${mode}.${state}.xml`), { autostart: false });
     expect(parsed.spec).toEqual(spec(mode));
     expect(parsed.facts.uuid).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/);
@@ -124,7 +140,7 @@ describe('parseNetworkXml on libvirt\'s own XML', () => {
     else expect(parsed.facts.mac).toMatch(/^52:54:00(:[0-9a-f]{2}){3}$/);
   });
 
-  it.each(modes)('%s: our XML and libvirt\'s XML parse to the same spec', (mode) => {
+  it.each(modes)("%s: our XML and libvirt's XML parse to the same spec", (mode) => {
     const ours = parseNetworkXml(renderNetworkXml(spec(mode), { uuid: UUID }), { autostart: false });
     const libvirts = parseNetworkXml(fixture(`${mode}.inactive.xml`), { autostart: false });
     expect(ours.spec).toEqual(libvirts.spec);
@@ -149,7 +165,7 @@ describe('parseNetworkXml on XML written by hand', () => {
     });
   });
 
-  it('reads metadata under any prefix bound to the vnetops namespace and ignores other tools\' metadata', () => {
+  it("reads metadata under any prefix bound to the vnetops namespace and ignores other tools' metadata", () => {
     const xml =
       `<network><name>n1</name>${uuid}<metadata>` +
       `<other:note xmlns:other="https://example.com/x"><other:description>not ours</other:description></other:note>` +
@@ -185,10 +201,21 @@ describe('parseNetworkXml on XML written by hand', () => {
   });
 
   it.each([
-    ['hand-hostdev', 'sriov', 'forward mode "hostdev": vnetops manages only nat, route, open and bridge (and isolated networks, which have no <forward>)'],
-    ['hand-macvtap', 'macvtap', 'forward mode "bridge" without a host bridge (macvtap: guests attach to a host NIC directly)'],
+    [
+      'hand-hostdev',
+      'sriov',
+      'forward mode "hostdev": vnetops manages only nat, route, open and bridge (and isolated networks, which have no <forward>)',
+    ],
+    [
+      'hand-macvtap',
+      'macvtap',
+      'forward mode "bridge" without a host bridge (macvtap: guests attach to a host NIC directly)',
+    ],
   ])('refuses %s, naming the mode', (file, network, item) => {
-    expect(caught(() => parseNetworkXml(fixture(`${file}.inactive.xml`), { autostart: false }))).toMatchObject({ network, unsupported: [item] });
+    expect(caught(() => parseNetworkXml(fixture(`${file}.inactive.xml`), { autostart: false }))).toMatchObject({
+      network,
+      unsupported: [item],
+    });
   });
 
   it('turns spec problems of a foreign network into unsupported items', () => {
@@ -204,19 +231,43 @@ describe('parseNetworkXml on XML written by hand', () => {
   it('refuses an isolated network without IPv4 and a pool of forward interfaces', () => {
     const noIpv4 = `<network><name>v6only</name>${uuid}<bridge name='virbr9'/><ip family='ipv6' address='fd00:9::1' prefix='64'/></network>`;
     expect(caught(() => parseNetworkXml(noIpv4, { autostart: false }))).toMatchObject({
-      unsupported: ['isolated networks need an IPv4 subnet: add ipv4 with a subnet and a gateway, e.g. subnet 10.0.5.0/24 and gateway 10.0.5.1'],
+      unsupported: [
+        'isolated networks need an IPv4 subnet: add ipv4 with a subnet and a gateway, e.g. subnet 10.0.5.0/24 and gateway 10.0.5.1',
+      ],
     });
     const pool = `<network><name>pool</name>${uuid}<forward mode='route' dev='eth0'><interface dev='eth0'/><interface dev='eth1'/></forward><bridge name='virbr9'/><ip address='10.9.0.1' prefix='24'/></network>`;
-    expect(caught(() => parseNetworkXml(pool, { autostart: false }))).toMatchObject({ unsupported: ['a pool of forward interfaces ("eth0", "eth1")'] });
+    expect(caught(() => parseNetworkXml(pool, { autostart: false }))).toMatchObject({
+      unsupported: ['a pool of forward interfaces ("eth0", "eth1")'],
+    });
   });
 
   it.each([
-    ['not XML', 'not xml', 'invalid libvirt network XML: not well-formed XML: char \'n\' is not expected. (line 1, column 1)'],
-    ['unclosed', '<network><name>x</name>', "invalid libvirt network XML: not well-formed XML: Unclosed tag 'network'. (line 1, column 1)"],
+    [
+      'not XML',
+      'not xml',
+      "invalid libvirt network XML: not well-formed XML: char 'n' is not expected. (line 1, column 1)",
+    ],
+    [
+      'unclosed',
+      '<network><name>x</name>',
+      "invalid libvirt network XML: not well-formed XML: Unclosed tag 'network'. (line 1, column 1)",
+    ],
     ['two roots', '<network/><network/>', 'invalid libvirt network XML: expected one root element, found 2'],
-    ['another document', '<domain/>', 'invalid libvirt network XML: the document is a <domain>, not a libvirt <network>'],
-    ['no uuid', '<network><name>x</name></network>', 'invalid libvirt network XML: the <network> has no <uuid>, which libvirt always writes'],
-    ['an unknown entity', `<network><name>a &bogus; b</name>${uuid}</network>`, 'invalid libvirt network XML: unknown or invalid reference &bogus;'],
+    [
+      'another document',
+      '<domain/>',
+      'invalid libvirt network XML: the document is a <domain>, not a libvirt <network>',
+    ],
+    [
+      'no uuid',
+      '<network><name>x</name></network>',
+      'invalid libvirt network XML: the <network> has no <uuid>, which libvirt always writes',
+    ],
+    [
+      'an unknown entity',
+      `<network><name>a &bogus; b</name>${uuid}</network>`,
+      'invalid libvirt network XML: unknown or invalid reference &bogus;',
+    ],
   ])('throws InvalidNetworkXmlError for %s', (_what, xml, message) => {
     const error = caught(() => parseNetworkXml(xml, { autostart: false }));
     expect(error).toBeInstanceOf(InvalidNetworkXmlError);
@@ -250,6 +301,8 @@ describe('readNetworkAddresses and readNetworkBridge, for any network', () => {
 
   it('skip <ip> elements they cannot read instead of failing', () => {
     const xml = `<network><name>x</name><ip address='bogus'/><ip address='10.0.0.1' prefix='99'/><ip family='ipv6' address='10.0.0.1'/><ip address='192.168.1.1' prefix='24'/></network>`;
-    expect(readNetworkAddresses(xml)).toEqual([{ subnet: '192.168.1.0/24', family: 'ipv4', source: 'ip', address: '192.168.1.1' }]);
+    expect(readNetworkAddresses(xml)).toEqual([
+      { subnet: '192.168.1.0/24', family: 'ipv4', source: 'ip', address: '192.168.1.1' },
+    ]);
   });
 });

@@ -19,7 +19,8 @@ const EXPECTED = [
 beforeAll(async () => {
   server = createServer((request, response) => {
     if (request.url === '/a') response.writeHead(200).end();
-    else if (request.url === '/b') response.setHeader('content-type', 'application/json').end('{"text":"ok ✓"}'); // headers sent with the body: Content-Length
+    else if (request.url === '/b')
+      response.setHeader('content-type', 'application/json').end('{"text":"ok ✓"}'); // headers sent with the body: Content-Length
     else if (request.url === '/c') response.writeHead(401).end();
     else {
       response.writeHead(200);
@@ -78,7 +79,8 @@ describe('HttpResponseReader', () => {
 
   it('reads a 204 without a length, and chunk extensions', () => {
     const reader = new HttpResponseReader();
-    const bytes = 'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;name=value\r\nabc\r\n0\r\n\r\n';
+    const bytes =
+      'HTTP/1.1 204 No Content\r\n\r\nHTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n3;name=value\r\nabc\r\n0\r\n\r\n';
     expect(reader.push(Buffer.from(bytes))).toEqual([
       { status: 204, body: '' },
       { status: 200, body: 'abc' },
@@ -94,10 +96,18 @@ describe('HttpResponseReader', () => {
 
   it('refuses what is not an HTTP/1.1 response', () => {
     expect(() => new HttpResponseReader().push(Buffer.from('SSH-2.0-OpenSSH_9.2\r\n\r\n'))).toThrow(HttpResponseError);
-    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n'))).toThrow(/bad chunk size/);
-    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'))).toThrow(/bad Content-Length/);
-    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n'))).toThrow(/bad Content-Length/);
-    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody'))).toThrow(/where the body ends is unknown/);
+    expect(() =>
+      new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n')),
+    ).toThrow(/bad chunk size/);
+    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: -1\r\n\r\n'))).toThrow(
+      /bad Content-Length/,
+    );
+    expect(() => new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nContent-Length: 0x10\r\n\r\n'))).toThrow(
+      /bad Content-Length/,
+    );
+    expect(() =>
+      new HttpResponseReader().push(Buffer.from('HTTP/1.1 200 OK\r\nConnection: close\r\n\r\nbody')),
+    ).toThrow(/where the body ends is unknown/);
     expect(() => new HttpResponseReader().push(Buffer.alloc(20_000, 'a'))).toThrow(/no end of the response head/);
   });
 });

@@ -6,7 +6,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compilePolicy } from '../../../../src/approvals/index.js';
 import { loadBotConfig } from '../../../../src/config/index.js';
 import { LocalConsole, splitSlashCommand } from '../../../../tools/console/index.js';
-import { DEMO_ALERTS_CHANNEL, DEMO_CHANNELS, DEMO_ROLE_LABELS, demoPolicyYaml } from '../../../../tools/demo/demo-workspace.js';
+import {
+  DEMO_ALERTS_CHANNEL,
+  DEMO_CHANNELS,
+  DEMO_ROLE_LABELS,
+  demoPolicyYaml,
+} from '../../../../tools/demo/demo-workspace.js';
 import { FAKE_IDS, FakeSlack } from '../../../../tools/fake-slack/index.js';
 
 let fake: FakeSlack;
@@ -14,7 +19,11 @@ let localConsole: LocalConsole;
 
 beforeAll(async () => {
   fake = new FakeSlack({ channels: [...DEMO_CHANNELS] });
-  localConsole = LocalConsole.attach(fake, { labels: DEMO_ROLE_LABELS, defaultUser: FAKE_IDS.requester, defaultChannel: FAKE_IDS.ops });
+  localConsole = LocalConsole.attach(fake, {
+    labels: DEMO_ROLE_LABELS,
+    defaultUser: FAKE_IDS.requester,
+    defaultChannel: FAKE_IDS.ops,
+  });
   await fake.start();
 });
 
@@ -24,7 +33,11 @@ afterAll(async () => {
 });
 
 function post(path: string, body: unknown, headers: Record<string, string> = {}): Promise<Response> {
-  return fetch(`${fake.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
+  return fetch(`${fake.baseUrl}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: JSON.stringify(body),
+  });
 }
 
 /** A GET of `path` exactly as written, with a Host header of our choosing (fetch allows neither). */
@@ -43,7 +56,10 @@ function getWithHost(path: string, host: string): Promise<number> {
 describe('splitSlashCommand', () => {
   it('splits the command from its text, trimming, keeping inner quoting', () => {
     expect(splitSlashCommand('/vnet list')).toEqual({ command: '/vnet', text: 'list' });
-    expect(splitSlashCommand('  /vnet   create isolated lab1 --reason "a b"  ')).toEqual({ command: '/vnet', text: 'create isolated lab1 --reason "a b"' });
+    expect(splitSlashCommand('  /vnet   create isolated lab1 --reason "a b"  ')).toEqual({
+      command: '/vnet',
+      text: 'create isolated lab1 --reason "a b"',
+    });
     expect(splitSlashCommand('/vnet')).toEqual({ command: '/vnet', text: '' });
   });
 
@@ -74,7 +90,10 @@ describe('the console server', () => {
     expect(await getWithHost('/console/%2e%2e/public/index.html', loopback)).toBe(404);
     expect((await fetch(`${fake.baseUrl}/console/console-server.ts`)).status).toBe(404);
     // Slack's own paths are still the fake's.
-    const authTest = await fetch(`${fake.apiUrl}auth.test`, { method: 'POST', headers: { authorization: `Bearer ${fake.botToken}` } });
+    const authTest = await fetch(`${fake.apiUrl}auth.test`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fake.botToken}` },
+    });
     expect(((await authTest.json()) as { ok: boolean }).ok).toBe(true);
   });
 
@@ -86,41 +105,78 @@ describe('the console server', () => {
   });
 
   it('takes actions only as JSON from its own origin, and says what is wrong with a bad one', async () => {
-    const plain = await fetch(`${fake.baseUrl}/console/api/message`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: '{}' });
+    const plain = await fetch(`${fake.baseUrl}/console/api/message`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{}',
+    });
     expect(plain.status).toBe(415);
-    const foreign = await post('/console/api/message', { user: FAKE_IDS.requester, channel: FAKE_IDS.ops, text: 'hi' }, { origin: 'https://attacker.example' });
+    const foreign = await post(
+      '/console/api/message',
+      { user: FAKE_IDS.requester, channel: FAKE_IDS.ops, text: 'hi' },
+      { origin: 'https://attacker.example' },
+    );
     expect(foreign.status).toBe(403);
     expect(fake.messages(FAKE_IDS.ops)).toEqual([]);
     const invalid = await post('/console/api/message', { user: 'nobody', channel: FAKE_IDS.ops, text: 'hi' });
     expect(invalid.status).toBe(400);
     expect(((await invalid.json()) as { error: string }).error).toMatch(/user/);
-    const notCommand = await post('/console/api/command', { user: FAKE_IDS.requester, channel: FAKE_IDS.ops, text: 'list' });
+    const notCommand = await post('/console/api/command', {
+      user: FAKE_IDS.requester,
+      channel: FAKE_IDS.ops,
+      text: 'list',
+    });
     expect(notCommand.status).toBe(400);
     expect(((await notCommand.json()) as { error: string }).error).toMatch(/starts with \//);
   });
 
   it('a command with no bot behind it is a clear error, not a hang', async () => {
-    const answer = await post('/console/api/command', { user: FAKE_IDS.requester, channel: FAKE_IDS.ops, text: '/vnet list' });
+    const answer = await post('/console/api/command', {
+      user: FAKE_IDS.requester,
+      channel: FAKE_IDS.ops,
+      text: '/vnet list',
+    });
     expect(answer.status).toBe(409);
     expect(((await answer.json()) as { error: string }).error).toMatch(/no request URL/);
   });
 
   it('shows each person their own view: people with labels, channels, messages, only their ephemerals', async () => {
-    const posted = await post('/console/api/message', { user: FAKE_IDS.requester, channel: FAKE_IDS.ops, text: 'hello *team*' });
+    const posted = await post('/console/api/message', {
+      user: FAKE_IDS.requester,
+      channel: FAKE_IDS.ops,
+      text: 'hello *team*',
+    });
     expect(posted.status).toBe(200);
     fake.store.postEphemeral(FAKE_IDS.ops, FAKE_IDS.approver, { text: 'for Alex only' }, 'chat.postEphemeral');
-    type State = { me: string; users: { id: string; label: string }[]; channels: { id: string }[]; history: Record<string, { text: string; user: string }[]>; ephemerals: { text: string }[]; view: unknown };
-    const asRita = (await (await fetch(`${fake.baseUrl}/console/api/state?user=${FAKE_IDS.requester}`)).json()) as State;
+    type State = {
+      me: string;
+      users: { id: string; label: string }[];
+      channels: { id: string }[];
+      history: Record<string, { text: string; user: string }[]>;
+      ephemerals: { text: string }[];
+      view: unknown;
+    };
+    const asRita = (await (
+      await fetch(`${fake.baseUrl}/console/api/state?user=${FAKE_IDS.requester}`)
+    ).json()) as State;
     const asAlex = (await (await fetch(`${fake.baseUrl}/console/api/state?user=${FAKE_IDS.approver}`)).json()) as State;
     expect(asRita.me).toBe(FAKE_IDS.requester);
     expect(asRita.users.find((user) => user.id === FAKE_IDS.approver)?.label).toBe('approver');
-    expect(asRita.channels.map((channel) => channel.id)).toEqual([FAKE_IDS.ops, FAKE_IDS.approvals, DEMO_ALERTS_CHANNEL]);
-    expect(asRita.history[FAKE_IDS.ops]).toEqual([expect.objectContaining({ text: 'hello *team*', user: FAKE_IDS.requester })]);
+    expect(asRita.channels.map((channel) => channel.id)).toEqual([
+      FAKE_IDS.ops,
+      FAKE_IDS.approvals,
+      DEMO_ALERTS_CHANNEL,
+    ]);
+    expect(asRita.history[FAKE_IDS.ops]).toEqual([
+      expect.objectContaining({ text: 'hello *team*', user: FAKE_IDS.requester }),
+    ]);
     expect(asRita.ephemerals).toEqual([]);
     expect(asAlex.ephemerals.map((message) => message.text)).toEqual(['for Alex only']);
     expect(asAlex.view).toBeNull();
     // An unknown person falls back to the default one rather than failing the page.
-    expect(((await (await fetch(`${fake.baseUrl}/console/api/state?user=UNOBODY`)).json()) as State).me).toBe(FAKE_IDS.requester);
+    expect(((await (await fetch(`${fake.baseUrl}/console/api/state?user=UNOBODY`)).json()) as State).me).toBe(
+      FAKE_IDS.requester,
+    );
   });
 
   it('announces every change on its event stream', async () => {
@@ -144,7 +200,10 @@ describe('the demo workspace', () => {
     const dir = mkdtempSync(join(tmpdir(), 'vnetops-demo-policy-'));
     try {
       writeFileSync(join(dir, 'config.yaml'), demoPolicyYaml());
-      const config = loadBotConfig({ file: join(dir, 'config.yaml'), env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' } });
+      const config = loadBotConfig({
+        file: join(dir, 'config.yaml'),
+        env: { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret' },
+      });
       const policy = compilePolicy(config);
       for (const [userId, label] of Object.entries(DEMO_ROLE_LABELS)) {
         expect(policy.rolesOf({ userId, userGroups: [], channelId: FAKE_IDS.ops }).at(-1)).toBe(label);

@@ -19,7 +19,9 @@ describe('the fake Slack rate limiter', () => {
 
   it('never limits a method it was not told about', () => {
     const { limiter } = limiterAt({ 'chat.update': { ratePerMinute: 1 } });
-    expect(Array.from({ length: 100 }, () => limiter.take('chat.postMessage', 'C1')).every((wait) => wait === null)).toBe(true);
+    expect(
+      Array.from({ length: 100 }, () => limiter.take('chat.postMessage', 'C1')).every((wait) => wait === null),
+    ).toBe(true);
   });
 
   it('per minute: Retry-After is the time to the next token, rounded up', () => {
@@ -31,7 +33,10 @@ describe('the fake Slack rate limiter', () => {
   });
 
   it('per channel: each channel has its own bucket; otherwise the method shares one', () => {
-    const { limiter } = limiterAt({ 'chat.postMessage': { ratePerSecond: 1, burst: 1, perChannel: true }, 'views.open': { ratePerSecond: 1, burst: 1 } });
+    const { limiter } = limiterAt({
+      'chat.postMessage': { ratePerSecond: 1, burst: 1, perChannel: true },
+      'views.open': { ratePerSecond: 1, burst: 1 },
+    });
     expect(limiter.take('chat.postMessage', 'C1')).toBeNull();
     expect(limiter.take('chat.postMessage', 'C2')).toBeNull();
     expect(limiter.take('chat.postMessage', 'C1')).toBe(1);
@@ -40,7 +45,11 @@ describe('the fake Slack rate limiter', () => {
   });
 
   it('refuses a limit without a rate at construction, saying which method', () => {
-    expect(() => new RateLimiter({ 'chat.postMessage': { burst: 2 } })).toThrow(/chat\.postMessage.*ratePerSecond or ratePerMinute/);
-    expect(() => new RateLimiter({ 'chat.update': { ratePerSecond: 1, burst: 0 } })).toThrow(/burst must be at least 1/);
+    expect(() => new RateLimiter({ 'chat.postMessage': { burst: 2 } })).toThrow(
+      /chat\.postMessage.*ratePerSecond or ratePerMinute/,
+    );
+    expect(() => new RateLimiter({ 'chat.update': { ratePerSecond: 1, burst: 0 } })).toThrow(
+      /burst must be at least 1/,
+    );
   });
 });

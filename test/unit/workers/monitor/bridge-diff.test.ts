@@ -5,10 +5,18 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { type BridgePort, type BridgeState, type HostLinks, type LinkState, type StpPortState, parseHostLinks } from '../../../../src/network/index.js';
+import {
+  type BridgePort,
+  type BridgeState,
+  type HostLinks,
+  type LinkState,
+  type StpPortState,
+  parseHostLinks,
+} from '../../../../src/network/index.js';
 import { type EventDraft, type WatchedLinks, diffHostLinks } from '../../../../workers/monitor/bridge-diff.js';
 
-const fixture = (name: string): string => readFileSync(new URL(`../../../fixtures/ip-json/${name}`, import.meta.url), 'utf8');
+const fixture = (name: string): string =>
+  readFileSync(new URL(`../../../fixtures/ip-json/${name}`, import.meta.url), 'utf8');
 // Before: vnbr0 (libvirt's, STP on, 10.1.2.1/24, port vg-g1), br0 (hand-made, no ports), uplink up0 with carrier.
 // After: vnbr0 down, STP off, 10.9.9.1/24 added, vg-g1 moved to br0 (+192.168.50.2/24), vg-g2 joined vnbr0, up0 without carrier.
 const before = parseHostLinks(fixture('host-links-before.json'));
@@ -16,7 +24,10 @@ const after = parseHostLinks(fixture('host-links-after.json'));
 
 const NOTHING: WatchedLinks = { bridges: new Map(), hostBridges: new Map(), uplinks: new Map() };
 const watchBridge = (networks = ['lab1']): WatchedLinks => ({ ...NOTHING, bridges: new Map([['vnbr0', networks]]) });
-const watchHostBridge = (networks = ['lan1']): WatchedLinks => ({ ...NOTHING, hostBridges: new Map([['br0', networks]]) });
+const watchHostBridge = (networks = ['lan1']): WatchedLinks => ({
+  ...NOTHING,
+  hostBridges: new Map([['br0', networks]]),
+});
 const watchUplink = (networks = ['lab1']): WatchedLinks => ({ ...NOTHING, uplinks: new Map([['up0', networks]]) });
 
 const vnbr0 = before.bridges.get('vnbr0') as BridgeState;
@@ -30,7 +41,11 @@ function withBridge(bridge: BridgeState, links: HostLinks = before): HostLinks {
 
 /** vnbr0 with its guest port in STP state `stpState`, owned by VM web1. */
 function withPortState(stpState: StpPortState, bridge: Partial<BridgeState> = {}): HostLinks {
-  return withBridge({ ...vnbr0, ...bridge, ports: [{ ...guestPort, stpState, owner: { vm: 'web1', mac: '52:54:00:00:00:01' } }] });
+  return withBridge({
+    ...vnbr0,
+    ...bridge,
+    ports: [{ ...guestPort, stpState, owner: { vm: 'web1', mac: '52:54:00:00:00:01' } }],
+  });
 }
 
 /** The host with uplink up0 as `link` (undefined: gone). */
@@ -41,10 +56,17 @@ function withUplink(link: LinkState | undefined): HostLinks {
   return { links, bridges: before.bridges };
 }
 
-const brief = (drafts: EventDraft[]): string[] => drafts.map((d) => [d.network, d.kind, d.bridge ?? d.port, d.port ?? d.address ?? d.to].filter(Boolean).join(' ')).sort();
+const brief = (drafts: EventDraft[]): string[] =>
+  drafts
+    .map((d) => [d.network, d.kind, d.bridge ?? d.port, d.port ?? d.address ?? d.to].filter(Boolean).join(' '))
+    .sort();
 
 describe('diffHostLinks between two real captures', () => {
-  const watch: WatchedLinks = { bridges: new Map([['vnbr0', ['lab1']]]), hostBridges: new Map([['br0', ['lan1']]]), uplinks: new Map([['up0', ['lab1']]]) };
+  const watch: WatchedLinks = {
+    bridges: new Map([['vnbr0', ['lab1']]]),
+    hostBridges: new Map([['br0', ['lan1']]]),
+    uplinks: new Map([['up0', ['lab1']]]),
+  };
 
   it('reports everything done between them, for the network using each link', () => {
     expect(brief(diffHostLinks(before, after, watch))).toEqual(
@@ -84,29 +106,58 @@ describe('diffHostLinks between two real captures', () => {
 describe('diffHostLinks on a watched bridge', () => {
   it('reports the bridge set down and up', () => {
     const down = withBridge({ ...vnbr0, adminUp: false });
-    expect(diffHostLinks(before, down, watchBridge())).toEqual([{ kind: 'bridge-down', network: 'lab1', bridge: 'vnbr0', detail: 'bridge vnbr0 was set down' }]);
-    expect(diffHostLinks(down, before, watchBridge())).toEqual([{ kind: 'bridge-up', network: 'lab1', bridge: 'vnbr0', detail: 'bridge vnbr0 was set up' }]);
+    expect(diffHostLinks(before, down, watchBridge())).toEqual([
+      { kind: 'bridge-down', network: 'lab1', bridge: 'vnbr0', detail: 'bridge vnbr0 was set down' },
+    ]);
+    expect(diffHostLinks(down, before, watchBridge())).toEqual([
+      { kind: 'bridge-up', network: 'lab1', bridge: 'vnbr0', detail: 'bridge vnbr0 was set up' },
+    ]);
   });
 
   it('reports STP turned off and on, with from and to', () => {
     const off = withBridge({ ...vnbr0, stp: false });
     expect(diffHostLinks(before, off, watchBridge())).toEqual([
-      { kind: 'bridge-stp-changed', network: 'lab1', bridge: 'vnbr0', from: 'on', to: 'off', detail: 'STP turned off on vnbr0' },
+      {
+        kind: 'bridge-stp-changed',
+        network: 'lab1',
+        bridge: 'vnbr0',
+        from: 'on',
+        to: 'off',
+        detail: 'STP turned off on vnbr0',
+      },
     ]);
-    expect(diffHostLinks(off, before, watchBridge())).toMatchObject([{ kind: 'bridge-stp-changed', from: 'off', to: 'on' }]);
+    expect(diffHostLinks(off, before, watchBridge())).toMatchObject([
+      { kind: 'bridge-stp-changed', from: 'off', to: 'on' },
+    ]);
   });
 
   it('names the VM of a port that joins or leaves', () => {
     const empty = withBridge({ ...vnbr0, ports: [] });
     const owned = withPortState('forwarding');
     expect(diffHostLinks(empty, owned, watchBridge())).toEqual([
-      { kind: 'port-attached', network: 'lab1', bridge: 'vnbr0', port: 'vg-g1', vm: 'web1', detail: 'vg-g1 (VM web1) joined vnbr0' },
+      {
+        kind: 'port-attached',
+        network: 'lab1',
+        bridge: 'vnbr0',
+        port: 'vg-g1',
+        vm: 'web1',
+        detail: 'vg-g1 (VM web1) joined vnbr0',
+      },
     ]);
     expect(diffHostLinks(owned, empty, watchBridge())).toEqual([
-      { kind: 'port-detached', network: 'lab1', bridge: 'vnbr0', port: 'vg-g1', vm: 'web1', detail: 'vg-g1 (VM web1) left vnbr0' },
+      {
+        kind: 'port-detached',
+        network: 'lab1',
+        bridge: 'vnbr0',
+        port: 'vg-g1',
+        vm: 'web1',
+        detail: 'vg-g1 (VM web1) left vnbr0',
+      },
     ]);
     // Without a known owner, the port alone.
-    expect(diffHostLinks(empty, before, watchBridge())).toEqual([{ kind: 'port-attached', network: 'lab1', bridge: 'vnbr0', port: 'vg-g1', detail: 'vg-g1 joined vnbr0' }]);
+    expect(diffHostLinks(empty, before, watchBridge())).toEqual([
+      { kind: 'port-attached', network: 'lab1', bridge: 'vnbr0', port: 'vg-g1', detail: 'vg-g1 joined vnbr0' },
+    ]);
   });
 
   it('stays quiet through a fresh port converging: listening → learning → forwarding', () => {
@@ -117,25 +168,64 @@ describe('diffHostLinks on a watched bridge', () => {
 
   it('reports a port going into blocking or disabled, and back to forwarding', () => {
     expect(diffHostLinks(withPortState('forwarding'), withPortState('blocking'), watchBridge())).toEqual([
-      { kind: 'port-stp-changed', network: 'lab1', bridge: 'vnbr0', port: 'vg-g1', vm: 'web1', from: 'forwarding', to: 'blocking', detail: 'vg-g1 (VM web1) on vnbr0: STP forwarding → blocking' },
+      {
+        kind: 'port-stp-changed',
+        network: 'lab1',
+        bridge: 'vnbr0',
+        port: 'vg-g1',
+        vm: 'web1',
+        from: 'forwarding',
+        to: 'blocking',
+        detail: 'vg-g1 (VM web1) on vnbr0: STP forwarding → blocking',
+      },
     ]);
-    expect(diffHostLinks(withPortState('learning'), withPortState('disabled'), watchBridge())).toMatchObject([{ kind: 'port-stp-changed', from: 'learning', to: 'disabled' }]);
-    expect(diffHostLinks(withPortState('blocking'), withPortState('forwarding'), watchBridge())).toMatchObject([{ kind: 'port-stp-changed', from: 'blocking', to: 'forwarding' }]);
-    expect(diffHostLinks(withPortState('disabled'), withPortState('forwarding'), watchBridge())).toMatchObject([{ kind: 'port-stp-changed', from: 'disabled', to: 'forwarding' }]);
+    expect(diffHostLinks(withPortState('learning'), withPortState('disabled'), watchBridge())).toMatchObject([
+      { kind: 'port-stp-changed', from: 'learning', to: 'disabled' },
+    ]);
+    expect(diffHostLinks(withPortState('blocking'), withPortState('forwarding'), watchBridge())).toMatchObject([
+      { kind: 'port-stp-changed', from: 'blocking', to: 'forwarding' },
+    ]);
+    expect(diffHostLinks(withPortState('disabled'), withPortState('forwarding'), watchBridge())).toMatchObject([
+      { kind: 'port-stp-changed', from: 'disabled', to: 'forwarding' },
+    ]);
   });
 
   it('leaves the ports a bridge disables by going down to the bridge-down event', () => {
-    const kinds = diffHostLinks(withPortState('forwarding'), withPortState('disabled', { adminUp: false }), watchBridge()).map((d) => d.kind);
+    const kinds = diffHostLinks(
+      withPortState('forwarding'),
+      withPortState('disabled', { adminUp: false }),
+      watchBridge(),
+    ).map((d) => d.kind);
     expect(kinds).toEqual(['bridge-down']);
-    expect(diffHostLinks(withPortState('disabled', { adminUp: false }), withPortState('forwarding'), watchBridge()).map((d) => d.kind)).toEqual(['bridge-up']);
+    expect(
+      diffHostLinks(withPortState('disabled', { adminUp: false }), withPortState('forwarding'), watchBridge()).map(
+        (d) => d.kind,
+      ),
+    ).toEqual(['bridge-up']);
   });
 
   it('reports addresses added and removed, not the link-local ones the kernel makes', () => {
     const address = { family: 'ipv4', address: '10.9.9.1', prefix: 24, cidr: '10.9.9.1/24', scope: 'global' } as const;
     const linkLocal = { family: 'ipv6', address: 'fe80::1', prefix: 64, cidr: 'fe80::1/64', scope: 'link' } as const;
     const more = withBridge({ ...vnbr0, addresses: [...vnbr0.addresses, address, linkLocal] });
-    expect(diffHostLinks(before, more, watchBridge())).toEqual([{ kind: 'address-added', network: 'lab1', bridge: 'vnbr0', address: '10.9.9.1/24', detail: '10.9.9.1/24 added to vnbr0' }]);
-    expect(diffHostLinks(more, before, watchBridge())).toEqual([{ kind: 'address-removed', network: 'lab1', bridge: 'vnbr0', address: '10.9.9.1/24', detail: '10.9.9.1/24 removed from vnbr0' }]);
+    expect(diffHostLinks(before, more, watchBridge())).toEqual([
+      {
+        kind: 'address-added',
+        network: 'lab1',
+        bridge: 'vnbr0',
+        address: '10.9.9.1/24',
+        detail: '10.9.9.1/24 added to vnbr0',
+      },
+    ]);
+    expect(diffHostLinks(more, before, watchBridge())).toEqual([
+      {
+        kind: 'address-removed',
+        network: 'lab1',
+        bridge: 'vnbr0',
+        address: '10.9.9.1/24',
+        detail: '10.9.9.1/24 removed from vnbr0',
+      },
+    ]);
   });
 
   it('gives every network on the bridge its own copy', () => {
@@ -157,8 +247,18 @@ describe('diffHostLinks on a host bridge', () => {
   it('reports it vanishing and coming back, once per bridged network', () => {
     const gone: HostLinks = { links: before.links, bridges: new Map([['vnbr0', vnbr0]]) };
     expect(diffHostLinks(before, gone, watchHostBridge(['lan1', 'lan2']))).toEqual([
-      { kind: 'bridge-missing', network: 'lan1', bridge: 'br0', detail: 'host bridge br0 is gone: guests on it are cut off' },
-      { kind: 'bridge-missing', network: 'lan2', bridge: 'br0', detail: 'host bridge br0 is gone: guests on it are cut off' },
+      {
+        kind: 'bridge-missing',
+        network: 'lan1',
+        bridge: 'br0',
+        detail: 'host bridge br0 is gone: guests on it are cut off',
+      },
+      {
+        kind: 'bridge-missing',
+        network: 'lan2',
+        bridge: 'br0',
+        detail: 'host bridge br0 is gone: guests on it are cut off',
+      },
     ]);
     expect(diffHostLinks(gone, before, watchHostBridge(['lan1', 'lan2'])).map((d) => [d.kind, d.network])).toEqual([
       ['bridge-back', 'lan1'],
@@ -167,7 +267,11 @@ describe('diffHostLinks on a host bridge', () => {
   });
 
   it('watches its ports like a libvirt bridge', () => {
-    expect(diffHostLinks(before, after, watchHostBridge()).map((d) => d.kind).sort()).toEqual(['address-added', 'port-attached']);
+    expect(
+      diffHostLinks(before, after, watchHostBridge())
+        .map((d) => d.kind)
+        .sort(),
+    ).toEqual(['address-added', 'port-attached']);
   });
 });
 
@@ -175,19 +279,32 @@ describe('diffHostLinks on an uplink', () => {
   it('reports carrier lost while the device stays up, and back', () => {
     const noCarrier = withUplink({ ...up0, carrier: false, operstate: 'lowerlayerdown' });
     expect(diffHostLinks(before, noCarrier, watchUplink())).toEqual([
-      { kind: 'uplink-carrier-lost', network: 'lab1', port: 'up0', detail: 'uplink up0 lost carrier: guests cannot reach the outside' },
+      {
+        kind: 'uplink-carrier-lost',
+        network: 'lab1',
+        port: 'up0',
+        detail: 'uplink up0 lost carrier: guests cannot reach the outside',
+      },
     ]);
-    expect(diffHostLinks(noCarrier, before, watchUplink())).toEqual([{ kind: 'uplink-carrier-back', network: 'lab1', port: 'up0', detail: 'uplink up0 has carrier again' }]);
+    expect(diffHostLinks(noCarrier, before, watchUplink())).toEqual([
+      { kind: 'uplink-carrier-back', network: 'lab1', port: 'up0', detail: 'uplink up0 has carrier again' },
+    ]);
   });
 
   it('reports the device gone, and back', () => {
-    expect(diffHostLinks(before, withUplink(undefined), watchUplink())).toMatchObject([{ kind: 'uplink-carrier-lost', detail: 'uplink up0 is gone: guests cannot reach the outside' }]);
-    expect(diffHostLinks(withUplink(undefined), before, watchUplink())).toMatchObject([{ kind: 'uplink-carrier-back', detail: 'uplink up0 is back with carrier' }]);
+    expect(diffHostLinks(before, withUplink(undefined), watchUplink())).toMatchObject([
+      { kind: 'uplink-carrier-lost', detail: 'uplink up0 is gone: guests cannot reach the outside' },
+    ]);
+    expect(diffHostLinks(withUplink(undefined), before, watchUplink())).toMatchObject([
+      { kind: 'uplink-carrier-back', detail: 'uplink up0 is back with carrier' },
+    ]);
   });
 
   it('reports the device set down as a loss too, so its way back is paired', () => {
     const setDown = withUplink({ ...up0, adminUp: false, carrier: false, operstate: 'down' });
-    expect(diffHostLinks(before, setDown, watchUplink())).toMatchObject([{ kind: 'uplink-carrier-lost', detail: 'uplink up0 was set down: guests cannot reach the outside' }]);
+    expect(diffHostLinks(before, setDown, watchUplink())).toMatchObject([
+      { kind: 'uplink-carrier-lost', detail: 'uplink up0 was set down: guests cannot reach the outside' },
+    ]);
     expect(diffHostLinks(setDown, before, watchUplink()).map((d) => d.kind)).toEqual(['uplink-carrier-back']);
   });
 
@@ -211,7 +328,13 @@ describe('diffHostLinks properties', () => {
     });
   const port: fc.Arbitrary<BridgePort> = names.chain((name) =>
     fc
-      .tuple(link(name), fc.option(fc.constantFrom<StpPortState>('disabled', 'listening', 'learning', 'forwarding', 'blocking'), { nil: undefined }), fc.option(fc.constantFrom('web1', 'db1'), { nil: undefined }))
+      .tuple(
+        link(name),
+        fc.option(fc.constantFrom<StpPortState>('disabled', 'listening', 'learning', 'forwarding', 'blocking'), {
+          nil: undefined,
+        }),
+        fc.option(fc.constantFrom('web1', 'db1'), { nil: undefined }),
+      )
       .map(([state, stpState, vm]) => ({ ...state, ...(stpState && { stpState }), ...(vm && { owner: { vm } }) })),
   );
   const address = fc.record({
@@ -222,9 +345,14 @@ describe('diffHostLinks properties', () => {
     scope: fc.constantFrom('global', 'link'),
   });
   const bridge = (name: string): fc.Arbitrary<BridgeState> =>
-    fc.tuple(link(name), fc.boolean(), fc.uniqueArray(address, { selector: (a) => a.cidr, maxLength: 3 }), fc.uniqueArray(port, { selector: (p) => p.name, maxLength: 3 })).map(
-      ([state, stp, addresses, ports]) => ({ ...state, stp, addresses, ports }),
-    );
+    fc
+      .tuple(
+        link(name),
+        fc.boolean(),
+        fc.uniqueArray(address, { selector: (a) => a.cidr, maxLength: 3 }),
+        fc.uniqueArray(port, { selector: (p) => p.name, maxLength: 3 }),
+      )
+      .map(([state, stp, addresses, ports]) => ({ ...state, stp, addresses, ports }));
   const snapshot: fc.Arbitrary<HostLinks> = fc
     .tuple(fc.uniqueArray(names, { maxLength: 5 }), fc.uniqueArray(names, { maxLength: 4 }))
     .chain(([linkNames, bridgeNames]) =>
@@ -233,7 +361,11 @@ describe('diffHostLinks properties', () => {
         bridges: new Map(bridges.map((b) => [b.name, b])),
       })),
     );
-  const users = fc.dictionary(names, fc.uniqueArray(fc.constantFrom('lab1', 'lab2', 'lan1'), { minLength: 1, maxLength: 2 }), { maxKeys: 3 });
+  const users = fc.dictionary(
+    names,
+    fc.uniqueArray(fc.constantFrom('lab1', 'lab2', 'lan1'), { minLength: 1, maxLength: 2 }),
+    { maxKeys: 3 },
+  );
   const watched: fc.Arbitrary<WatchedLinks> = fc.tuple(users, users, users).map(([bridges, hostBridges, uplinks]) => ({
     bridges: new Map(Object.entries(bridges)),
     hostBridges: new Map(Object.entries(hostBridges)),
@@ -253,7 +385,11 @@ describe('diffHostLinks properties', () => {
       fc.property(snapshot, snapshot, watched, (a, b, watch) => {
         for (const draft of diffHostLinks(a, b, watch)) {
           const link = draft.bridge ?? draft.port ?? '';
-          const users = [...(watch.bridges.get(link) ?? []), ...(watch.hostBridges.get(link) ?? []), ...(watch.uplinks.get(link) ?? [])];
+          const users = [
+            ...(watch.bridges.get(link) ?? []),
+            ...(watch.hostBridges.get(link) ?? []),
+            ...(watch.uplinks.get(link) ?? []),
+          ];
           expect(users).toContain(draft.network);
           expect(draft.detail).toBeTruthy();
         }
@@ -277,8 +413,12 @@ describe('diffHostLinks properties', () => {
     const key = (d: EventDraft): string => `${d.network} ${d.bridge ?? ''} ${d.port ?? ''} ${d.address ?? ''}`;
     fc.assert(
       fc.property(snapshot, snapshot, watched, (a, b, watch) => {
-        const forth = diffHostLinks(a, b, watch).filter((d) => opposite[d.kind] !== undefined).map((d) => `${opposite[d.kind]} ${key(d)}`);
-        const back = diffHostLinks(b, a, watch).filter((d) => opposite[d.kind] !== undefined).map((d) => `${d.kind} ${key(d)}`);
+        const forth = diffHostLinks(a, b, watch)
+          .filter((d) => opposite[d.kind] !== undefined)
+          .map((d) => `${opposite[d.kind]} ${key(d)}`);
+        const back = diffHostLinks(b, a, watch)
+          .filter((d) => opposite[d.kind] !== undefined)
+          .map((d) => `${d.kind} ${key(d)}`);
         expect(back.sort()).toEqual(forth.sort());
       }),
     );

@@ -25,7 +25,11 @@ function fakeProc(processes: { pid: number; ppid: number; comm: string; args: st
   return root;
 }
 
-const args = (network: string): string[] => ['/usr/sbin/dnsmasq', `--conf-file=/var/lib/libvirt/dnsmasq/${network}.conf`, '--leasefile-ro'];
+const args = (network: string): string[] => [
+  '/usr/sbin/dnsmasq',
+  `--conf-file=/var/lib/libvirt/dnsmasq/${network}.conf`,
+  '--leasefile-ro',
+];
 
 describe('findNetworkDnsmasqs', () => {
   it("finds libvirt's dnsmasq per network in this namespace, the main process not its helper", async () => {
@@ -59,9 +63,27 @@ describe('findNetworkDnsmasqs', () => {
 
   it("takes only conf files in libvirt's dnsmasq folder for networks", async () => {
     const proc = fakeProc([
-      { pid: 100, ppid: 1, comm: 'dnsmasq', args: ['/usr/sbin/dnsmasq', '--conf-file=/etc/dnsmasq.d/lab1.conf'], netns: 'net:[4026531840]' },
-      { pid: 200, ppid: 1, comm: 'dnsmasq', args: ['/usr/sbin/dnsmasq', '--conf-file=/run/sandbox/lib/dnsmasq/lab2.conf'], netns: 'net:[4026531840]' },
-      { pid: 300, ppid: 1, comm: 'dnsmasq', args: ['/usr/sbin/dnsmasq', '--conf-file=/var/lib/libvirt/dnsmasq/lab3.hostsfile'], netns: 'net:[4026531840]' },
+      {
+        pid: 100,
+        ppid: 1,
+        comm: 'dnsmasq',
+        args: ['/usr/sbin/dnsmasq', '--conf-file=/etc/dnsmasq.d/lab1.conf'],
+        netns: 'net:[4026531840]',
+      },
+      {
+        pid: 200,
+        ppid: 1,
+        comm: 'dnsmasq',
+        args: ['/usr/sbin/dnsmasq', '--conf-file=/run/sandbox/lib/dnsmasq/lab2.conf'],
+        netns: 'net:[4026531840]',
+      },
+      {
+        pid: 300,
+        ppid: 1,
+        comm: 'dnsmasq',
+        args: ['/usr/sbin/dnsmasq', '--conf-file=/var/lib/libvirt/dnsmasq/lab3.hostsfile'],
+        netns: 'net:[4026531840]',
+      },
     ]);
     expect(await findNetworkDnsmasqs({ procRoot: proc })).toEqual(new Map([['lab2', 200]]));
   });
