@@ -4,9 +4,9 @@
  * known to be able to fail.
  */
 import { readFileSync, readdirSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type SourceFile, moduleOf, ruleViolations } from './module-rules.js';
+import { ALLOWED_ARROWS, type SourceFile, moduleOf, ruleViolations } from './module-rules.js';
 
 const ROOT = resolve(import.meta.dirname, '../../..');
 
@@ -47,7 +47,14 @@ describe('module rules on the real tree', () => {
       'test',
     ])
       expect(modules).toContain(module);
-    expect(relative(ROOT, resolve(ROOT, 'docs/architecture.md'))).toBe('docs/architecture.md');
+  });
+
+  it('docs/architecture.md names every module the rules know', () => {
+    const doc = readFileSync(join(ROOT, 'docs/architecture.md'), 'utf8');
+    const unnamed = Object.keys(ALLOWED_ARROWS).filter(
+      (module) => !doc.includes(module === 'bot' ? 'bot.ts' : `${module}/`),
+    );
+    expect(unnamed).toEqual([]);
   });
 
   it('every import follows an allowed arrow, and nothing that must stay free of Redis I/O loads it', () => {
