@@ -5,5 +5,5 @@
  */
 export * from './job-contract.js';
 export * from './monitor-contract.js';
-export type { HostRecord, HostStatus } from './host-record.js';
+export { type HostRecord, type HostStatus, hostRecordSchema } from './host-record.js';
 export { hostQueueName, hostRegistryKey, monitorStateKey, monitorStreamKey } from './queue-names.js';

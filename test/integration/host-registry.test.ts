@@ -49,3 +49,31 @@ describe('HostRegistry: when is a host down', () => {
     expect(up).toEqual({ fast: true, gone: false, old: false, slow: true });
   });
 });
+
+describe('HostRegistry: records are checked like any input', () => {
+  it('skips a record that is not JSON, has the wrong shape or claims another host; keeps the rest', async () => {
+    await registry.publish(record('good', 1_000, 1_000));
+    await redis.hset(`${prefix}:hosts`, 'notjson', '{"hostId":');
+    await redis.hset(`${prefix}:hosts`, 'wrongshape', JSON.stringify({ ...record('wrongshape', 0), networks: 'many' }));
+    await redis.hset(`${prefix}:hosts`, 'spoof', JSON.stringify(record('good', 0)));
+    await redis.hset(`${prefix}:hosts`, 'badid', JSON.stringify(record('Bad Id', 0)));
+    const listed = (await registry.list(NOW)).map((host) => host.hostId);
+    expect(listed).toContain('good');
+    expect(listed.filter((id) => ['notjson', 'wrongshape', 'spoof', 'badid', 'Bad Id'].includes(id))).toEqual([]);
+    expect(listed.filter((id) => id === 'good')).toHaveLength(1);
+    expect(await registry.get('spoof', NOW)).toBeUndefined();
+    expect(await registry.get('notjson', NOW)).toBeUndefined();
+  });
+
+  it('treats a malformed heartbeat interval as absent (the default allowance), and drops unknown fields', async () => {
+    await redis.hset(
+      `${prefix}:hosts`,
+      'oddbeat',
+      JSON.stringify({ ...record('oddbeat', 40_000), heartbeatMs: 'soon', extra: { nested: true } }),
+    );
+    const host = await registry.get('oddbeat', NOW);
+    expect(host).toMatchObject({ hostId: 'oddbeat', up: false });
+    expect(host?.heartbeatMs).toBeUndefined();
+    expect(host).not.toHaveProperty('extra');
+  });
+});
