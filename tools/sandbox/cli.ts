@@ -8,6 +8,7 @@
 import {
   isSandboxHostRunning,
   listSandboxHosts,
+  sandboxHostOwner,
   sharedRedisStatus,
   startSandboxHost,
   stopAllSandboxHosts,
@@ -27,8 +28,10 @@ function seconds(sinceMs: number): string {
 
 function describeHost(host: SandboxHost): string {
   const running = isSandboxHostRunning(host) ? `running, libvirtd pid ${host.libvirtdPid}` : 'NOT running';
+  const owner = sandboxHostOwner(host.name);
   return [
     `${host.name}: ${running}${host.tls ? ', TLS on port 16514 inside the namespace' : ''}`,
+    ...(owner ? [`  used by the ${owner.name}, pid ${owner.pid}${owner.running ? '' : ' (no longer running)'}`] : []),
     `  netns  ${host.netns}`,
     `  uri    ${host.uri}`,
     `  redis  ${host.redisSocketPath}`,
@@ -58,6 +61,11 @@ async function down(names: string[]): Promise<void> {
     await stopAllSandboxHosts();
     console.log(`stopped all sandbox hosts in ${seconds(started)}`);
     return;
+  }
+  for (const name of names) {
+    const owner = sandboxHostOwner(name);
+    if (owner?.running) console.log(`${name}: asking the ${owner.name} using it (pid ${owner.pid}) to stop …`);
+    else if (owner) console.log(`${name}: ending what the ${owner.name} (pid ${owner.pid}, no longer running) left`);
   }
   const results = await Promise.allSettled(names.map((name) => stopSandboxHost(name)));
   const failures = results.filter((result): result is PromiseRejectedResult => result.status === 'rejected');

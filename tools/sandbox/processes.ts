@@ -18,6 +18,7 @@ export interface ProcessRef {
 
 interface ProcessStat {
   readonly state: string;
+  readonly processGroup: number;
   readonly startTicks: string;
 }
 
@@ -31,8 +32,9 @@ function readStat(pid: number): ProcessStat | undefined {
   // The command name in parentheses may itself hold spaces or parentheses: fields start after the last ')'.
   const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
   const state = fields[0];
+  const processGroup = Number(fields[2]);
   const startTicks = fields[19];
-  return state && startTicks ? { state, startTicks } : undefined;
+  return state && startTicks ? { state, processGroup, startTicks } : undefined;
 }
 
 /** The identity of a live (or zombie) process, or undefined when no such pid exists. */
@@ -45,6 +47,11 @@ export function processRef(pid: number): ProcessRef | undefined {
 export function isRunning(ref: ProcessRef): boolean {
   const stat = readStat(ref.pid);
   return stat !== undefined && stat.startTicks === ref.startTicks && stat.state !== 'Z' && stat.state !== 'X';
+}
+
+/** The id of the process group the process is in, or undefined when no such pid exists. */
+export function processGroupOf(pid: number): number | undefined {
+  return readStat(pid)?.processGroup;
 }
 
 /** True while some process with this pid exists and has not ended. */
@@ -70,6 +77,28 @@ export function pidsInNetns(netnsInode: number): number[] {
     if (!/^\d+$/.test(entry)) continue;
     const pid = Number(entry);
     if (pid !== process.pid && netnsInodeOf(pid) === netnsInode && isPidRunning(pid)) pids.push(pid);
+  }
+  return pids;
+}
+
+/**
+ * Pids of the running processes whose environment holds `entry` (`NAME=value`), never our own. A
+ * marker put in the environment of the processes one program starts finds their children too, whatever
+ * their process group, since children inherit it.
+ */
+export function pidsWithEnvEntry(entry: string): number[] {
+  const pids: number[] = [];
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    const pid = Number(name);
+    if (pid === process.pid) continue;
+    let environ: string;
+    try {
+      environ = readFileSync(`/proc/${pid}/environ`, 'utf8');
+    } catch {
+      continue; // gone meanwhile
+    }
+    if (environ.split('\0').includes(entry) && isPidRunning(pid)) pids.push(pid);
   }
   return pids;
 }

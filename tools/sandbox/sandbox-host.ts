@@ -8,6 +8,7 @@
  *                                   /var/lib/libvirt, /etc/libvirt, /var/log/libvirt, /var/cache/libvirt
  *   NAME/libvirtd.log               libvirtd's stdout and stderr
  *   NAME/state.json                 what was started, so `down` works from another process
+ *   NAME/owner.json                 the program using the host (the demo) and what it started (see host-owner.ts)
  * and, shared by all hosts of the base folder, redis.sock / redis.log / redis.json (see shared-redis.ts).
  */
 import {
@@ -37,10 +38,12 @@ import {
   tailOfFile,
   type ProcessRef,
 } from './processes.js';
+import { endOwnedProcesses, type HostOwner, hostOwnerOf, stopHostOwner } from './host-owner.js';
 import { ensureSharedRedis, releaseSharedRedisIfUnused, runningSharedRedis, sharedRedisPaths } from './shared-redis.js';
 import { removeGuestsOf } from './veth-guest.js';
 
 export { checkSandboxPrerequisites } from './prerequisites.js';
+export { type HostOwner, writeHostOwnerRecord } from './host-owner.js';
 export { attachVethGuest, detachVethGuest, requestDhcpLease, type VethGuest } from './veth-guest.js';
 
 /** A running sandbox host: a libvirtd in its own network namespace, reachable over its unix socket. */
@@ -589,20 +592,31 @@ async function leftoversOf(state: HostState): Promise<string[]> {
 }
 
 /**
- * Stops sandbox host NAME and removes everything of it: its libvirt networks, libvirtd, the dnsmasq and
- * any other process in its namespace (by pid), its interfaces, the namespace and its folder; and the
- * shared Redis when no other host of the base folder is left. Idempotent; works on half-started hosts.
- * Throws, after trying everything, when something could not be removed.
+ * Stops sandbox host NAME and removes everything of it: a program using it (its recorded owner, such as
+ * a demo: asked to stop with SIGTERM, unless that is us) and the processes that owner started (even
+ * when it died without stopping them), its libvirt networks, libvirtd, the dnsmasq and any other process
+ * in its namespace (all by pid), its interfaces, the namespace and its folder; and the shared Redis when
+ * no other host of the base folder is left. Idempotent; works on half-started hosts. Throws, after
+ * trying everything, when something could not be removed.
  */
 export async function stopSandboxHost(name: string, options: SandboxLocation = {}): Promise<void> {
   assertValidName(name);
   assertRoot();
   const baseDir = resolveBaseDir(options.baseDir);
   const dir = hostDir(baseDir, name);
+  // A live owner stops its own processes and removes the host itself; whatever it leaves is done below.
+  await stopHostOwner(dir);
   const state = readState(dir);
   const problems: string[] = [];
   if (state) {
     const steps: [string, () => Promise<void>][] = [
+      [
+        'ending the processes its owner started',
+        async () => {
+          const left = await endOwnedProcesses(dir);
+          if (left.length > 0) throw new Error(left.join('; '));
+        },
+      ],
       ['destroying its networks', () => destroyNetworks(state)],
       ['ending its processes', () => endHostProcesses(state)],
       ['removing its veth guests', () => removeGuestsOf(state)],
@@ -642,6 +656,15 @@ export async function listSandboxHosts(options: SandboxLocation = {}): Promise<S
       .filter((state): state is HostState => state?.libvirtd !== undefined)
       .map(toHost),
   );
+}
+
+/**
+ * The program recorded as using sandbox host NAME (a demo), with whether it still runs; undefined when
+ * none is recorded.
+ */
+export function sandboxHostOwner(name: string, options: SandboxLocation = {}): HostOwner | undefined {
+  assertValidName(name);
+  return hostOwnerOf(hostDir(resolveBaseDir(options.baseDir), name));
 }
 
 /** True while the host's recorded libvirtd process is still running. */
