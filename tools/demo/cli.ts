@@ -1,17 +1,21 @@
 /**
  * `npm run demo`: vnetops running on this machine, tried from a browser. Starts Redis if needed, a
  * sandbox libvirt host (or uses VNETOPS_LIBVIRT_URI), a host worker and the bot wired to the local
- * console (or to real Slack when SLACK_BOT_TOKEN is set), prints the console's URL, and on Ctrl-C
- * stops all of it and removes the sandbox. `scripts/demo.sh` installs what is missing first.
+ * console (or to real Slack when SLACK_BOT_TOKEN is set), prints the console's URL, and on any way out
+ * (Ctrl-C, SIGTERM, a closed terminal, a broken stdout or stderr, a crash: see ways-out.ts) stops all
+ * of it and removes the sandbox. `scripts/demo.sh` installs what is missing first.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { guardProcessOutput } from './demo-output.js';
 import { DemoInterrupted, type DemoStack, startDemoStack } from './demo-stack.js';
+import { watchWaysOut } from './ways-out.js';
 
-const USAGE = `usage: npm run demo [-- --port N]
-  --port N   port of the local console on 127.0.0.1 (default 8430; any free port if taken)
+const USAGE = `usage: npm run demo [-- --port N] [--sandbox NAME]
+  --port N         port of the local console on 127.0.0.1 (default 8430; any free port if taken)
+  --sandbox NAME   name of the sandbox libvirt host (default demo; network namespace vnetops-NAME)
 Environment (all optional):
   VNETOPS_LIBVIRT_URI   a real libvirt host instead of a sandbox, e.g. qemu:///system
   VNETOPS_HOST_ID       its name in commands (default: this machine's hostname, or "demo")
@@ -19,15 +23,34 @@ Environment (all optional):
   SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET or SLACK_APP_TOKEN, VNETOPS_CONFIG
                         talk to real Slack instead of the local console`;
 
-function say(line: string): void {
-  process.stdout.write(`${line}\n`);
-}
+/**
+ * Test-only hook, for the tests of the ways out (test/integration/demo-ways-out.test.ts): set to `throw`
+ * (an uncaught exception) or `reject` (an unhandled rejection), the demo fails that way once it is
+ * ready. Nothing else sets it.
+ */
+const TEST_CRASH_AFTER_READY = process.env.VNETOPS_DEMO_TEST_CRASH_AFTER_READY;
+
+// From the very start: a way out taken while starting must stop what has started, not just us.
+const waysOut = watchWaysOut({
+  onStillStopping: () =>
+    say('still stopping (the sandbox is being removed); Ctrl-C once more to quit at once and leave what is left'),
+  onCrash: (error) =>
+    complain(`unexpected error: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`),
+  exitNow: (code) => process.exit(code),
+});
+const { say, complain } = guardProcessOutput((stream, error) =>
+  waysOut.take({
+    description: `${stream} closed (${(error as NodeJS.ErrnoException).code ?? error.message})`,
+    error: true,
+  }),
+);
 
 async function main(): Promise<number> {
   let port: number | undefined;
+  let sandboxName: string | undefined;
   try {
     const { values } = parseArgs({
-      options: { port: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
+      options: { port: { type: 'string' }, sandbox: { type: 'string' }, help: { type: 'boolean', short: 'h' } },
       strict: true,
     });
     if (values.help) {
@@ -39,44 +62,31 @@ async function main(): Promise<number> {
       if (!Number.isInteger(port) || port < 1 || port > 65_535)
         throw new Error(`--port takes a port number 1-65535, not "${values.port}"`);
     }
+    sandboxName = values.sandbox;
   } catch (error) {
-    console.error(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
+    complain(`${error instanceof Error ? error.message : String(error)}\n${USAGE}`);
     return 2;
   }
 
   const workDir = mkdtempSync(join(tmpdir(), 'vnetops-demo-'));
-  // Signals are ours from the start: a Ctrl-C while starting stops what has started, not just us.
-  const starting = new AbortController();
-  let signalled: (reason: string) => void = () => undefined;
-  const stopping = new Promise<string>((resolve) => (signalled = resolve));
-  let signals = 0;
-  const onSignal = (name: string): void => {
-    signals += 1;
-    if (signals === 2)
-      say('still stopping (the sandbox is being removed); Ctrl-C once more to quit at once and leave what is left');
-    if (signals >= 3) process.exit(130);
-    if (!starting.signal.aborted) starting.abort();
-    signalled(name);
-  };
-  process.on('SIGINT', () => onSignal('Ctrl-C'));
-  process.on('SIGTERM', () => onSignal('SIGTERM'));
-
   let stack: DemoStack;
   try {
     stack = await startDemoStack({
       workDir,
       say,
-      signal: starting.signal,
+      signal: waysOut.signal,
       ...(port !== undefined ? { consolePort: port } : {}),
+      ...(sandboxName !== undefined ? { sandboxName } : {}),
     });
   } catch (error) {
     if (error instanceof DemoInterrupted) {
-      say('stopped while starting; what had started is stopped again.');
+      const reason = await waysOut.first;
+      say(`${reason.description} while starting; what had started is stopped again.`);
       rmSync(workDir, { recursive: true, force: true });
-      return 130;
+      return reason.error ? 1 : 130;
     }
-    console.error(`\nthe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
-    console.error(`(logs kept in ${workDir})`);
+    complain(`\nthe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
+    complain(`(logs kept in ${workDir})`);
     return 1;
   }
 
@@ -94,15 +104,24 @@ async function main(): Promise<number> {
   say(`  host      ${stack.hostId}${stack.sandbox ? ` (sandbox, network namespace ${stack.sandbox.netns})` : ''}`);
   say(`  logs      ${workDir}`);
   say('Press Ctrl-C to stop everything' + (stack.sandbox ? ' and remove the sandbox host.' : '.'));
+  if (TEST_CRASH_AFTER_READY === 'throw')
+    setImmediate(() => {
+      throw new Error('VNETOPS_DEMO_TEST_CRASH_AFTER_READY: a crash for the tests');
+    });
+  if (TEST_CRASH_AFTER_READY === 'reject')
+    void Promise.reject(new Error('VNETOPS_DEMO_TEST_CRASH_AFTER_READY: a rejection for the tests'));
 
-  const reason = await Promise.race([stopping, stack.failure.then((how) => `failure: ${how}`)]);
-  const failed = reason.startsWith('failure');
-  say(failed ? `\n${reason}\nstopping the rest …` : `\n${reason}: stopping …`);
+  const failure = stack.failure.then((how) => ({ description: `failure: ${how}`, error: true, child: true }));
+  const reason = await Promise.race([waysOut.first.then((first) => ({ ...first, child: false })), failure]);
+  // One path from here on, whatever the way out: a child ending on its own also stops the rest.
+  waysOut.take(reason);
+  const failed = reason.error;
+  say(reason.child ? `\n${reason.description}\nstopping the rest …` : `\n${reason.description}: stopping …`);
   const problems = await stack.stop();
   const stillRunning = stack.processes.filter((child) => child.pid !== undefined && isAlive(child.pid));
   for (const child of stillRunning) problems.push(`the ${child.name} (pid ${child.pid}) is still running`);
   if (problems.length > 0) {
-    console.error(`stopped, but left behind:\n  - ${problems.join('\n  - ')}\n(logs kept in ${workDir})`);
+    complain(`stopped, but left behind:\n  - ${problems.join('\n  - ')}\n(logs kept in ${workDir})`);
     return 1;
   }
   const pids = stack.processes.map((child) => `${child.name} ${child.pid}`).join(', ');
@@ -126,4 +145,5 @@ function isAlive(pid: number): boolean {
   }
 }
 
-process.exitCode = await main();
+// Exit explicitly: after a crash, whatever crashed may still hold the event loop open.
+process.exit(await main());

@@ -10,8 +10,10 @@ import {
   type SandboxHost,
   isSandboxHostRunning,
   listSandboxHosts,
+  sandboxHostOwner,
   startSandboxHost,
   stopSandboxHost,
+  writeHostOwnerRecord,
 } from '../sandbox/sandbox-host.js';
 import { DEMO_CHANNELS, DEMO_PEOPLE, DEMO_TEAM, DEMO_ROLE_LABELS, demoPolicyYaml } from './demo-workspace.js';
 import { OwnedProcess } from '../processes/child-process.js';
@@ -71,6 +73,11 @@ export interface DemoStack {
 
 const DEFAULT_CONSOLE_PORT = 8430;
 const DEMO_PREFIX = 'vnetops-demo';
+/**
+ * Put in the environment of every process the demo starts (and so of their children): finds what a
+ * demo that died left running, whatever process group it is in.
+ */
+const RUN_MARKER_VARIABLE = 'VNETOPS_DEMO_RUN';
 
 async function freePort(): Promise<number> {
   const server = createServer();
@@ -100,12 +107,13 @@ function hostIdFromHostname(): string {
   return cleaned || 'host1';
 }
 
-/** Environment variables every child gets: enough to run, and nothing else of ours leaks in. */
-function baseEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** Environment variables every child gets: enough to run, the run's marker, and nothing else of ours leaks in. */
+function baseEnv(env: NodeJS.ProcessEnv, runId: string): NodeJS.ProcessEnv {
   return {
     PATH: env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin',
     HOME: env.HOME ?? '/root',
     ...(env.LANG ? { LANG: env.LANG } : {}),
+    [RUN_MARKER_VARIABLE]: runId,
   };
 }
 
@@ -129,6 +137,18 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
   const nodeEntry = (built: string, source: string): string[] =>
     (options.run ?? 'built') === 'built' ? [resolve(rootDir, built)] : ['--import', 'tsx', resolve(rootDir, source)];
   const processes: OwnedProcess[] = [];
+  const runId = randomBytes(8).toString('hex');
+  let sandboxDir: string | undefined;
+  // Written after each start, so that a demo killed at any point leaves a record of what to stop.
+  const recordProcesses = (): void => {
+    if (sandboxDir !== undefined)
+      writeHostOwnerRecord(
+        sandboxDir,
+        'demo',
+        `${RUN_MARKER_VARIABLE}=${runId}`,
+        processes.map((child) => ({ name: child.name, pid: child.pid })),
+      );
+  };
   const cleanups: { what: string; run: () => Promise<void> }[] = [];
 
   const stop = async (): Promise<string[]> => {
@@ -157,19 +177,32 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       const name = options.sandboxName ?? 'demo';
       const location = options.sandboxBaseDir ? { baseDir: options.sandboxBaseDir } : {};
       const earlier = (await listSandboxHosts(location)).find((host) => host.name === name);
-      if (earlier && isSandboxHostRunning(earlier)) {
+      const owner = sandboxHostOwner(name, location);
+      if (owner?.running) {
         throw new Error(
-          `a sandbox host "${name}" is running already (another demo?): stop that one first, or end it with npm run sandbox -- down ${name}`,
+          `a demo (pid ${owner.pid}) is running already on the sandbox host "${name}": stop that one first (Ctrl-C there), or end it with npm run sandbox -- down ${name}`,
         );
       }
-      if (earlier) {
-        say(`removing the sandbox host "${name}" an earlier demo left behind`);
+      // Running but used by no demo: someone's own sandbox host, not ours to remove.
+      if (!owner && earlier && isSandboxHostRunning(earlier)) {
+        throw new Error(
+          `a sandbox host "${name}" is running already: stop it first with npm run sandbox -- down ${name}`,
+        );
+      }
+      if (owner || earlier) {
+        say(
+          owner
+            ? `an earlier demo (pid ${owner.pid}) ended without cleaning up: stopping what it left running and removing its sandbox host "${name}"`
+            : `removing the sandbox host "${name}" an earlier demo left behind`,
+        );
         await stopSandboxHost(name, location);
       }
       say(
         `starting a sandbox libvirt host "${name}" (its own libvirtd and network namespace; your host's networks are not touched)`,
       );
       sandbox = await startSandboxHost(name, location);
+      sandboxDir = sandbox.dir;
+      recordProcesses();
       cleanups.push({ what: `stopping sandbox host ${name}`, run: () => stopSandboxHost(name, location) });
       hostId = env.VNETOPS_HOST_ID ?? name;
       say(`  libvirtd pid ${sandbox.libvirtdPid}, network namespace ${sandbox.netns}`);
@@ -199,6 +232,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
         const own = redis.own;
         if (own) {
           processes.push(own);
+          recordProcesses();
           cleanups.push({ what: "stopping the demo's Redis", run: () => own.stop(5_000) });
         }
       }
@@ -209,7 +243,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     // ── host worker ──
     const workerCommand = [process.execPath, ...nodeEntry('dist/workers/host-worker.js', 'workers/host-worker.ts')];
     const workerEnv = {
-      ...baseEnv(env),
+      ...baseEnv(env, runId),
       ...redisEnv(redis, prefix),
       VNETOPS_HOST_ID: hostId,
       VNETOPS_LIBVIRT_URI: sandbox ? sandbox.uri : realUri,
@@ -223,6 +257,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       ? OwnedProcess.start('ip', ['netns', 'exec', sandbox.netns, ...workerCommand], workerOptions)
       : OwnedProcess.start(workerCommand[0]!, workerCommand.slice(1), workerOptions);
     processes.push(worker);
+    recordProcesses();
     cleanups.push({ what: 'stopping the host worker', run: () => worker.stop() });
     say(`starting the host worker for "${hostId}" (log ${workerLog})`);
     await worker.waitForOutput('host worker ready', 60_000, options.signal);
@@ -234,7 +269,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     let consoleServer: LocalConsole | undefined;
     let botPort: number | undefined;
     const botEnv: NodeJS.ProcessEnv = {
-      ...baseEnv(env),
+      ...baseEnv(env, runId),
       ...redisEnv(redis, prefix),
       VNETOPS_LOG_LEVEL: env.VNETOPS_LOG_LEVEL ?? 'info',
     };
@@ -306,6 +341,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       detached: true,
     });
     processes.push(bot);
+    recordProcesses();
     cleanups.push({ what: 'stopping the bot', run: () => bot.stop() });
     say(`starting the bot (log ${botLog})`);
     const healthPort = botPort;
