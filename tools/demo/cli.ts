@@ -5,7 +5,7 @@
  * (Ctrl-C, SIGTERM, a closed terminal, a broken stdout or stderr, a crash: see ways-out.ts) stops all
  * of it and removes the sandbox. `scripts/demo.sh` installs what is missing first.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,8 +25,8 @@ Environment (all optional):
 
 /**
  * Test-only hook, for the tests of the ways out (test/integration/demo-ways-out.test.ts): set to `throw`
- * (an uncaught exception) or `reject` (an unhandled rejection), the demo fails that way once it is
- * ready. Nothing else sets it.
+ * (an uncaught exception) or `reject` (an unhandled rejection), the demo, once ready, fails that way on
+ * SIGUSR2 (so the test chooses the moment). Nothing else sets it.
  */
 const TEST_CRASH_AFTER_READY = process.env.VNETOPS_DEMO_TEST_CRASH_AFTER_READY;
 
@@ -86,7 +86,9 @@ async function main(): Promise<number> {
       return reason.error ? 1 : 130;
     }
     complain(`\nthe demo could not start: ${error instanceof Error ? error.message : String(error)}`);
-    complain(`(logs kept in ${workDir})`);
+    // Refused before anything ran (another demo is running): no logs worth keeping.
+    if (readdirSync(workDir).length === 0) rmSync(workDir, { recursive: true, force: true });
+    else complain(`(logs kept in ${workDir})`);
     return 1;
   }
 
@@ -104,12 +106,12 @@ async function main(): Promise<number> {
   say(`  host      ${stack.hostId}${stack.sandbox ? ` (sandbox, network namespace ${stack.sandbox.netns})` : ''}`);
   say(`  logs      ${workDir}`);
   say('Press Ctrl-C to stop everything' + (stack.sandbox ? ' and remove the sandbox host.' : '.'));
-  if (TEST_CRASH_AFTER_READY === 'throw')
-    setImmediate(() => {
-      throw new Error('VNETOPS_DEMO_TEST_CRASH_AFTER_READY: a crash for the tests');
+  if (TEST_CRASH_AFTER_READY === 'throw' || TEST_CRASH_AFTER_READY === 'reject')
+    process.once('SIGUSR2', () => {
+      const crash = new Error(`VNETOPS_DEMO_TEST_CRASH_AFTER_READY=${TEST_CRASH_AFTER_READY}: a crash for the tests`);
+      if (TEST_CRASH_AFTER_READY === 'throw') throw crash;
+      void Promise.reject(crash);
     });
-  if (TEST_CRASH_AFTER_READY === 'reject')
-    void Promise.reject(new Error('VNETOPS_DEMO_TEST_CRASH_AFTER_READY: a rejection for the tests'));
 
   const failure = stack.failure.then((how) => ({ description: `failure: ${how}`, error: true, child: true }));
   const reason = await Promise.race([waysOut.first.then((first) => ({ ...first, child: false })), failure]);
