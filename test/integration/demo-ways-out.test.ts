@@ -1,7 +1,8 @@
 /**
  * Every way a person (or a fault) ends `npm run demo` leads to the same full stop: Ctrl-C, SIGTERM, a
- * closed terminal, `| tee` dying first, a reader that goes away while it starts, a crash. And a demo
- * killed outright (SIGKILL) is cleaned up by `npm run sandbox -- down` or by the next demo. Each test
+ * closed terminal, `| tee` dying first, a reader that goes away while it starts, a crash, `npm run
+ * sandbox -- down`. And a demo killed outright (SIGKILL) is cleaned up by `npm run sandbox -- down` or
+ * by the next demo. Each test
  * runs the real demo CLI (built bot and worker, a real sandbox host with a network, bridge and dnsmasq)
  * in a sandbox base folder of its own, and checks afterwards: no namespace, no process of the demo (by
  * the pids recorded while it ran, and by a scan of /proc), nothing left in the base folder.
@@ -186,6 +187,23 @@ describe('every way out of the demo ends in the same full stop', () => {
       const down = await sandboxCli(run.baseDir, ['down', 'dx7']);
       expect(down.output).toContain(`dx7: ending what the demo (pid ${run.pid}, no longer running) left`);
       expect(down.code).toBe(0);
+      expect(await leftoversOf(run, footprint)).toEqual([]);
+    },
+    TEST_TIMEOUT_MS,
+  );
+
+  it(
+    'npm run sandbox -- down on a running demo: the demo is asked to stop, and stops fully',
+    async () => {
+      const run = await demo('dx9', makeBaseDir());
+      await waitForText(run, run.stdout, READY_LINE);
+      const footprint = await footprintOf(run, { network: true });
+      const down = await sandboxCli(run.baseDir, ['down', 'dx9']);
+      expect(down.output).toContain(`dx9: asking the demo using it (pid ${run.pid}) to stop`);
+      expect(down.code).toBe(0);
+      expect(await exitOf(run)).toBe(0);
+      expect(run.stdout()).toContain('SIGTERM: stopping');
+      expect(run.stdout()).toContain('namespace vnetops-dx9 removed');
       expect(await leftoversOf(run, footprint)).toEqual([]);
     },
     TEST_TIMEOUT_MS,
