@@ -1,7 +1,9 @@
 /**
  * Command line for sandbox hosts:
  *   npm run sandbox -- up NAME...       start hosts (all or none: on a failure the others are stopped again)
- *   npm run sandbox -- down [NAME...]   stop hosts; all of them when no name is given
+ *   npm run sandbox -- down [NAME...]   stop hosts; all of them when no name is given. A program using a
+ *                                       host (a demo, see host-owner.ts) is asked to stop first, and what
+ *                                       a dead one started is ended
  *   npm run sandbox -- status           list hosts and the shared Redis
  * The base folder is $VNETOPS_SANDBOX_DIR, else <repo root>/.sandbox.
  */
