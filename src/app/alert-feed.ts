@@ -16,7 +16,7 @@ import {
   PostedEvents,
   postedKey,
 } from '../alerts/index.js';
-import { alertBatchMessage, alertDigestMessages, alertThreadParent } from '../notify/index.js';
+import { WHOLE_HOST, alertBatchMessage, alertDigestMessages, alertThreadParent } from '../notify/index.js';
 import { type MonitorEvent } from '../contract/index.js';
 import { MonitorEventReader } from '../queue/index.js';
 import type { BotMetrics } from './bot-metrics.js';
@@ -182,7 +182,7 @@ export class AlertFeed {
     const { poster, metrics, burstNetworks } = this.options;
     const byNetwork = new Map<string, Gathered[]>();
     for (const item of items) {
-      const key = `${item.event.host}\u0000${item.event.network ?? item.event.bridge ?? '-'}`;
+      const key = `${item.event.host}\u0000${item.event.network ?? item.event.bridge ?? WHOLE_HOST}`;
       byNetwork.set(key, [...(byNetwork.get(key) ?? []), item]);
     }
     const digest = byNetwork.size > burstNetworks;
@@ -206,7 +206,7 @@ export class AlertFeed {
     const { poster, metrics } = this.options;
     const first = events[0] as MonitorEvent;
     const latest = events[events.length - 1] as MonitorEvent;
-    const network = first.network ?? first.bridge ?? '-';
+    const network = first.network ?? first.bridge ?? WHOLE_HOST;
     const known = await this.threads.get(channel, first.host, network);
     const total = (known?.total ?? 0) + events.length;
     const parent = alertThreadParent(first.host, network, latest, total);

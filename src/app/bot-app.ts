@@ -9,13 +9,14 @@ import { type AlertRouting, MuteStore, compileAlertRouting } from '../alerts/ind
 import type { ApprovalStore, CompiledPolicy } from '../approvals/index.js';
 import type { AuditLog } from '../audit/index.js';
 import type { BotConfig } from '../config/index.js';
-import type { HostRegistry, JobClient } from '../queue/index.js';
+import { type HostRegistry, type JobClient, MonitorEventWriter } from '../queue/index.js';
 import { AlertFeed } from './alert-feed.js';
 import { ApprovalFlow, type DecisionAnswer } from './approval-flow.js';
 import type { BotMetrics } from './bot-metrics.js';
 import type { ChatPorts } from './chat-ports.js';
 import { CommandHandler, type Requester } from './command-handler.js';
 import { HostChooser } from './host-choice.js';
+import { HostWatch } from './host-watch.js';
 import { JobRecordStore } from './job-records.js';
 import { JobTracker } from './job-tracker.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -37,6 +38,8 @@ export interface BotAppOptions {
   jobTimeoutMs?: number;
   /** Alert routing compiled from `config.alerts` (compiled here when absent). */
   alertRouting?: AlertRouting;
+  /** How often the host registry is checked for hosts gone dark or back (ms). Default 2000. */
+  hostWatchMs?: number;
   /** Overrides of the alert feed (tests): `config.alerts` timings, and its consumer name in the stream's group (default this machine's host name). */
   alertFeed?: { coalesceMs?: number; burstNetworks?: number; consumer?: string };
 }
@@ -53,7 +56,7 @@ export interface BotApp {
   mayReject(approvalId: string, requester: Requester): Promise<DecisionAnswer>;
   /** Reject a request with a reason. */
   reject(approvalId: string, requester: Requester, reason: string): Promise<DecisionAnswer>;
-  /** Starts the approval expiry sweep and the alert feed. */
+  /** Starts the approval expiry sweep, the alert feed and the host watch. */
   start(): Promise<void>;
   /** Stops them, waiting up to `graceMs` for jobs being followed, gathered alerts and message updates. */
   stop(graceMs: number): Promise<void>;
@@ -111,6 +114,7 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
 
   let sweeper: NodeJS.Timeout | undefined;
   let feed: AlertFeed | undefined;
+  let hostWatch: HostWatch | undefined;
   return {
     commands,
     alertsEnabled: mutes !== undefined,
@@ -145,9 +149,20 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
         ...(options.alertFeed?.consumer ? { consumer: options.alertFeed.consumer } : {}),
       });
       await feed.start();
+      // Whole hosts gone dark or back become monitor events like the workers' own (alerts on only).
+      hostWatch = new HostWatch({
+        registry: options.registry,
+        redis: options.redis,
+        prefix: config.redis.prefix,
+        writer: new MonitorEventWriter(options.redis, config.redis.prefix),
+        log: log.child({ component: 'host-watch' }),
+        ...(options.hostWatchMs ? { intervalMs: options.hostWatchMs } : {}),
+      });
+      hostWatch.start();
     },
     stop: async (graceMs) => {
       clearInterval(sweeper);
+      await hostWatch?.stop();
       // Gathered alerts are posted (or left in the stream for the next start) meanwhile, within the same grace.
       await Promise.all([
         feed?.stop(graceMs),

@@ -1,6 +1,6 @@
 /**
  * The worker→bot contract of the event monitor: what a host worker reports about its networks and
- * bridges. Workers append events to one Redis stream ({@link monitorStreamKey}); the bot reads it
+ * bridges (and what the bot itself sees of whole hosts, on the same stream). Workers append events to one Redis stream ({@link monitorStreamKey}); the bot reads it
  * with a consumer group, so an event written while the bot is down is posted when it comes back.
  * Validated on the bot side, since workers may run another version.
  */
@@ -31,6 +31,9 @@ export const MONITOR_EVENT_KINDS = [
   'uplink-carrier-back',
   'dhcp-nearly-full',
   'dhcp-ok',
+  // seen by the bot in the host registry: a worker's heartbeat lapsed, or came back
+  'host-unreachable',
+  'host-back',
 ] as const;
 
 /** A kind of monitor event. */

@@ -8,6 +8,9 @@ import type { Message, MessageBlock } from './message.js';
 import { escapeMrkdwn, inlineCode, mentionUser, slackDate } from './mrkdwn-text.js';
 import { SLACK_LIMITS } from './slack-limits.js';
 
+/** The thread key of events about a whole host (no network and no bridge), as the alert feed groups them. */
+export const WHOLE_HOST = '-';
+
 /** Events per digest message: a table of this many rows stays well inside one message. */
 export const DIGEST_EVENTS_PER_MESSAGE = 60;
 
@@ -20,6 +23,8 @@ const HEALTH_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'uplink-carrier-back',
   'dhcp-nearly-full',
   'dhcp-ok',
+  'host-unreachable',
+  'host-back',
 ]);
 
 const TONE_ICON: Record<Tone, string> = {
@@ -36,6 +41,7 @@ const BAD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'dnsmasq-died',
   'uplink-carrier-lost',
   'dhcp-nearly-full',
+  'host-unreachable',
 ]);
 const GOOD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'network-started',
@@ -44,6 +50,7 @@ const GOOD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'dnsmasq-back',
   'uplink-carrier-back',
   'dhcp-ok',
+  'host-back',
 ]);
 
 function toneOf(event: MonitorEvent): Tone {
@@ -96,6 +103,10 @@ export function describeChange(event: MonitorEvent): string {
       return 'DHCP range nearly full';
     case 'dhcp-ok':
       return 'DHCP range has room again';
+    case 'host-unreachable':
+      return 'host unreachable';
+    case 'host-back':
+      return 'host back';
   }
 }
 
@@ -145,18 +156,20 @@ function eventLine(event: MonitorEvent): string {
 /** The parent of a network's alert thread: which network, and its latest change. Updated in place. */
 export function alertThreadParent(host: string, network: string, latest: MonitorEvent, total: number): Message {
   const cause = causeMrkdwn(latest);
+  // Events about a whole host (no network, no bridge) share one thread per host.
+  const wholeHost = network === WHOLE_HOST;
+  const subject = wholeHost ? `Host ${inlineCode(host)}` : `Network ${inlineCode(network)} on host ${inlineCode(host)}`;
+  const count = `${total} ${total === 1 ? 'alert' : 'alerts'} in this thread · latest ${slackDate(latest.at)}`;
   return {
-    text: `${network} on ${host}: ${describeChange(latest)}${latest.source === 'outside' ? ' (outside vnetops)' : ''}`,
+    text: `${wholeHost ? host : `${network} on ${host}`}: ${describeChange(latest)}${latest.source === 'outside' ? ' (outside vnetops)' : ''}`,
     blocks: [
       {
         kind: 'section',
-        text: `${TONE_ICON[toneOf(latest)]} Network ${inlineCode(network)} on host ${inlineCode(host)}: *${escapeMrkdwn(describeChange(latest))}*${cause ? ` ${cause}` : ''}`,
+        text: `${TONE_ICON[toneOf(latest)]} ${subject}: *${escapeMrkdwn(describeChange(latest))}*${cause ? ` ${cause}` : ''}`,
       },
       {
         kind: 'context',
-        elements: [
-          `${total} ${total === 1 ? 'alert' : 'alerts'} in this thread · latest ${slackDate(latest.at)} · silence with ${inlineCode(`/vnet mute ${network} 1h`)}`,
-        ],
+        elements: [wholeHost ? count : `${count} · silence with ${inlineCode(`/vnet mute ${network} 1h`)}`],
       },
     ],
   };
@@ -170,7 +183,7 @@ export function alertBatchMessage(host: string, network: string, events: readonl
   const lines = events.map(eventLine);
   const outside = events.filter((e) => e.source === 'outside').length;
   return {
-    text: `${events.length} ${events.length === 1 ? 'change' : 'changes'} to ${network} on ${host}${outside > 0 ? `, ${outside} outside vnetops` : ''}`,
+    text: `${events.length} ${events.length === 1 ? 'change' : 'changes'} to ${network === WHOLE_HOST ? `host ${host}` : `${network} on ${host}`}${outside > 0 ? `, ${outside} outside vnetops` : ''}`,
     blocks: packLines(lines),
   };
 }

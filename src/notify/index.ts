@@ -44,6 +44,7 @@ export {
 } from './action-ids.js';
 export {
   DIGEST_EVENTS_PER_MESSAGE,
+  WHOLE_HOST,
   alertBatchMessage,
   alertDigestMessages,
   alertThreadParent,

@@ -50,6 +50,8 @@ export async function startBotStack(
     prefix: string;
     approvalTtl?: string;
     approvalSweepMs?: number;
+    /** How often the bot checks the host registry for hosts gone dark or back. Default 250 ms. */
+    hostWatchMs?: number;
     rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits'];
     socketMode?: boolean;
     /** Monitor alerts: the default channel, the burst window, and extra YAML under `alerts:` (routes). */
@@ -118,6 +120,7 @@ export async function startBotStack(
           policy,
           metrics,
           approvalSweepMs: options.approvalSweepMs ?? 100,
+          hostWatchMs: options.hostWatchMs ?? 250,
           ...(options.alertFeed ? { alertFeed: options.alertFeed } : {}),
         },
         ports,

@@ -1,0 +1,115 @@
+/**
+ * Says when a whole host goes dark and when it comes back: the host registry's heartbeats, checked
+ * every few seconds, become `host-unreachable` and `host-back` monitor events on the same stream the
+ * workers write, so they go through the alert feed's routing, threads (one per host: a host that
+ * flaps is one thread) and batching like any other alert.
+ */
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import type { HostStatus, MonitorEvent } from '../contract/index.js';
+import type { HostRegistry, MonitorEventWriter } from '../queue/index.js';
+
+/** Options of {@link HostWatch}. */
+export interface HostWatchOptions {
+  registry: HostRegistry;
+  redis: Redis;
+  prefix: string;
+  writer: MonitorEventWriter;
+  log: Logger;
+  /** How often the registry is read, ms. Default 2000. */
+  intervalMs?: number;
+}
+
+/** How long a down-mark outlives a host that never comes back (its record removed): 30 days. */
+const DOWN_MARK_TTL_SECONDS = 30 * 86_400;
+
+/** Watches the registry; see the module comment. */
+export class HostWatch {
+  private timer: NodeJS.Timeout | undefined;
+  private checking: Promise<void> | undefined;
+
+  constructor(private readonly options: HostWatchOptions) {}
+
+  /** Checks now and then every interval until {@link stop}. */
+  start(): void {
+    const tick = (): void => {
+      this.checking ??= this.check()
+        .catch((error: unknown) =>
+          this.options.log.warn({ err: String(error) }, 'host watch: could not read the host registry'),
+        )
+        .finally(() => (this.checking = undefined));
+    };
+    tick();
+    this.timer = setInterval(tick, this.options.intervalMs ?? 2000);
+  }
+
+  /** Stops watching; resolves once a check in flight is done. */
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.checking;
+  }
+
+  /**
+   * One look at every host. A change of state is claimed with one atomic Redis step (SET NX when a
+   * host goes down, GETDEL when it is back), so among several bot replicas, and across restarts,
+   * each change is reported exactly once.
+   */
+  async check(now = Date.now()): Promise<void> {
+    const events: MonitorEvent[] = [];
+    for (const host of await this.options.registry.list(now)) {
+      const key = `${this.options.prefix}:bot:host-down:${host.hostId}`;
+      if (!host.up) {
+        const claimed = await this.options.redis.set(
+          key,
+          String(host.lastHeartbeat),
+          'EX',
+          DOWN_MARK_TTL_SECONDS,
+          'NX',
+        );
+        if (claimed === 'OK') events.push(unreachable(host, now));
+      } else {
+        const since = await this.options.redis.getdel(key);
+        if (since !== null) events.push(back(host, Number(since), now));
+      }
+    }
+    await this.options.writer.append(events);
+  }
+}
+
+/** The event of a host whose heartbeat lapsed (or whose worker said it stopped). */
+function unreachable(host: HostStatus, now: number): MonitorEvent {
+  return {
+    id: `bot:${host.hostId}:down:${host.lastHeartbeat}`,
+    host: host.hostId,
+    kind: 'host-unreachable',
+    at: now,
+    source: 'observed',
+    detail:
+      host.lastHeartbeat === 0
+        ? 'its worker stopped (shut down on purpose)'
+        : `no heartbeat from its worker for ${duration(host.silentForMs)}`,
+  };
+}
+
+/** The event of a host heard from again, with how long it was gone. */
+function back(host: HostStatus, lastBeatBefore: number, now: number): MonitorEvent {
+  const gone = Number.isFinite(lastBeatBefore) && lastBeatBefore > 0 ? ` after ${duration(now - lastBeatBefore)}` : '';
+  return {
+    id: `bot:${host.hostId}:back:${host.startedAt}:${now}`,
+    host: host.hostId,
+    kind: 'host-back',
+    at: now,
+    source: 'observed',
+    detail: `its worker is heard from again${gone}${host.libvirtConnected ? '' : ', but without a libvirt connection'}`,
+  };
+}
+
+/** "45 s", "3 min 5 s", "2 h 10 min". */
+export function duration(ms: number): string {
+  const seconds = Math.max(0, Math.round(ms / 1000));
+  if (seconds < 60) return `${seconds} s`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`;
+  const hours = Math.floor(minutes / 60);
+  return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
+}
