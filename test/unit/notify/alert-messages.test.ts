@@ -5,6 +5,7 @@ import {
   type Message,
   alertBatchMessage,
   alertDigestMessages,
+  WHOLE_HOST,
   alertThreadParent,
   muteNotice,
   renderBlockKit,
@@ -55,6 +56,21 @@ const blind = event({
 });
 
 describe('alert golden files', () => {
+  it('a whole host gone dark and back: its own thread, no mute hint', () => {
+    const down = event({
+      kind: 'host-unreachable',
+      network: undefined,
+      detail: 'no heartbeat from its worker for 16 s',
+    });
+    const back = event({
+      kind: 'host-back',
+      network: undefined,
+      at: NOW + 90_000,
+      detail: 'its worker is heard from again after 1 min 30 s',
+    });
+    pin('alert-host-thread-parent', alertThreadParent('kvm1', WHOLE_HOST, back, 2));
+    pin('alert-host-batch', alertBatchMessage('kvm1', WHOLE_HOST, [down, back]));
+  });
   it('thread parent after a change made outside vnetops', () =>
     pin('alert-thread-parent', alertThreadParent('kvm1', 'lab1', outsideStop, 1)));
   it('a batch of a network’s events as one thread reply', () =>
