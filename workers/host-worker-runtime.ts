@@ -120,6 +120,7 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
           {
             snapshotMs: config.worker.monitorSnapshotMs,
             healthCheckMs: config.worker.monitorHealthMs,
+            libvirtGraceMs: config.worker.libvirtGraceMs,
             dhcpNearlyFull: config.worker.dhcpAlertPercent / 100,
             ...options.monitor,
           },

@@ -8,6 +8,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { HostStatus, MonitorEvent } from '../contract/index.js';
 import type { HostRegistry, MonitorEventWriter } from '../queue/index.js';
+import { duration } from '../text/index.js';
 
 /** Options of {@link HostWatch}. */
 export interface HostWatchOptions {
@@ -102,14 +103,4 @@ function back(host: HostStatus, lastBeatBefore: number, now: number): MonitorEve
     source: 'observed',
     detail: `its worker is heard from again${gone}${host.libvirtConnected ? '' : ', but without a libvirt connection'}`,
   };
-}
-
-/** "45 s", "3 min 5 s", "2 h 10 min". */
-export function duration(ms: number): string {
-  const seconds = Math.max(0, Math.round(ms / 1000));
-  if (seconds < 60) return `${seconds} s`;
-  const minutes = Math.floor(seconds / 60);
-  if (minutes < 60) return `${minutes} min${seconds % 60 ? ` ${seconds % 60} s` : ''}`;
-  const hours = Math.floor(minutes / 60);
-  return `${hours} h${minutes % 60 ? ` ${minutes % 60} min` : ''}`;
 }

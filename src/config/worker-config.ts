@@ -102,6 +102,10 @@ const workerSection = z
       .max(600_000)
       .default(5000)
       .meta({ description: "Milliseconds between the monitor's dnsmasq and DHCP usage checks." }),
+    libvirtGraceMs: z.int().min(0).max(600_000).default(5000).meta({
+      description:
+        'Milliseconds the libvirt connection may be down before the monitor raises a libvirt-disconnected alert (a quick reconnect stays quiet).',
+    }),
     dhcpAlertPercent: z
       .int()
       .min(1)
@@ -146,6 +150,7 @@ export const workerEnvVars = {
   'worker.monitor': 'VNETOPS_MONITOR',
   'worker.monitorSnapshotMs': 'VNETOPS_MONITOR_SNAPSHOT_MS',
   'worker.monitorHealthMs': 'VNETOPS_MONITOR_HEALTH_MS',
+  'worker.libvirtGraceMs': 'VNETOPS_LIBVIRT_GRACE_MS',
   'worker.dhcpAlertPercent': 'VNETOPS_DHCP_ALERT_PERCENT',
   'worker.shutdownGraceMs': 'VNETOPS_SHUTDOWN_GRACE_MS',
 } as const satisfies EnvVarTable<z.input<typeof workerConfigSchema>>;

@@ -31,6 +31,8 @@ export const MONITOR_EVENT_KINDS = [
   'uplink-carrier-back',
   'dhcp-nearly-full',
   'dhcp-ok',
+  'libvirt-disconnected',
+  'libvirt-back',
   // seen by the bot in the host registry: a worker's heartbeat lapsed, or came back
   'host-unreachable',
   'host-back',

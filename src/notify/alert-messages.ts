@@ -25,6 +25,8 @@ const HEALTH_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'dhcp-ok',
   'host-unreachable',
   'host-back',
+  'libvirt-disconnected',
+  'libvirt-back',
 ]);
 
 const TONE_ICON: Record<Tone, string> = {
@@ -42,6 +44,7 @@ const BAD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'uplink-carrier-lost',
   'dhcp-nearly-full',
   'host-unreachable',
+  'libvirt-disconnected',
 ]);
 const GOOD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'network-started',
@@ -51,6 +54,7 @@ const GOOD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'uplink-carrier-back',
   'dhcp-ok',
   'host-back',
+  'libvirt-back',
 ]);
 
 function toneOf(event: MonitorEvent): Tone {
@@ -107,6 +111,10 @@ export function describeChange(event: MonitorEvent): string {
       return 'host unreachable';
     case 'host-back':
       return 'host back';
+    case 'libvirt-disconnected':
+      return 'libvirt unreachable';
+    case 'libvirt-back':
+      return 'libvirt back';
   }
 }
 

@@ -1,2 +1,3 @@
-/** Text helpers shared by the config and the command parser; pure, and imports nothing of ours. */
+/** Text helpers shared by config, commands, the bot and the workers ("did you mean", durations in words); pure, imports nothing of ours. */
 export { didYouMean } from './did-you-mean.js';
+export { duration } from './duration.js';

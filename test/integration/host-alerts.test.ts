@@ -2,18 +2,26 @@
  * Hosts gone dark and back, as on-call sees them: a real host worker on a sandbox host, stopped with
  * SIGSTOP (a hung or cut-off host: no heartbeat, no goodbye) and resumed; the real Bolt app turns the
  * lapse into a `host-unreachable` alert and the return into `host-back` with how long it was gone,
- * in one thread for the host. Two watches on one Redis (two bot replicas) report each change once.
+ * in one thread for the host; libvirtd away past the worker's grace is `libvirt-disconnected`, then
+ * `libvirt-back` with what reconcile found. Two watches on one Redis (two bot replicas) report each change once.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import pino from 'pino';
-import { HostWatch, duration } from '../../src/app/host-watch.js';
+import { HostWatch } from '../../src/app/host-watch.js';
+import { duration } from '../../src/text/index.js';
 import { type HostRecord, type MonitorEvent, monitorStreamKey } from '../../src/contract/index.js';
 import { HostRegistry, MonitorEventWriter, createRedisConnection } from '../../src/queue/index.js';
-import { type SandboxHost, startSandboxHost, stopSandboxHost } from '../../tools/sandbox/sandbox-host.js';
+import {
+  type SandboxHost,
+  restartLibvirtd,
+  startSandboxHost,
+  stopSandboxHost,
+} from '../../tools/sandbox/sandbox-host.js';
 import { WorkerProcess } from '../../tools/processes/worker-process.js';
 import { type BotStack, CHANNELS, newPrefix, startBotStack } from './helpers/bot-stack.js';
 
 const HOST = 'hw1';
+const LIBVIRT_GRACE_MS = 500;
 let host: SandboxHost;
 let worker: WorkerProcess | undefined;
 let stack: BotStack;
@@ -21,7 +29,12 @@ let stack: BotStack;
 beforeAll(async () => {
   host = await startSandboxHost(HOST);
   const prefix = newPrefix('vhw');
-  worker = await WorkerProcess.start(host, { hostId: HOST, prefix, heartbeatMs: 500 });
+  worker = await WorkerProcess.start(host, {
+    hostId: HOST,
+    prefix,
+    heartbeatMs: 500,
+    env: { VNETOPS_LIBVIRT_GRACE_MS: String(LIBVIRT_GRACE_MS) },
+  });
   stack = await startBotStack(host, { prefix, alerts: { channel: CHANNELS.alerts, coalesceMs: 200 } });
 });
 
@@ -71,6 +84,37 @@ describe('a host that goes dark', () => {
       .threadReplies(CHANNELS.alerts, parent.ts)
       .flatMap((m) => shown(m).match(/\*host (unreachable|back)\*/g) ?? []);
     expect(lines).toEqual(['*host unreachable*', '*host back*']);
+  });
+});
+
+describe('a host whose libvirtd is away', () => {
+  it('says libvirt is unreachable past the grace, and back with how long and what reconcile found', async () => {
+    const hostReplies = () => {
+      const parent = stack.fake
+        .messages(CHANNELS.alerts)
+        .find((m) => shown(m).includes(`Host \`${HOST}\``) && (m.thread_ts === undefined || m.thread_ts === m.ts));
+      return parent ? stack.fake.threadReplies(CHANNELS.alerts, parent.ts).map(shown) : [];
+    };
+    const before = hostReplies().length;
+    // Down for four times the grace: long enough to be news, and the worker reconnects by itself.
+    host = await restartLibvirtd(host, { downForMs: 4 * LIBVIRT_GRACE_MS });
+    await stack.fake.waitFor(
+      () =>
+        hostReplies()
+          .slice(before)
+          .some((text) => /\*libvirt unreachable\* — the worker has had no libvirt connection for \d+ s/.test(text))
+          ? true
+          : undefined,
+      20_000,
+    );
+    const back = await stack.fake.waitFor(
+      () =>
+        hostReplies()
+          .slice(before)
+          .find((text) => /\*libvirt back\* — reconnected after \d+ s; nothing changed meanwhile/.test(text)),
+      20_000,
+    );
+    expect(back).toContain(':large_green_circle:');
   });
 });
 

@@ -720,10 +720,11 @@ export async function virsh(host: SandboxHost, args: string[], opts: { timeoutMs
 }
 
 /**
- * Restarts libvirtd of a running host (same state folders): SIGTERM by pid, wait, start again, wait
- * until it answers. Networks, bridges and dnsmasq survive, as on a real host. Returns the updated host.
+ * Restarts libvirtd of a running host (same state folders): SIGTERM by pid, wait (`downForMs` more,
+ * for an outage), start again, wait until it answers. Networks, bridges and dnsmasq survive, as on a
+ * real host. Returns the updated host.
  */
-export async function restartLibvirtd(host: SandboxHost): Promise<SandboxHost> {
+export async function restartLibvirtd(host: SandboxHost, options: { downForMs?: number } = {}): Promise<SandboxHost> {
   assertRoot();
   const state = readState(host.dir);
   if (!state?.libvirtd)
@@ -734,6 +735,7 @@ export async function restartLibvirtd(host: SandboxHost): Promise<SandboxHost> {
     );
   }
   await endProcess(state.libvirtd, LIBVIRTD_STOP_GRACE_MS);
+  if (options.downForMs) await new Promise((resolve) => setTimeout(resolve, options.downForMs));
   await launchLibvirtd(state);
   await waitUntilReady(state);
   return toHost(state);

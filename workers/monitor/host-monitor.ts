@@ -18,6 +18,7 @@ import {
 } from '../../src/network/index.js';
 import { type MonitorEvent, type MonitorEventKind } from '../../src/contract/index.js';
 import { MonitorEventWriter } from '../../src/queue/index.js';
+import { duration } from '../../src/text/index.js';
 import { surveyHost } from '../host-survey.js';
 import { type EventDraft, type WatchedLinks, diffHostLinks } from './bridge-diff.js';
 import { dhcpUsage, isNearlyFull } from './dhcp-usage.js';
@@ -34,6 +35,8 @@ export interface HostMonitorOptions {
   readonly snapshotMs?: number;
   /** dnsmasq and DHCP checks, in ms. Default 5000. */
   readonly healthCheckMs?: number;
+  /** How long libvirt may be away before `libvirt-disconnected` is reported, in ms. Default 5000. */
+  readonly libvirtGraceMs?: number;
   /** Share of a DHCP range in use that counts as nearly full (0–1). Default 0.9. */
   readonly dhcpNearlyFull?: number;
   /** How the link watcher spawns `ip monitor` (tests run it in a namespace). */
@@ -111,6 +114,10 @@ export class HostMonitor {
   private deadDnsmasq = new Set<string>();
   private fullDhcp = new Set<string>();
   private blindSince?: number;
+  /** Fires when libvirt has been away longer than the grace; set while a disconnect is pending or reported. */
+  private disconnectTimer?: NodeJS.Timeout;
+  /** Whether the current disconnect was reported (so its end is reported too). */
+  private disconnectReported = false;
   private lastSnapshotAt = Date.now();
   private timers: NodeJS.Timeout[] = [];
   private pendingHolds = new Set<NodeJS.Timeout>();
@@ -126,6 +133,7 @@ export class HostMonitor {
     this.options = {
       snapshotMs: options.snapshotMs ?? 60_000,
       healthCheckMs: options.healthCheckMs ?? 5000,
+      libvirtGraceMs: options.libvirtGraceMs ?? 5000,
       dhcpNearlyFull: options.dhcpNearlyFull ?? 0.9,
       linkWatcher: options.linkWatcher,
     };
@@ -180,6 +188,7 @@ export class HostMonitor {
     libvirt.off('reconnected', this.onReconnected);
     for (const timer of this.timers) clearInterval(timer);
     for (const timer of this.pendingHolds) clearTimeout(timer);
+    clearTimeout(this.disconnectTimer);
     if (this.saveTimer) clearTimeout(this.saveTimer);
     if (this.detailsTimer) clearTimeout(this.detailsTimer);
     await this.linkWatcher?.stop();
@@ -233,13 +242,41 @@ export class HostMonitor {
   };
 
   private readonly onDisconnected = (): void => {
-    this.blindSince ??= Date.now();
+    const since = (this.blindSince ??= Date.now());
+    // A reconnect within the grace is not news; a longer outage is, once.
+    this.disconnectTimer ??= setTimeout(() => {
+      if (this.stopped || this.deps.libvirt.connected) return;
+      this.disconnectReported = true;
+      this.publish({
+        kind: 'libvirt-disconnected',
+        at: Date.now(),
+        source: 'observed',
+        detail: `the worker has had no libvirt connection for ${duration(Date.now() - since)}; jobs for this host wait`,
+      });
+    }, this.options.libvirtGraceMs);
   };
 
   private readonly onReconnected = (): void => {
     const since = this.blindSince ?? Date.now();
     this.blindSince = undefined;
-    this.enqueue(() => this.reconcile(since, 'while the worker was disconnected from libvirt'));
+    clearTimeout(this.disconnectTimer);
+    this.disconnectTimer = undefined;
+    const reported = this.disconnectReported;
+    this.disconnectReported = false;
+    this.enqueue(async () => {
+      const changes = await this.reconcile(since, 'while the worker was disconnected from libvirt');
+      if (!reported) return;
+      const found =
+        changes === 0
+          ? 'nothing changed meanwhile'
+          : `${changes} ${changes === 1 ? 'change' : 'changes'} found meanwhile (in their networks' threads)`;
+      this.publish({
+        kind: 'libvirt-back',
+        at: Date.now(),
+        source: 'observed',
+        detail: `reconnected after ${duration(Date.now() - since)}; ${found}`,
+      });
+    });
   };
 
   /**
@@ -247,13 +284,15 @@ export class HostMonitor {
    * `reconciled`. A network with a lifecycle event during the read is left out: its events tell.
    * `since` undefined: first start with no baseline — adopt what is there, report nothing.
    */
-  private async reconcile(since: number | undefined, why: string): Promise<void> {
+  private async reconcile(since: number | undefined, why: string): Promise<number> {
+    let changes = 0;
     const countBefore = this.eventCount;
     const current = await this.readNetworks();
     const skip = new Set([...this.lastEventOf].filter(([, count]) => count > countBefore).map(([name]) => name));
     const now = Date.now();
     if (since !== undefined) {
       for (const change of diffNetworkStates(this.networks, current, skip)) {
+        changes += 1;
         this.publish({
           kind: change.kind,
           at: now,
@@ -269,6 +308,7 @@ export class HostMonitor {
     for (const name of [...this.networks.keys()]) if (!current.has(name) && !skip.has(name)) this.networks.delete(name);
     this.lastSnapshotAt = now;
     this.scheduleSave(0);
+    return changes;
   }
 
   /** Every network with its state, and (as a side effect) the details the link and health checks use. */
@@ -453,7 +493,7 @@ export class HostMonitor {
   }
 
   /** Runs checks one at a time, so two reads of the host never interleave; a failure is logged, not fatal. */
-  private enqueue(task: () => Promise<void>): void {
+  private enqueue(task: () => Promise<unknown>): void {
     if (this.stopped) return;
     this.serial = this.serial
       .then(task)
@@ -462,7 +502,7 @@ export class HostMonitor {
       );
   }
 
-  private every(ms: number, task: () => Promise<void>): void {
+  private every(ms: number, task: () => Promise<unknown>): void {
     const timer = setInterval(() => {
       // Skipped while libvirt is away: the reconnect reconciles anyway.
       if (this.deps.libvirt.connected) this.enqueue(task);

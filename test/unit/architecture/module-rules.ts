@@ -37,7 +37,7 @@ export const ALLOWED_ARROWS: Readonly<Record<string, readonly string[]>> = {
   audit: ['config', 'log'],
   approvals: ['contract', 'audit', 'commands', 'network', 'config', 'log', 'text'],
   alerts: ['contract', 'config', 'text'],
-  app: ['commands', 'approvals', 'audit', 'alerts', 'contract', 'queue', 'notify', 'network', 'config', 'log'],
+  app: ['commands', 'approvals', 'audit', 'alerts', 'contract', 'queue', 'notify', 'network', 'config', 'log', 'text'],
   slack: ['app', 'notify', 'config', 'log'],
   bot: PRODUCT.filter((m) => m !== 'bot'),
   workers: ['libvirt', 'network', 'contract', 'queue', 'config', 'log', 'text'],
