@@ -66,6 +66,7 @@ describe('listConfigFields', () => {
       'worker.monitor',
       'worker.monitorSnapshotMs',
       'worker.monitorHealthMs',
+      'worker.libvirtGraceMs',
       'worker.dhcpAlertPercent',
       'worker.shutdownGraceMs',
       'slack.botToken',

@@ -17,6 +17,7 @@ const workerDefaults = {
     monitor: 'on',
     monitorSnapshotMs: 60_000,
     monitorHealthMs: 5000,
+    libvirtGraceMs: 5000,
     dhcpAlertPercent: 90,
     shutdownGraceMs: 10_000,
   },
