@@ -17,6 +17,7 @@ import type { ChatPorts } from './chat-ports.js';
 import { CommandHandler, type Requester } from './command-handler.js';
 import { HostChooser } from './host-choice.js';
 import { HostWatch } from './host-watch.js';
+import { RedisOutageNotice } from './redis-outage.js';
 import { JobRecordStore } from './job-records.js';
 import { JobTracker } from './job-tracker.js';
 import { ReplayGuard } from './replay-guard.js';
@@ -40,6 +41,8 @@ export interface BotAppOptions {
   alertRouting?: AlertRouting;
   /** How often the host registry is checked for hosts gone dark or back (ms). Default 2000. */
   hostWatchMs?: number;
+  /** How long Redis may be unreachable before the bot says so in the alert channels (ms). Default 5000. */
+  redisOutageGraceMs?: number;
   /** Overrides of the alert feed (tests): `config.alerts` timings, and its consumer name in the stream's group (default this machine's host name). */
   alertFeed?: { coalesceMs?: number; burstNetworks?: number; consumer?: string };
 }
@@ -115,6 +118,7 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
   let sweeper: NodeJS.Timeout | undefined;
   let feed: AlertFeed | undefined;
   let hostWatch: HostWatch | undefined;
+  let redisOutage: RedisOutageNotice | undefined;
   return {
     commands,
     alertsEnabled: mutes !== undefined,
@@ -159,9 +163,20 @@ export function createBotApp(options: BotAppOptions, ports: ChatPorts): BotApp {
         ...(options.hostWatchMs ? { intervalMs: options.hostWatchMs } : {}),
       });
       hostWatch.start();
+      redisOutage = new RedisOutageNotice({
+        redis: options.redis,
+        poster,
+        channels: config.alerts.channel
+          ? [config.alerts.channel]
+          : [...new Set(config.alerts.routes.map((route) => route.channel))],
+        log,
+        ...(options.redisOutageGraceMs !== undefined ? { graceMs: options.redisOutageGraceMs } : {}),
+      });
+      redisOutage.start();
     },
     stop: async (graceMs) => {
       clearInterval(sweeper);
+      redisOutage?.stop();
       await hostWatch?.stop();
       // Gathered alerts are posted (or left in the stream for the next start) meanwhile, within the same grace.
       await Promise.all([

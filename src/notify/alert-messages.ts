@@ -282,3 +282,30 @@ function packLines(lines: readonly string[]): MessageBlock[] {
 function timeOfDay(ms: number): string {
   return `${new Date(ms).toISOString().slice(11, 19)}Z`;
 }
+
+/**
+ * The bot's own word that it cannot reach Redis (posted straight to Slack, which does not depend on
+ * Redis), and that Redis is back, with how long it was gone.
+ */
+export function redisOutageNotice(state: 'down' | 'back', since: number, now: number, gone: string): Message {
+  if (state === 'down') {
+    return {
+      text: 'The vnetops bot cannot reach Redis',
+      blocks: [
+        {
+          kind: 'section',
+          text: `${TONE_ICON.bad} *The vnetops bot cannot reach Redis* since ${slackDate(since)}: commands cannot be queued and alerts wait on the hosts until it is back. Jobs already on a host run on.`,
+        },
+      ],
+    };
+  }
+  return {
+    text: `The vnetops bot reaches Redis again (after ${gone})`,
+    blocks: [
+      {
+        kind: 'section',
+        text: `${TONE_ICON.good} *The vnetops bot reaches Redis again* ${slackDate(now)}, after ${escapeMrkdwn(gone)}: alerts held meanwhile follow.`,
+      },
+    ],
+  };
+}

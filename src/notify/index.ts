@@ -50,5 +50,6 @@ export {
   alertThreadParent,
   describeChange,
   muteNotice,
+  redisOutageNotice,
   unmuteNotice,
 } from './alert-messages.js';

@@ -52,6 +52,8 @@ export async function startBotStack(
     approvalSweepMs?: number;
     /** How often the bot checks the host registry for hosts gone dark or back. Default 250 ms. */
     hostWatchMs?: number;
+    /** How long Redis may be away before the bot says so. Default the bot's (5 s). */
+    redisOutageGraceMs?: number;
     rateLimits?: ConstructorParameters<typeof FakeSlack>[0]['rateLimits'];
     socketMode?: boolean;
     /** Monitor alerts: the default channel, the burst window, and extra YAML under `alerts:` (routes). */
@@ -93,7 +95,8 @@ export async function startBotStack(
       ...(alerts?.burstNetworks !== undefined ? { VNETOPS_ALERT_BURST_NETWORKS: String(alerts.burstNetworks) } : {}),
     },
   });
-  const redis = createRedisConnection(location, 'client');
+  // Connection errors are the tests' business (some stop Redis on purpose): kept off stderr.
+  const redis = createRedisConnection(location, 'client', {}, () => undefined);
   const registry = new HostRegistry(redis, options.prefix, 3000);
   const jobs = new JobClient({ redis: location, connection: redis, prefix: options.prefix, registry });
   const log = pino({ level: process.env.VNETOPS_TEST_BOT_LOG ?? 'silent' });
@@ -121,6 +124,7 @@ export async function startBotStack(
           metrics,
           approvalSweepMs: options.approvalSweepMs ?? 100,
           hostWatchMs: options.hostWatchMs ?? 250,
+          ...(options.redisOutageGraceMs !== undefined ? { redisOutageGraceMs: options.redisOutageGraceMs } : {}),
           ...(options.alertFeed ? { alertFeed: options.alertFeed } : {}),
         },
         ports,
