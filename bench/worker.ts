@@ -30,7 +30,7 @@ import {
   hostQueueName,
   jobPayloadSchemas,
 } from '../src/contract/index.js';
-import { HostRegistry, JobClient, createRedisConnection } from '../src/queue/index.js';
+import { DEFAULT_JOB_TTL_MS, HostRegistry, JobClient, createRedisConnection } from '../src/queue/index.js';
 import {
   type SandboxHost,
   sharedRedisStatus,
@@ -39,9 +39,12 @@ import {
 } from '../tools/sandbox/sandbox-host.js';
 import { round, summarize, timeEach } from './stats.js';
 import { WorkerProcess } from '../tools/processes/worker-process.js';
+import { testJobSigner } from '../tools/test-workspace.js';
 
 const run = promisify(execFile);
 const HOST = 'benchw';
+/** The test key pair: the bench's worker process trusts it (see WorkerProcess). */
+const signer = testJobSigner();
 const NETWORKS = Number(process.env.BENCH_NETWORKS ?? 12);
 const BURST = Number(process.env.BENCH_BURST ?? 1000);
 const WARMUP_BURST = Number(process.env.BENCH_WARMUP_BURST ?? 200);
@@ -226,7 +229,14 @@ async function burst(
   try {
     const t0Wall = Date.now();
     const t0 = performance.now();
-    await queue.addBulk(ids.map((jobId) => ({ name: 'list', data: payload, opts: { ...READ_JOB_OPTIONS, jobId } })));
+    // Signing is part of enqueueing, as in JobClient.submit.
+    await queue.addBulk(
+      ids.map((jobId) => ({
+        name: 'list',
+        data: signer.signJob({ hostId: HOST, jobName: 'list', jobId, payload, ttlMs: DEFAULT_JOB_TTL_MS }),
+        opts: { ...READ_JOB_OPTIONS, jobId },
+      })),
+    );
     const enqueueMs = performance.now() - t0;
     await done;
     if (pending.size > 0) {
@@ -343,6 +353,7 @@ async function main(): Promise<void> {
     connection: redis,
     prefix,
     registry,
+    signer,
     onConnectionError: () => undefined,
   });
   started.jobs = jobs;

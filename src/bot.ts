@@ -9,7 +9,14 @@ import { ApprovalStore, compilePolicy } from './approvals/index.js';
 import { AuditLog } from './audit/index.js';
 import { ConfigError, DEFAULT_REDIS_URL, loadBotConfig } from './config/index.js';
 import { createLogger } from './log/index.js';
-import { HostRegistry, JobClient, type RedisLocation, createRedisConnection } from './queue/index.js';
+import {
+  HostRegistry,
+  JobClient,
+  JobKeyError,
+  type RedisLocation,
+  createRedisConnection,
+  loadJobSigner,
+} from './queue/index.js';
 import { createBotApp, createBotMetrics } from './app/index.js';
 import { startSlackBot } from './slack/index.js';
 
@@ -19,12 +26,14 @@ async function main(): Promise<void> {
   let config;
   let policy;
   let alertRouting;
+  let signer;
   try {
     config = loadBotConfig();
     policy = compilePolicy(config);
     alertRouting = compileAlertRouting(config.alerts);
+    signer = loadJobSigner(config.signing);
   } catch (error) {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof JobKeyError) {
       console.error(error.message);
       process.exit(2);
     }
@@ -43,6 +52,8 @@ async function main(): Promise<void> {
     connection: redis,
     prefix: config.redis.prefix,
     registry,
+    signer,
+    jobTtlMs: config.signing.jobTtlMs,
     onConnectionError: onRedisError,
   });
   let bot;

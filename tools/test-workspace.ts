@@ -3,13 +3,32 @@
  * run under, and the Slack credentials given to both the bot and the fake. The credentials are not
  * secrets: they only ever meet a fake on loopback.
  */
-import { randomUUID } from 'node:crypto';
+import { generateKeyPairSync, randomUUID } from 'node:crypto';
+import { JobSigner, parseKey } from '../src/contract/index.js';
 import { FakeSlack } from './fake-slack/index.js';
 
 /** The signing secret requests to the bot are signed with. */
 export const SIGNING_SECRET = 'test-signing-secret-0123456789abcdef';
 /** The bot token the fake Slack's Web API accepts. */
 export const BOT_TOKEN = 'xoxb-test-0000-bot-token';
+
+/**
+ * TEST-ONLY job-signing key pair (Ed25519, base64 DER), made afresh once per test process and handed
+ * to the bots and workers it starts. Never a deployment's key: it exists only in this process's memory
+ * and the environment of its children.
+ */
+export const TEST_JOB_KEYS: { readonly privateKey: string; readonly publicKey: string } = (() => {
+  const pair = generateKeyPairSync('ed25519');
+  return {
+    privateKey: pair.privateKey.export({ format: 'der', type: 'pkcs8' }).toString('base64'),
+    publicKey: pair.publicKey.export({ format: 'der', type: 'spki' }).toString('base64'),
+  };
+})();
+
+/** A signer with the {@link TEST_JOB_KEYS}, for tests and benches that submit jobs without a bot. */
+export function testJobSigner(): JobSigner {
+  return new JobSigner(parseKey(TEST_JOB_KEYS.privateKey, 'private'));
+}
 
 /** Slack ids of the people and channels the bot tests use. */
 export const PEOPLE = {

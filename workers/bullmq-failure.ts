@@ -8,6 +8,11 @@ import { type JobFailure, type JobFailureCode, encodeJobFailure } from '../src/c
 /** Codes whose cause may pass by itself: BullMQ retries those with backoff. */
 const RETRYABLE: readonly JobFailureCode[] = ['libvirt-unavailable'];
 
+/** Whether BullMQ retries a failure with this code (if the job has attempts left). */
+export function isRetryable(code: JobFailureCode): boolean {
+  return RETRYABLE.includes(code);
+}
+
 /**
  * The error to throw out of a BullMQ processor: a plain Error (retried per the job's attempts) for
  * passing causes, an UnrecoverableError (failed at once) for everything else. The message is the
@@ -15,5 +20,5 @@ const RETRYABLE: readonly JobFailureCode[] = ['libvirt-unavailable'];
  */
 export function toBullmqError(failure: JobFailure): Error {
   const reason = encodeJobFailure(failure);
-  return RETRYABLE.includes(failure.code) ? new Error(reason) : new UnrecoverableError(reason);
+  return isRetryable(failure.code) ? new Error(reason) : new UnrecoverableError(reason);
 }

@@ -5,25 +5,27 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { DEFAULT_REDIS_URL, type WorkerConfig } from '../src/config/index.js';
 import { LibvirtClient, type LibvirtClientOptions } from '../src/libvirt/index.js';
-import {
-  JOB_NAMES,
-  MUTATING_JOBS,
-  type JobName,
-  type JobProgress,
-  hostQueueName,
-  jobPayloadSchemas,
-} from '../src/contract/index.js';
+import { MUTATING_JOBS, type JobName, type JobProgress, hostQueueName } from '../src/contract/index.js';
 import type { CommandRunner } from '../src/network/index.js';
-import { HostRegistry, type RedisLocation, createRedisConnection } from '../src/queue/index.js';
+import {
+  HostRegistry,
+  MonitorEventWriter,
+  type RedisLocation,
+  createRedisConnection,
+  loadJobVerifier,
+} from '../src/queue/index.js';
 import { formatLibvirtVersion } from './jobs/host-info.js';
-import { toBullmqError } from './bullmq-failure.js';
+import { isRetryable, toBullmqError } from './bullmq-failure.js';
+import { type Admission, admitJob } from './job-admission.js';
 import type { JobContext } from './job-context.js';
 import { JobFailedError, describeFailure } from './job-failure.js';
 import { processors, networkKeyOf } from './job-processors.js';
 import { readNetworkList } from './jobs/list.js';
 import { KeyedMutex } from './keyed-mutex.js';
+import { EventPublisher } from './monitor/event-publisher.js';
 import { HostMonitor, type HostMonitorOptions } from './monitor/host-monitor.js';
 import { NetworkInventory } from './network-inventory.js';
+import { RedisSeenJobs } from './seen-jobs.js';
 import { WORKER_VERSION } from './worker-version.js';
 
 const runFile = promisify(execFile);
@@ -45,6 +47,11 @@ export interface HostWorkerOptions {
   readonly listingMaxAgeMs?: number;
   /** Monitor tunables beyond the config (e.g. how `ip monitor` is spawned). */
   readonly monitor?: Pick<HostMonitorOptions, 'linkWatcher'>;
+  /**
+   * How long a job id is remembered past its expiry, so a retry (libvirt restarting) or a stalled
+   * job run again after a crash still runs. Default 1 h.
+   */
+  readonly retryWindowMs?: number;
 }
 
 /** A running host worker. */
@@ -70,6 +77,8 @@ export const runOnHost: CommandRunner = async (file, args) =>
 export async function startHostWorker(options: HostWorkerOptions): Promise<RunningHostWorker> {
   const { config, log } = options;
   const hostId = config.worker.hostId;
+  // First, before connecting anything: a worker without the bot's public key must not start.
+  const verifier = loadJobVerifier(config.worker);
   const redisLocation: RedisLocation =
     config.redis.socketPath !== undefined
       ? { socketPath: config.redis.socketPath }
@@ -128,18 +137,23 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
       : undefined;
   await monitor?.start();
 
+  const seen = new RedisSeenJobs(redis, config.redis.prefix, hostId);
+  // Refusals are alerts even with the monitor off.
+  const refusals = new EventPublisher(hostId, new MonitorEventWriter(redis, config.redis.prefix), log, 'refusals');
+  const admissionRules = {
+    hostId,
+    verifier,
+    approvalRequiredFor: config.worker.approvalRequiredFor as readonly JobName[],
+    seen,
+    retryWindowMs: options.retryWindowMs ?? 3_600_000,
+  };
+
   const mutex = new KeyedMutex();
   const processJob = async (job: Job): Promise<unknown> => {
-    const name = job.name as JobName;
-    if (!JOB_NAMES.includes(name))
-      throw toBullmqError({ code: 'invalid-request', message: `unknown job "${job.name}"` });
-    const parsed = jobPayloadSchemas[name].safeParse(job.data);
-    if (!parsed.success) {
-      throw toBullmqError({
-        code: 'invalid-request',
-        message: `malformed ${name} job: ${parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`,
-      });
-    }
+    // Before anything else, and before any libvirt call: did the bot sign this job, for this host, now?
+    const admission = await admitJob({ id: job.id, name: job.name, data: job.data as unknown }, admissionRules);
+    if (!admission.ok) throw refuse(admission);
+    const { name, payload } = admission;
     // Per-job child loggers only when a job logs: at thousands of reads a second they add up.
     let jobLog: Logger | undefined;
     const context: JobContext = {
@@ -163,10 +177,10 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
       },
     };
     const processor = processors[name] as (c: JobContext, p: unknown) => Promise<unknown>;
-    const key = networkKeyOf(name, parsed.data);
+    const key = networkKeyOf(name, payload);
     const mutating = MUTATING_JOBS.includes(name);
     // Lifecycle events this job causes are reported as its doing, not as changes made outside vnetops.
-    const { requestedBy } = parsed.data;
+    const { requestedBy } = payload;
     const network = key?.slice('network:'.length);
     const jobEnded = network
       ? monitor?.attribution.expect(name, network, {
@@ -177,23 +191,52 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
         })
       : undefined;
     try {
-      const result = key
-        ? await mutex.run(key, () => processor(context, parsed.data))
-        : await processor(context, parsed.data);
+      const result = key ? await mutex.run(key, () => processor(context, payload)) : await processor(context, payload);
       if (mutating) context.log.info('job done');
       else if (log.isLevelEnabled('debug')) context.log.debug('job done');
       jobEnded?.('done');
+      await endForGood(context.jobId);
       return result;
     } catch (error) {
       jobEnded?.('failed');
       const failure = describeFailure(error);
       context.log.warn({ code: failure.code, step: failure.step, err: failure.message }, 'job failed');
+      // A job BullMQ will run again stays `running` in the replay record, so its retry is let in.
+      if (!isRetryable(failure.code) || context.attempt >= (job.opts.attempts ?? 1)) await endForGood(context.jobId);
       throw toBullmqError(failure);
     } finally {
       // Autostart and XML edits raise no libvirt event: drop the listing after every change of ours.
       if (mutating) inventory.invalidate();
     }
   };
+
+  /** From now on a copy of this job is a replay. A lost write only weakens the guard to the expiry window. */
+  async function endForGood(jobId: string): Promise<void> {
+    await seen
+      .finish(jobId)
+      .catch((error: unknown) => log.warn({ err: String(error), job: jobId }, 'could not record the job as ended'));
+  }
+
+  /** Logs and alerts a refused job; returns the error that fails it (never retried). */
+  function refuse(refusal: Extract<Admission, { ok: false }>): Error {
+    const { claimed, check } = refusal;
+    const reason = claimed.network ? `${refusal.reason} (it named network ${claimed.network})` : refusal.reason;
+    log.warn({ job: claimed.jobId, name: claimed.jobName, check, claimedBy: claimed.userId }, 'job refused');
+    refusals.publish({
+      kind: 'job-refused',
+      at: Date.now(),
+      source: 'observed',
+      check,
+      detail: reason,
+      job: {
+        id: claimed.jobId,
+        name: claimed.jobName,
+        userId: claimed.userId ?? 'unknown',
+        ...(claimed.userName ? { userName: claimed.userName } : {}),
+      },
+    });
+    return toBullmqError({ code: 'refused', message: refusal.reason });
+  }
 
   const workerConnection = createRedisConnection(redisLocation, 'worker', {}, onRedisError);
   const worker = new Worker(hostQueueName(hostId), processJob, {
@@ -224,6 +267,8 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
         await worker.close(true);
       }
       await registry.markStopped(hostId).catch(() => undefined);
+      await refusals.drain(2000);
+      refusals.close();
       await monitor?.stop().catch((error: unknown) => log.warn({ err: String(error) }, 'monitor did not stop cleanly'));
       await libvirt.close();
       // BullMQ closes only the duplicates it made of the connection it was given.

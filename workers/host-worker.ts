@@ -5,6 +5,7 @@
  */
 import { ConfigError, loadWorkerConfig } from '../src/config/index.js';
 import { createLogger } from '../src/log/index.js';
+import { JobKeyError } from '../src/queue/index.js';
 import { startHostWorker } from './host-worker-runtime.js';
 
 async function main(): Promise<void> {
@@ -19,7 +20,16 @@ async function main(): Promise<void> {
     throw error;
   }
   const log = createLogger({ level: config.log.level, name: `vnetops-worker:${config.worker.hostId}` });
-  const worker = await startHostWorker({ config, log });
+  let worker;
+  try {
+    worker = await startHostWorker({ config, log });
+  } catch (error) {
+    if (error instanceof JobKeyError) {
+      console.error(error.message);
+      process.exit(2);
+    }
+    throw error;
+  }
   const graceMs = config.worker.shutdownGraceMs;
   let stopping = false;
   const shutdown = (signal: string): void => {

@@ -21,6 +21,7 @@ export const ALERT_KIND_GROUPS: Readonly<Record<string, readonly MonitorEventKin
   port: ['port-attached', 'port-detached', 'port-stp-changed'],
   health: ['dnsmasq-died', 'dnsmasq-back', 'uplink-carrier-lost', 'uplink-carrier-back', 'dhcp-nearly-full', 'dhcp-ok'],
   hosts: ['host-unreachable', 'host-back', 'libvirt-disconnected', 'libvirt-back'],
+  security: ['job-refused'],
 };
 
 interface CompiledRoute {

@@ -147,7 +147,15 @@ export class JobTracker {
       record = await this.announce(record);
     }
     try {
-      await jobs.submit(request.hostId, request.name, request.payload, { jobId: request.jobId });
+      // An approved job carries its approval into the signature: workers refuse approval-needing jobs without one.
+      const approval =
+        request.approval?.approverId !== undefined
+          ? { id: request.approval.approvalId, decidedBy: request.approval.approverId }
+          : undefined;
+      await jobs.submit(request.hostId, request.name, request.payload, {
+        jobId: request.jobId,
+        ...(approval ? { approval } : {}),
+      });
     } catch (error) {
       const failure: JobFailure =
         error instanceof HostUnavailableError

@@ -67,12 +67,33 @@ const slackSection = z
   .apply(omittableSection)
   .meta({ description: 'Slack app credentials and how the bot connects to Slack.' });
 
+const signingSection = z
+  .strictObject({
+    privateKey: z.string().min(1).optional().meta({
+      description:
+        'Private key the bot signs every job with (Ed25519, PEM or base64 DER PKCS#8, from npm run keys). This or privateKeyFile is required.',
+      secret: true,
+    }),
+    privateKeyFile: z
+      .string()
+      .refine((path) => path.startsWith('/'), 'must be an absolute path, e.g. /etc/vnetops/job-signing.key')
+      .optional()
+      .meta({ description: 'File holding the job-signing private key (mode 0600), instead of privateKey.' }),
+    jobTtlMs: z.int().min(10_000).max(86_400_000).default(900_000).meta({
+      description:
+        'Milliseconds a signed job stays valid: a worker refuses to start it later (retries of a started job are not affected).',
+    }),
+  })
+  .apply(omittableSection)
+  .meta({ description: 'Job signing: workers run only jobs the bot signed (see docs/operations.md).' });
+
 /** Everything the Slack bot process is configured with. */
 export const botConfigSchema = sharedConfigSchema.extend({
   slack: slackSection,
   policy: policySection,
   approvals: approvalsSection,
   alerts: alertsSection,
+  signing: signingSection,
 });
 
 /** Validated, deeply frozen bot configuration. */
@@ -95,4 +116,7 @@ export const botEnvVars = {
   'alerts.channel': 'VNETOPS_ALERTS_CHANNEL',
   'alerts.coalesceMs': 'VNETOPS_ALERT_COALESCE_MS',
   'alerts.burstNetworks': 'VNETOPS_ALERT_BURST_NETWORKS',
+  'signing.privateKey': 'VNETOPS_JOB_SIGNING_KEY',
+  'signing.privateKeyFile': 'VNETOPS_JOB_SIGNING_KEY_FILE',
+  'signing.jobTtlMs': 'VNETOPS_JOB_TTL_MS',
 } as const satisfies EnvVarTable<z.input<typeof botConfigSchema>>;

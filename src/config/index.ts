@@ -26,6 +26,7 @@ export {
   type SharedConfig,
 } from './shared-config.js';
 export {
+  APPROVABLE_JOBS,
   LIBVIRT_DRIVERS,
   LIBVIRT_TRANSPORTS,
   workerConfigSchema,

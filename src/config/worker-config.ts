@@ -11,6 +11,12 @@ export const LIBVIRT_TRANSPORTS = ['unix', 'tls', 'ssh'] as const;
 
 const HOST_ID = /^[a-z0-9][a-z0-9-]{0,31}$/;
 
+/**
+ * Jobs that may be made to need approval (the contract's mutating jobs; config cannot import the
+ * contract, and test/unit/config checks the two lists agree).
+ */
+export const APPROVABLE_JOBS = ['create', 'delete', 'start', 'stop', 'autostart', 'update'] as const;
+
 function isSupportedLibvirtUri(text: string): boolean {
   let scheme: string;
   try {
@@ -112,6 +118,28 @@ const workerSection = z
       .max(100)
       .default(90)
       .meta({ description: "Alert when this share (percent) of a network's DHCP range is leased." }),
+    jobPublicKeys: z.string().optional().meta({
+      description:
+        "The bot's job-signing public key(s), PEM or base64 DER (SPKI); two separated by a comma while keys are rotated. This or jobPublicKeyFiles is required.",
+    }),
+    jobPublicKeyFiles: z.string().optional().meta({
+      description:
+        "Files holding the bot's job-signing public key(s) (from npm run keys); two paths separated by a comma while keys are rotated.",
+    }),
+    approvalRequiredFor: z
+      .string()
+      .refine(
+        (text) =>
+          text === 'none' ||
+          text.split(',').every((word) => (APPROVABLE_JOBS as readonly string[]).includes(word.trim())),
+        `must be none or a comma-separated list of ${either(APPROVABLE_JOBS)}, e.g. create,delete`,
+      )
+      .default('create,delete')
+      .transform((text) => (text === 'none' ? [] : [...new Set(text.split(',').map((word) => word.trim()))]))
+      .meta({
+        description:
+          "Jobs this worker runs only with an approval signed into them (comma-separated, or none): its own copy of the bot's policy, which must agree with it.",
+      }),
     shutdownGraceMs: z.int().min(0).max(600_000).default(10_000).meta({
       description: 'Milliseconds active jobs may run on after SIGTERM before the rest are handed back to the queue.',
     }),
@@ -152,5 +180,8 @@ export const workerEnvVars = {
   'worker.monitorHealthMs': 'VNETOPS_MONITOR_HEALTH_MS',
   'worker.libvirtGraceMs': 'VNETOPS_LIBVIRT_GRACE_MS',
   'worker.dhcpAlertPercent': 'VNETOPS_DHCP_ALERT_PERCENT',
+  'worker.jobPublicKeys': 'VNETOPS_JOB_PUBLIC_KEYS',
+  'worker.jobPublicKeyFiles': 'VNETOPS_JOB_PUBLIC_KEY_FILES',
+  'worker.approvalRequiredFor': 'VNETOPS_APPROVAL_REQUIRED_FOR',
   'worker.shutdownGraceMs': 'VNETOPS_SHUTDOWN_GRACE_MS',
 } as const satisfies EnvVarTable<z.input<typeof workerConfigSchema>>;

@@ -5,5 +5,6 @@
  */
 export * from './job-contract.js';
 export * from './monitor-contract.js';
+export * from './job-signing.js';
 export { type HostRecord, type HostStatus, hostRecordSchema } from './host-record.js';
-export { hostQueueName, hostRegistryKey, monitorStateKey, monitorStreamKey } from './queue-names.js';
+export { hostQueueName, hostRegistryKey, monitorStateKey, monitorStreamKey, seenJobKey } from './queue-names.js';

@@ -188,6 +188,7 @@ export type JobFailureCode =
   | 'host-down'
   | 'expired'
   | 'interrupted'
+  | 'refused'
   | 'internal';
 
 /** Encodes a failure for BullMQ's failedReason. */

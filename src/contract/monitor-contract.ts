@@ -5,6 +5,7 @@
  * Validated on the bot side, since workers may run another version.
  */
 import { z } from 'zod';
+import { JOB_REFUSAL_CHECKS } from './job-signing.js';
 
 /** Every kind of monitor event. */
 export const MONITOR_EVENT_KINDS = [
@@ -36,6 +37,8 @@ export const MONITOR_EVENT_KINDS = [
   // seen by the bot in the host registry: a worker's heartbeat lapsed, or came back
   'host-unreachable',
   'host-back',
+  // security: a job the worker would not run (unsigned, expired, replayed …); see job-signing.ts
+  'job-refused',
 ] as const;
 
 /** A kind of monitor event. */
@@ -95,6 +98,8 @@ export const monitorEventSchema = z.strictObject({
       userName: z.string().max(128).optional(),
     })
     .optional(),
+  /** For `job-refused`: which check failed (`detail` says it for a person; `job` is what the job claimed). */
+  check: z.enum(JOB_REFUSAL_CHECKS).optional(),
   /** For `reconciled` events: since when the monitor could not see (ms since epoch). */
   blindSince: z.number().int().nonnegative().optional(),
 });

@@ -20,3 +20,11 @@ export function monitorStreamKey(prefix: string): string {
 export function monitorStateKey(prefix: string, hostId: string): string {
   return `${prefix}:monitor:state:${hostId}`;
 }
+
+/**
+ * Redis key a host's workers record one job id under once they let it run (the replay guard), so a
+ * copy of the job is refused even after the original left the queue or the worker restarted.
+ */
+export function seenJobKey(prefix: string, hostId: string, jobId: string): string {
+  return `${prefix}:worker:${hostId}:seen-job:${jobId}`;
+}

@@ -29,6 +29,8 @@ export const SECRET_KEYS: readonly string[] = [
   'Cookie',
   'set-cookie',
   'x-slack-signature',
+  // the bot's job-signing key (config signing.privateKey)
+  'privateKey',
 ];
 
 /**

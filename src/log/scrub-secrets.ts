@@ -11,6 +11,11 @@ const SECRET_PATTERNS: readonly { readonly pattern: RegExp; readonly replacement
   { pattern: /(xox[abeoprs](?:\.xox[a-z])?|xapp)-[A-Za-z0-9-]+/g, replacement: `$1-${REDACTED}` },
   // Credentials inside URLs, e.g. rediss://:password@host.
   { pattern: /([a-z][a-z0-9+.-]*:\/\/[^\s:@/"]*:)[^\s@/"]+@/gi, replacement: `$1${REDACTED}@` },
+  // PEM private keys (the job-signing key), also with their newlines escaped inside a JSON line.
+  {
+    pattern: /-----BEGIN ((?:[A-Z]+ )?PRIVATE KEY)-----[\s\S]*?-----END \1-----/g,
+    replacement: `-----BEGIN $1-----${REDACTED}-----END $1-----`,
+  },
   // Bearer credentials pasted from an Authorization header; the length keeps prose like "Bearer tokens" intact.
   { pattern: /\bBearer +[A-Za-z0-9._~+/-]{16,}=*/g, replacement: `Bearer ${REDACTED}` },
 ];

@@ -45,6 +45,7 @@ const BAD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'dhcp-nearly-full',
   'host-unreachable',
   'libvirt-disconnected',
+  'job-refused',
 ]);
 const GOOD_KINDS: ReadonlySet<MonitorEvent['kind']> = new Set([
   'network-started',
@@ -115,6 +116,14 @@ export function describeChange(event: MonitorEvent): string {
       return 'libvirt unreachable';
     case 'libvirt-back':
       return 'libvirt back';
+    case 'job-refused': {
+      // What the job claimed is unverified: it names the claimed requester, never vouches for them.
+      const job = event.job;
+      const who = job ? (job.userName ?? job.userId) : '';
+      const what = job ? `${job.name} job ${job.id}${who ? ` claiming to be from ${who}` : ''}` : 'a job';
+      const why = event.detail?.replace(/^refused: /, '');
+      return `security: refused ${what}${event.check ? ` [${event.check}]` : ''}${why ? `: ${why}` : ''}`;
+    }
   }
 }
 

@@ -1,11 +1,14 @@
+import { randomUUID } from 'node:crypto';
 import { type Job, Queue, QueueEvents } from 'bullmq';
 import type { Redis } from 'ioredis';
 import {
+  type JobApproval,
   type JobFailure,
   type JobName,
   type JobPayload,
   type JobProgress,
   type JobResult,
+  type JobSigner,
   MUTATING_JOBS,
   decodeJobFailure,
   hostQueueName,
@@ -19,9 +22,14 @@ export type JobOutcome<N extends JobName> = { ok: true; result: JobResult<N> } |
 
 /** Options of {@link JobClient.submit}. */
 export interface SubmitOptions {
-  /** Job id to use (idempotent submit: the same id is one job). Default: BullMQ's counter. */
+  /** Job id to use (idempotent submit: the same id is one job). Default: a random UUID. */
   jobId?: string;
+  /** The approval the job runs under (request id and approver), signed with it. */
+  approval?: JobApproval;
 }
+
+/** How long a signed job stays valid by default: a worker refuses to start it later. */
+export const DEFAULT_JOB_TTL_MS = 15 * 60_000;
 
 /**
  * The bot's side of the queue: submits jobs to a host's queue (failing fast when the host is down)
@@ -40,6 +48,10 @@ export class JobClient {
       connection: Redis;
       prefix: string;
       registry: HostRegistry;
+      /** Signs every job: workers run only signed jobs. */
+      signer: JobSigner;
+      /** How long a signed job stays valid. Default {@link DEFAULT_JOB_TTL_MS}. */
+      jobTtlMs?: number;
       /** Attempts for jobs that fail for a passing reason (libvirt restarting). Default 3. */
       attempts?: number;
       /** Sees Redis connection errors of the event streams (they reconnect by themselves). */
@@ -48,7 +60,8 @@ export class JobClient {
   ) {}
 
   /**
-   * Validates the payload against the contract and adds the job to the host's queue. Throws a
+   * Validates the payload against the contract, signs it (host, job name and id, payload, approval,
+   * issued-at and expiry) and adds the signed job to the host's queue. Throws a
    * {@link HostUnavailableError} when the host never registered or its heartbeat has lapsed, so the
    * user hears at once instead of waiting for a worker that is not there.
    */
@@ -70,8 +83,18 @@ export class JobClient {
     }
     // Listen before adding, so a waiter sees the job's progress from its very first step.
     await this.queueEvents(hostId);
-    const job = await this.queue(hostId).add(name, payload, {
-      jobId: options.jobId,
+    // The id is signed, so it is chosen here rather than by BullMQ's counter.
+    const jobId = options.jobId ?? randomUUID();
+    const signed = this.options.signer.signJob({
+      hostId,
+      jobName: name,
+      jobId,
+      payload,
+      ...(options.approval ? { approval: options.approval } : {}),
+      ttlMs: this.options.jobTtlMs ?? DEFAULT_JOB_TTL_MS,
+    });
+    const job = await this.queue(hostId).add(name, signed, {
+      jobId,
       attempts: this.options.attempts ?? 3,
       backoff: { type: 'exponential', delay: 1000 },
       // Mutating jobs are kept for the audit trail and idempotent resubmits; reads can go.

@@ -28,6 +28,7 @@ import {
 import { interfaceNames } from './helpers/sandbox-inspect.js';
 import { waitUntil } from './helpers/wait.js';
 import { WorkerProcess } from '../../tools/processes/worker-process.js';
+import { testJobSigner } from '../../tools/test-workspace.js';
 
 const prefix = `vnt-${randomUUID().slice(0, 8)}`;
 const requestedBy = { userId: 'U123', userName: 'ana' };
@@ -69,7 +70,13 @@ beforeAll(async () => {
   ]);
   redis = createRedisConnection({ socketPath: h1.redisSocketPath }, 'client');
   registry = new HostRegistry(redis, prefix, 2000);
-  jobs = new JobClient({ redis: { socketPath: h1.redisSocketPath }, connection: redis, prefix, registry });
+  jobs = new JobClient({
+    redis: { socketPath: h1.redisSocketPath },
+    connection: redis,
+    prefix,
+    registry,
+    signer: testJobSigner(),
+  });
 });
 
 afterAll(async () => {

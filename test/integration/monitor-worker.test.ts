@@ -25,6 +25,7 @@ import {
 import { MonitorEventLog } from './helpers/monitor-events.js';
 import { dnsmasqPidFromFile } from './helpers/sandbox-inspect.js';
 import { WorkerProcess } from '../../tools/processes/worker-process.js';
+import { testJobSigner } from '../../tools/test-workspace.js';
 
 const HOST = 'mw1';
 const prefix = `mon-${randomUUID().slice(0, 8)}`;
@@ -78,6 +79,7 @@ beforeAll(async () => {
     connection: redis,
     prefix,
     registry: new HostRegistry(redis, prefix, 3000),
+    signer: testJobSigner(),
   });
 });
 

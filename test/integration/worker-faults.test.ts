@@ -22,6 +22,7 @@ import {
 import { dnsmasqPids, interfaceNames } from './helpers/sandbox-inspect.js';
 import { waitUntil } from './helpers/wait.js';
 import { WorkerProcess } from '../../tools/processes/worker-process.js';
+import { testJobSigner } from '../../tools/test-workspace.js';
 
 const requestedBy = { userId: 'U1', userName: 'fault-test' };
 
@@ -42,6 +43,7 @@ describe('workers SIGKILLed repeatedly during creates and deletes on two hosts',
     // Workers are down for a moment after each kill: the bot side must still accept the jobs.
     const registry = new HostRegistry(redis, prefix, 60_000);
     jobs = new JobClient({
+      signer: testJobSigner(),
       redis: { socketPath: hosts[0]!.redisSocketPath },
       connection: redis,
       prefix,
@@ -214,6 +216,7 @@ describe('Redis (AOF) killed and restarted during a burst', () => {
     // Errors while Redis is down are expected here; ioredis reconnects by itself.
     redis = createRedisConnection({ socketPath: socket }, 'worker', {}, () => undefined);
     jobs = new JobClient({
+      signer: testJobSigner(),
       redis: { socketPath: socket },
       connection: redis,
       prefix,
@@ -279,6 +282,7 @@ describe('libvirtd restarted in the middle of a job', () => {
     worker = await WorkerProcess.start(host, { hostId: 'lr1', prefix });
     redis = createRedisConnection({ socketPath: host.redisSocketPath }, 'client');
     jobs = new JobClient({
+      signer: testJobSigner(),
       redis: { socketPath: host.redisSocketPath },
       connection: redis,
       prefix,

@@ -1,9 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { loadBotConfig } from '../../src/config/index.js';
+import { writeJobKeyPair } from '../../src/queue/index.js';
 import { LocalConsole } from '../console/index.js';
 import { FAKE_IDS, FakeSlack } from '../fake-slack/index.js';
 import {
@@ -240,6 +241,15 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
     const prefix = env.VNETOPS_REDIS_PREFIX ?? DEMO_PREFIX;
     checkpoint();
 
+    // ── job-signing keys: the demo's own pair, in its folder, gone when it stops ──
+    const keyDir = join(options.workDir, 'job-keys');
+    rmSync(keyDir, { recursive: true, force: true });
+    const keys = writeJobKeyPair(keyDir);
+    cleanups.push({
+      what: 'removing the job-signing keys',
+      run: () => Promise.resolve(rmSync(keyDir, { recursive: true, force: true })),
+    });
+
     // ── host worker ──
     const workerCommand = [process.execPath, ...nodeEntry('dist/workers/host-worker.js', 'workers/host-worker.ts')];
     const workerEnv = {
@@ -249,6 +259,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       VNETOPS_LIBVIRT_URI: sandbox ? sandbox.uri : realUri,
       VNETOPS_HEARTBEAT_MS: '2000',
       VNETOPS_LOG_LEVEL: env.VNETOPS_LOG_LEVEL ?? 'info',
+      VNETOPS_JOB_PUBLIC_KEY_FILES: keys.publicKeyFile,
     };
     const workerLog = join(options.workDir, 'worker.log');
     // Detached, each child leads a process group: a Ctrl-C reaches only the demo, which stops them in order.
@@ -272,6 +283,7 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
       ...baseEnv(env, runId),
       ...redisEnv(redis, prefix),
       VNETOPS_LOG_LEVEL: env.VNETOPS_LOG_LEVEL ?? 'info',
+      VNETOPS_JOB_SIGNING_KEY_FILE: keys.privateKeyFile,
     };
     if (realSlack) {
       // Everything the person configured for the bot is theirs: tokens, mode, port, config file.
@@ -280,7 +292,8 @@ export async function startDemoStack(options: DemoOptions): Promise<DemoStack> {
           (key.startsWith('SLACK_') || key.startsWith('VNETOPS_')) &&
           value !== undefined &&
           !(key in botEnv) &&
-          !key.startsWith('VNETOPS_REDIS_')
+          !key.startsWith('VNETOPS_REDIS_') &&
+          !key.startsWith('VNETOPS_JOB_')
         )
           botEnv[key] = value;
       botPort = botPortOf(env);

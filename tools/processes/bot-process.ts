@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import type { RedisLocation } from '../../src/queue/index.js';
 import { freePort } from '../free-port.js';
 import { OwnedProcess } from './child-process.js';
-import { BOT_TOKEN, SIGNING_SECRET } from '../test-workspace.js';
+import { BOT_TOKEN, SIGNING_SECRET, TEST_JOB_KEYS } from '../test-workspace.js';
 
 /** How {@link startBotProcess} runs the bot; every field but the first four has a default. */
 export interface BotProcessOptions {
@@ -84,6 +84,7 @@ export async function startBotProcess(options: BotProcessOptions): Promise<BotPr
         VNETOPS_CONFIG: join(dir, 'config.yaml'),
         SLACK_BOT_TOKEN: options.botToken ?? BOT_TOKEN,
         SLACK_SIGNING_SECRET: options.signingSecret ?? SIGNING_SECRET,
+        VNETOPS_JOB_SIGNING_KEY: TEST_JOB_KEYS.privateKey,
         VNETOPS_SLACK_API_URL: options.slackApiUrl,
         VNETOPS_SLACK_PORT: String(port),
         ...('socketPath' in options.redis

@@ -1,6 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { resolve } from 'node:path';
 import type { SandboxHost } from '../sandbox/sandbox-host.js';
+import { TEST_JOB_KEYS } from '../test-workspace.js';
 import { OwnedProcess } from './child-process.js';
 
 const NODE = process.execPath;
@@ -49,6 +50,8 @@ export class WorkerProcess {
         VNETOPS_WORKER_CONCURRENCY: String(options.concurrency ?? 4),
         VNETOPS_HEARTBEAT_MS: String(options.heartbeatMs ?? 500),
         VNETOPS_LOG_LEVEL: 'info',
+        // The test process's own key pair (see TEST_JOB_KEYS); options.env may name others.
+        VNETOPS_JOB_PUBLIC_KEYS: TEST_JOB_KEYS.publicKey,
         ...options.env,
       },
     });

@@ -28,12 +28,14 @@ export class EventPublisher {
   private dropped = 0;
   private closed = false;
 
+  /** `stream` tells apart two publishers of one host started in the same millisecond (their ids must differ). */
   constructor(
     private readonly hostId: string,
     private readonly sink: EventSink,
     private readonly log: Logger,
+    stream?: string,
   ) {
-    this.idBase = `${hostId}:${Date.now().toString(36)}`;
+    this.idBase = `${hostId}:${stream ? `${stream}:` : ''}${Date.now().toString(36)}`;
   }
 
   /** Queues one event; it is appended on the next tick. Returns the stamped event. */

@@ -7,9 +7,21 @@ import { ApprovalStore, compilePolicy } from '../../../src/approvals/index.js';
 import { AuditLog } from '../../../src/audit/index.js';
 import { type BotConfig, loadBotConfig } from '../../../src/config/index.js';
 import type { FakeSlack } from '../../../tools/fake-slack/index.js';
-import { HostRegistry, JobClient, type RedisLocation, createRedisConnection } from '../../../src/queue/index.js';
+import {
+  HostRegistry,
+  JobClient,
+  type RedisLocation,
+  createRedisConnection,
+  loadJobSigner,
+} from '../../../src/queue/index.js';
 import type { SandboxHost } from '../../../tools/sandbox/sandbox-host.js';
-import { BOT_TOKEN, SIGNING_SECRET, policyYaml, startTestFakeSlack } from '../../../tools/test-workspace.js';
+import {
+  BOT_TOKEN,
+  SIGNING_SECRET,
+  TEST_JOB_KEYS,
+  policyYaml,
+  startTestFakeSlack,
+} from '../../../tools/test-workspace.js';
 import { createBotApp, createBotMetrics } from '../../../src/app/index.js';
 import { type RunningSlackBot, startSlackBot } from '../../../src/slack/index.js';
 
@@ -19,7 +31,9 @@ export {
   CHANNELS,
   PEOPLE,
   SIGNING_SECRET,
+  TEST_JOB_KEYS,
   newPrefix,
+  testJobSigner,
   policyYaml,
   startTestFakeSlack,
 } from '../../../tools/test-workspace.js';
@@ -82,6 +96,7 @@ export async function startBotStack(
     env: {
       SLACK_BOT_TOKEN: BOT_TOKEN,
       SLACK_SIGNING_SECRET: SIGNING_SECRET,
+      VNETOPS_JOB_SIGNING_KEY: TEST_JOB_KEYS.privateKey,
       VNETOPS_SLACK_API_URL: fake.apiUrl,
       ...('socketPath' in location
         ? { VNETOPS_REDIS_SOCKET: location.socketPath }
@@ -98,7 +113,14 @@ export async function startBotStack(
   // Connection errors are the tests' business (some stop Redis on purpose): kept off stderr.
   const redis = createRedisConnection(location, 'client', {}, () => undefined);
   const registry = new HostRegistry(redis, options.prefix, 3000);
-  const jobs = new JobClient({ redis: location, connection: redis, prefix: options.prefix, registry });
+  const jobs = new JobClient({
+    redis: location,
+    connection: redis,
+    prefix: options.prefix,
+    registry,
+    signer: loadJobSigner(config.signing),
+    jobTtlMs: config.signing.jobTtlMs,
+  });
   const log = pino({ level: process.env.VNETOPS_TEST_BOT_LOG ?? 'silent' });
   const metrics = createBotMetrics({ defaults: false });
   const policy = compilePolicy(config);

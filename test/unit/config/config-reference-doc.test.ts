@@ -43,6 +43,7 @@ describe('configReferenceSections', () => {
       'policy',
       'approvals',
       'alerts',
+      'signing',
     ]);
     expect(sections.flatMap((section) => section.fields.map((field) => field.path))).toEqual(
       allFields.map((field) => field.path),
@@ -60,6 +61,7 @@ describe('configReferenceSections', () => {
       policy: ['bot'],
       approvals: ['bot'],
       alerts: ['bot'],
+      signing: ['bot'],
     });
   });
 });

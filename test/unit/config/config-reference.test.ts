@@ -68,6 +68,9 @@ describe('listConfigFields', () => {
       'worker.monitorHealthMs',
       'worker.libvirtGraceMs',
       'worker.dhcpAlertPercent',
+      'worker.jobPublicKeys',
+      'worker.jobPublicKeyFiles',
+      'worker.approvalRequiredFor',
       'worker.shutdownGraceMs',
       'slack.botToken',
       'slack.signingSecret',
@@ -86,6 +89,9 @@ describe('listConfigFields', () => {
       'alerts.coalesceMs',
       'alerts.burstNetworks',
       'alerts.routes',
+      'signing.privateKey',
+      'signing.privateKeyFile',
+      'signing.jobTtlMs',
     ]);
     for (const field of allFields) {
       expect(field.description, field.path).not.toBe('');
@@ -103,11 +109,12 @@ describe('listConfigFields', () => {
     );
   });
 
-  it('flags exactly the Slack credentials as secret', () => {
+  it('flags exactly the Slack credentials and the job-signing private key as secret', () => {
     expect(allFields.filter((field) => field.secret).map((field) => field.path)).toEqual([
       'slack.botToken',
       'slack.signingSecret',
       'slack.appToken',
+      'signing.privateKey',
     ]);
   });
 });

@@ -19,6 +19,7 @@ const workerDefaults = {
     monitorHealthMs: 5000,
     libvirtGraceMs: 5000,
     dhcpAlertPercent: 90,
+    approvalRequiredFor: ['create', 'delete'],
     shutdownGraceMs: 10_000,
   },
 };
@@ -159,7 +160,7 @@ describe('problems', () => {
     const error = configErrorFrom(() => loadWorkerConfig({ file, env: { VNETOPS_HOST_ID: 'kvm1' } }));
 
     expect(error.message).toBe(
-      `invalid configuration (1 problem):\n  - queues (${file}:1): is not a known setting — known here: log, redis, worker, slack, policy, approvals, alerts`,
+      `invalid configuration (1 problem):\n  - queues (${file}:1): is not a known setting — known here: log, redis, worker, slack, policy, approvals, alerts, signing`,
     );
   });
 

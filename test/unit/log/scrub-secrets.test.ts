@@ -19,6 +19,10 @@ describe('scrubSecrets', () => {
     ['rediss://default:s3cret@redis.lab:6380/0', 'rediss://default:[redacted]@redis.lab:6380/0'],
     ['redis://:p4ss@127.0.0.1', 'redis://:[redacted]@127.0.0.1'],
     ['Authorization: Bearer ghp_0123456789abcdefABCDEF', 'Authorization: Bearer [redacted]'],
+    [
+      'key "-----BEGIN PRIVATE KEY-----\\nMC4CAQAwBQYDK2VwBCIEIA==\\n-----END PRIVATE KEY-----\\n"',
+      'key "-----BEGIN PRIVATE KEY-----[redacted]-----END PRIVATE KEY-----\\n"',
+    ],
   ])('scrubs %j', (text, scrubbed) => {
     expect(scrubSecrets(text)).toBe(scrubbed);
   });

@@ -85,6 +85,16 @@ describe('alert golden files', () => {
         event({ kind: 'dnsmasq-died', network: 'lab3' }),
       ])[0] as Message,
     ));
+  it('a job the worker refused, as the security alert says it', () => {
+    const refused = event({
+      kind: 'job-refused',
+      network: undefined,
+      check: 'wrong-host',
+      detail: 'refused: the job was signed for host "kvm2", not for this host ("kvm1")',
+      job: { id: 'j-7f3a', name: 'delete', userId: 'U123ABC', userName: 'ana' },
+    });
+    pin('alert-job-refused', alertBatchMessage('kvm1', '-', [refused]));
+  });
   it('mute and unmute notices', () => {
     pin('alert-mute', muteNotice('lab1', undefined, NOW + 2 * 3_600_000, 'U123ABC'));
     pin('alert-unmute', unmuteNotice('lab1', 'kvm1', 'U123ABC', 7));
