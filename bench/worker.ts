@@ -39,7 +39,7 @@ import {
 } from '../tools/sandbox/sandbox-host.js';
 import { round, summarize, timeEach } from './stats.js';
 import { WorkerProcess } from '../tools/processes/worker-process.js';
-import { testJobSigner } from '../tools/test-workspace.js';
+import { TEST_APPROVAL, testJobSigner } from '../tools/test-workspace.js';
 
 const run = promisify(execFile);
 const HOST = 'benchw';
@@ -381,7 +381,10 @@ async function main(): Promise<void> {
     name: N,
     payload: Omit<JobPayload<N>, 'requestedBy'>,
   ): Promise<JobResult<N>> => {
-    const { jobId } = await jobs.submit(HOST, name, { requestedBy, ...payload } as JobPayload<N>);
+    // The bench stands in for the bot after an approval: create and delete need one.
+    const { jobId } = await jobs.submit(HOST, name, { requestedBy, ...payload } as JobPayload<N>, {
+      approval: TEST_APPROVAL,
+    });
     const outcome = await jobs.waitForOutcome<N>(HOST, jobId, { timeoutMs: 60_000 });
     if (!outcome.ok) throw new Error(`${name} job ${jobId} failed: ${JSON.stringify(outcome.failure)}`);
     return outcome.result;

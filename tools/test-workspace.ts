@@ -30,6 +30,12 @@ export function testJobSigner(): JobSigner {
   return new JobSigner(parseKey(TEST_JOB_KEYS.privateKey, 'private'));
 }
 
+/**
+ * The approval tests that submit jobs straight through a JobClient sign into their jobs: they stand
+ * in for the bot after an approver approved (workers refuse create and delete without one).
+ */
+export const TEST_APPROVAL = { id: 'test-approval', decidedBy: 'UAPPR001' } as const;
+
 /** Slack ids of the people and channels the bot tests use. */
 export const PEOPLE = {
   admin: 'UADMIN01',

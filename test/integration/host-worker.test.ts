@@ -28,7 +28,7 @@ import {
 import { interfaceNames } from './helpers/sandbox-inspect.js';
 import { waitUntil } from './helpers/wait.js';
 import { WorkerProcess } from '../../tools/processes/worker-process.js';
-import { testJobSigner } from '../../tools/test-workspace.js';
+import { TEST_APPROVAL, testJobSigner } from '../../tools/test-workspace.js';
 
 const prefix = `vnt-${randomUUID().slice(0, 8)}`;
 const requestedBy = { userId: 'U123', userName: 'ana' };
@@ -46,7 +46,9 @@ async function run<N extends JobName>(
   payload: Omit<JobPayload<N>, 'requestedBy'>,
   progress?: JobProgress[],
 ): Promise<JobOutcome<N>> {
-  const { jobId } = await jobs.submit(hostId, name, { requestedBy, ...payload } as JobPayload<N>);
+  const { jobId } = await jobs.submit(hostId, name, { requestedBy, ...payload } as JobPayload<N>, {
+    approval: TEST_APPROVAL,
+  });
   return jobs.waitForOutcome<N>(hostId, jobId, { timeoutMs: 60_000, onProgress: (p) => progress?.push(p) });
 }
 
@@ -172,7 +174,9 @@ describe('create and the read jobs', () => {
     const taken = await run('wk1', 'create', { request: { mode: 'isolated', name: 'lab1' } });
     expect(taken).toMatchObject({ ok: false, failure: { code: 'conflict', step: 'check' } });
     if (!taken.ok)
-      expect(taken.failure.message).toMatch(/a network named "lab1" already exists on host wk1 \(created by job \d+\)/);
+      expect(taken.failure.message).toMatch(
+        /a network named "lab1" already exists on host wk1 \(created by job [\w-]+\)/,
+      );
   });
 
   it('resumes its own half-made network instead of making a second one (same job id)', async () => {
@@ -192,7 +196,7 @@ describe('create and the read jobs', () => {
         'wk1',
         'create',
         { requestedBy, request: { mode: 'isolated', name: 'half1' } },
-        { jobId },
+        { jobId, approval: TEST_APPROVAL },
       );
       const outcome = await jobs.waitForOutcome<'create'>('wk1', submitted, { timeoutMs: 60_000 });
       expect(outcome).toMatchObject({

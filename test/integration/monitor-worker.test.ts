@@ -25,7 +25,7 @@ import {
 import { MonitorEventLog } from './helpers/monitor-events.js';
 import { dnsmasqPidFromFile } from './helpers/sandbox-inspect.js';
 import { WorkerProcess } from '../../tools/processes/worker-process.js';
-import { testJobSigner } from '../../tools/test-workspace.js';
+import { TEST_APPROVAL, testJobSigner } from '../../tools/test-workspace.js';
 
 const HOST = 'mw1';
 const prefix = `mon-${randomUUID().slice(0, 8)}`;
@@ -55,7 +55,9 @@ async function defineByHand(
 }
 
 async function runJob<N extends JobName>(name: N, payload: Omit<JobPayload<N>, 'requestedBy'>): Promise<string> {
-  const { jobId } = await jobs.submit(HOST, name, { requestedBy, ...payload } as JobPayload<N>);
+  const { jobId } = await jobs.submit(HOST, name, { requestedBy, ...payload } as JobPayload<N>, {
+    approval: TEST_APPROVAL,
+  });
   const outcome = await jobs.waitForOutcome<N>(HOST, jobId, { timeoutMs: 30_000 });
   if (!outcome.ok) throw new Error(`${name} failed: ${JSON.stringify(outcome.failure)}`);
   return jobId;

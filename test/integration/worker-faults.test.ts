@@ -22,7 +22,7 @@ import {
 import { dnsmasqPids, interfaceNames } from './helpers/sandbox-inspect.js';
 import { waitUntil } from './helpers/wait.js';
 import { WorkerProcess } from '../../tools/processes/worker-process.js';
-import { testJobSigner } from '../../tools/test-workspace.js';
+import { TEST_APPROVAL, testJobSigner } from '../../tools/test-workspace.js';
 
 const requestedBy = { userId: 'U1', userName: 'fault-test' };
 
@@ -83,14 +83,21 @@ describe('workers SIGKILLed repeatedly during creates and deletes on two hosts',
     let pairs = 0;
     const createThenDelete = async (host: SandboxHost, name: string): Promise<void> => {
       pairs++;
-      const create = await jobs.submit(host.name, 'create', {
-        requestedBy,
-        request: { mode: 'isolated', name, dhcp: false },
-      });
+      const create = await jobs.submit(
+        host.name,
+        'create',
+        { requestedBy, request: { mode: 'isolated', name, dhcp: false } },
+        { approval: TEST_APPROVAL },
+      );
       const created = await jobs.waitForOutcome<'create'>(host.name, create.jobId, { timeoutMs: 300_000 });
       outcomes.push({ host: host.name, kind: 'create', name, outcome: created });
       // Delete whatever the create left, even if it failed: nothing may stay behind.
-      const del = await jobs.submit(host.name, 'delete', { requestedBy, name, force: true });
+      const del = await jobs.submit(
+        host.name,
+        'delete',
+        { requestedBy, name, force: true },
+        { approval: TEST_APPROVAL },
+      );
       const deleted = await jobs.waitForOutcome<'delete'>(host.name, del.jobId, { timeoutMs: 300_000 });
       outcomes.push({ host: host.name, kind: 'delete', name, outcome: deleted });
     };
@@ -298,7 +305,12 @@ describe('libvirtd restarted in the middle of a job', () => {
   });
 
   it('the job fails with a clear reason or retries to success; the worker reconnects', async () => {
-    const { jobId } = await jobs.submit('lr1', 'create', { requestedBy, request: { mode: 'nat', name: 'lr-net' } });
+    const { jobId } = await jobs.submit(
+      'lr1',
+      'create',
+      { requestedBy, request: { mode: 'nat', name: 'lr-net' } },
+      { approval: TEST_APPROVAL },
+    );
     let restarting: Promise<SandboxHost> | undefined;
     const progress: JobProgress[] = [];
     const outcome = await jobs.waitForOutcome<'create'>('lr1', jobId, {
@@ -330,10 +342,12 @@ describe('libvirtd restarted in the middle of a job', () => {
   }, 180_000);
 
   it('SIGTERM during a job lets the job finish, then the worker exits cleanly and shows down', async () => {
-    const { jobId } = await jobs.submit('lr1', 'create', {
-      requestedBy,
-      request: { mode: 'isolated', name: 'term-net' },
-    });
+    const { jobId } = await jobs.submit(
+      'lr1',
+      'create',
+      { requestedBy, request: { mode: 'isolated', name: 'term-net' } },
+      { approval: TEST_APPROVAL },
+    );
     let terminated = false;
     const outcome = await jobs.waitForOutcome<'create'>('lr1', jobId, {
       timeoutMs: 60_000,
