@@ -30,7 +30,7 @@ export interface SeenJobs {
   lookup(jobId: string): Promise<SeenJob | undefined>;
   /**
    * Records `jobId` as running with `digest`, for `ttlMs`, unless something is recorded already:
-   * then returns that record instead (another worker of this host got there first).
+   * then returns that record instead (a retry, a replay, or another worker of this host got there first).
    */
   claim(jobId: string, digest: string, ttlMs: number): Promise<SeenJob | undefined>;
 }
@@ -120,21 +120,21 @@ export async function admitJob(job: QueuedJob, rules: AdmissionRules): Promise<A
   }
   const digest = signed.signature;
   // A first run must start in time. A retry, or a stalled job run again, was let in in time and may
-  // run later: it finds its own record still `running`.
-  let record = await rules.seen.lookup(claims.jobId);
-  if (!record) {
-    if (claims.issuedAt > now + CLOCK_SKEW_MS) {
+  // run later: it finds its own record still `running`. Only then is the record read first; a fresh
+  // job costs one write (claim), which returns the record instead if there is one.
+  const future = claims.issuedAt > now + CLOCK_SKEW_MS;
+  let record: SeenJob | undefined;
+  if (future || now > claims.expiresAt) {
+    record = await rules.seen.lookup(claims.jobId);
+    if (!record) {
       return refuse(
         'expired',
-        `refused: the job is dated ${Math.round((claims.issuedAt - now) / 1000)} s in the future (check the clocks of the bot and this host)`,
+        future
+          ? `refused: the job is dated ${Math.round((claims.issuedAt - now) / 1000)} s in the future (check the clocks of the bot and this host)`
+          : `refused: the job expired ${Math.round((now - claims.expiresAt) / 1000)} s before it could start`,
       );
     }
-    if (now > claims.expiresAt) {
-      return refuse(
-        'expired',
-        `refused: the job expired ${Math.round((now - claims.expiresAt) / 1000)} s before it could start`,
-      );
-    }
+  } else {
     // Remembered for as long as a copy could still pass the expiry check, plus the retries.
     record = await rules.seen.claim(claims.jobId, digest, claims.expiresAt - now + rules.retryWindowMs);
   }
