@@ -37,6 +37,7 @@ import {
 import { runBench } from './bench-main.js';
 import { freePort } from '../tools/free-port.js';
 import { type BotProcess, startBotProcess } from '../tools/processes/bot-process.js';
+import { measureJobSigning, signingLines } from './signing.js';
 import { round, summarize, timeEach } from './stats.js';
 import { type SchedStat, schedStat } from './sched-stat.js';
 import { SlashCommandSender } from './slash-command-sender.js';
@@ -451,7 +452,11 @@ async function main(): Promise<void> {
   console.log(
     `ack p99 at ${CONCURRENT} concurrent < 25 ms: ${targets.ackP99Under25MsAt50 ? 'met' : 'NOT met'} (ours is ${figures.ratioAckP99ToBareBolt}× the bare Bolt app's ${figures.ackMs.bareBoltConcurrent.p99} ms, ${figures.ratioAckP99ToPlainNode}× Node's HTTP server alone, ${figures.ackMs.plainNodeConcurrent.p99} ms, on this machine)`,
   );
-  console.log(JSON.stringify({ ...figures, targets, targetsMet: Object.values(targets).every(Boolean) }));
+  // In this process: what signing each job it enqueues costs the bot (every end-to-end job above was signed).
+  const signing = await measureJobSigning();
+  console.log('');
+  for (const line of signingLines(signing)) console.log(line);
+  console.log(JSON.stringify({ ...figures, signing, targets, targetsMet: Object.values(targets).every(Boolean) }));
 }
 
 runBench(main, cleanup);

@@ -37,6 +37,7 @@ import {
   startSandboxHost,
   stopSandboxHost,
 } from '../tools/sandbox/sandbox-host.js';
+import { measureJobSigning, signingLines } from './signing.js';
 import { round, summarize, timeEach } from './stats.js';
 import { WorkerProcess } from '../tools/processes/worker-process.js';
 import { TEST_APPROVAL, testJobSigner } from '../tools/test-workspace.js';
@@ -487,6 +488,10 @@ async function main(): Promise<void> {
     `list jobs/s ≥ 2000: ${bursts.map((b) => `c=${b.concurrency} ${b.jobsPerSecond >= 2000 ? 'met' : 'NOT met'}`).join(', ')}`,
   );
   console.log(`worker RSS peak ${maxPeakRss} MB < 150 MB: ${targets.rssUnder150Mb ? 'met' : 'NOT met'}`);
+  // In this process, after the worker is done: what checking a job's signature costs a worker.
+  const signing = await measureJobSigning();
+  console.log('');
+  for (const line of signingLines(signing)) console.log(line);
   console.log(
     JSON.stringify({
       bench: 'worker',
@@ -503,6 +508,7 @@ async function main(): Promise<void> {
       ratioCreateToVirshPair: createRatio,
       ratioListJobToVirshNetList: listRatio,
       workerRssPeakMb: maxPeakRss,
+      signing,
       targets,
       targetsMet:
         Object.values(targets.listJobsPerSecond2000).every(Boolean) &&
