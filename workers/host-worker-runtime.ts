@@ -195,14 +195,14 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
       if (mutating) context.log.info('job done');
       else if (log.isLevelEnabled('debug')) context.log.debug('job done');
       jobEnded?.('done');
-      await endForGood(context.jobId);
+      endForGood(context.jobId);
       return result;
     } catch (error) {
       jobEnded?.('failed');
       const failure = describeFailure(error);
       context.log.warn({ code: failure.code, step: failure.step, err: failure.message }, 'job failed');
       // A job BullMQ will run again stays `running` in the replay record, so its retry is let in.
-      if (!isRetryable(failure.code) || context.attempt >= (job.opts.attempts ?? 1)) await endForGood(context.jobId);
+      if (!isRetryable(failure.code) || context.attempt >= (job.opts.attempts ?? 1)) endForGood(context.jobId);
       throw toBullmqError(failure);
     } finally {
       // Autostart and XML edits raise no libvirt event: drop the listing after every change of ours.
@@ -210,9 +210,13 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     }
   };
 
-  /** From now on a copy of this job is a replay. A lost write only weakens the guard to the expiry window. */
-  async function endForGood(jobId: string): Promise<void> {
-    await seen
+  /**
+   * From now on a copy of this job is a replay. This worker's memory knows at once; the Redis write
+   * is not waited for, so the job's result is not held up by it. A lost write only weakens the guard
+   * for other workers of this host (or after a restart) to the job's expiry window.
+   */
+  function endForGood(jobId: string): void {
+    seen
       .finish(jobId)
       .catch((error: unknown) => log.warn({ err: String(error), job: jobId }, 'could not record the job as ended'));
   }

@@ -50,7 +50,7 @@ export class RedisSeenJobs implements SeenJobs {
     return this.lookup(jobId);
   }
 
-  /** Marks a job as ended for good: from now on a copy of it is a replay. */
+  /** Marks a job as ended for good: from now on a copy of it is a replay (in memory at once, then in Redis). */
   async finish(jobId: string): Promise<void> {
     const entry = this.memory.get(jobId);
     if (!entry) return;
