@@ -25,7 +25,7 @@ class MemorySeenJobs implements SeenJobs {
   lookup(jobId: string): Promise<SeenJob | undefined> {
     return Promise.resolve(this.records.get(jobId));
   }
-  claim(jobId: string, digest: string): Promise<SeenJob | undefined> {
+  claim(jobId: string, digest: string, _ttlMs?: number, _durable?: boolean): Promise<SeenJob | undefined> {
     const existing = this.records.get(jobId);
     if (!existing) this.records.set(jobId, { digest, state: 'running' });
     return Promise.resolve(existing);

@@ -9,6 +9,7 @@ import {
   type JobRefusalCheck,
   type JobSignatureVerifier,
   type SignedJob,
+  MUTATING_JOBS,
   jobPayloadSchemas,
   signedJobSchema,
 } from '../src/contract/index.js';
@@ -31,8 +32,9 @@ export interface SeenJobs {
   /**
    * Records `jobId` as running with `digest`, for `ttlMs`, unless something is recorded already:
    * then returns that record instead (a retry, a replay, or another worker of this host got there first).
+   * `durable`: also beyond this process (Redis), not only in its memory.
    */
-  claim(jobId: string, digest: string, ttlMs: number): Promise<SeenJob | undefined>;
+  claim(jobId: string, digest: string, ttlMs: number, durable: boolean): Promise<SeenJob | undefined>;
 }
 
 /** The job as the queue holds it: what BullMQ says and the data, untrusted. */
@@ -135,8 +137,15 @@ export async function admitJob(job: QueuedJob, rules: AdmissionRules): Promise<A
       );
     }
   } else {
-    // Remembered for as long as a copy could still pass the expiry check, plus the retries.
-    record = await rules.seen.claim(claims.jobId, digest, claims.expiresAt - now + rules.retryWindowMs);
+    // Remembered for as long as a copy could still pass the expiry check, plus the retries. A job that
+    // changes the host is remembered in Redis too (across restarts and workers); a read changes
+    // nothing, so a replayed read gains nothing, and that write would double the cost of the commonest job.
+    record = await rules.seen.claim(
+      claims.jobId,
+      digest,
+      claims.expiresAt - now + rules.retryWindowMs,
+      MUTATING_JOBS.includes(claims.jobName),
+    );
   }
   if (record && record.digest !== digest) {
     return refuse('replayed', `refused: job id ${claims.jobId} was already used on this host for another job`);

@@ -1,14 +1,15 @@
 /**
  * The replay guard's memory: job ids this host has let run, each with the signature it came with
  * and whether it is still `running` (retries and stalled re-runs allowed) or `finished` (a copy is a
- * replay). Kept in this process and in Redis under this host's own keys, each for as long as the job
- * could still pass the expiry check plus the retry window.
+ * replay). Kept in this process, and for jobs that change the host also in Redis under this host's
+ * own keys, each for as long as the job could still pass the expiry check plus the retry window.
  *
  * What someone with write access to Redis can and cannot do about it: they cannot make a job (no
  * private key), but they can delete these keys. A worker that has been running since the job first
  * ran still refuses the copy from memory; a restarted worker would accept one copy of a job it ran
- * before, if that copy is re-added before the job's expiry (minutes by default). The expiry bounds
- * the window; it cannot be widened without the bot's key. They can also write `finished` records to
+ * before, if that copy is re-added before the job's expiry (minutes by default); for a read job,
+ * which is only remembered in memory, no deletion is needed. The expiry bounds the window; it cannot
+ * be widened without the bot's key. They can also write `finished` records to
  * make real jobs be refused: a denial of service, which they can do anyway by deleting the queue.
  */
 import type { Redis } from 'ioredis';
@@ -17,7 +18,7 @@ import type { SeenJob, SeenJobs } from './job-admission.js';
 
 /** A {@link SeenJobs} in memory and in Redis. */
 export class RedisSeenJobs implements SeenJobs {
-  private readonly memory = new Map<string, { record: SeenJob; untilMs: number }>();
+  private readonly memory = new Map<string, { record: SeenJob; untilMs: number; durable: boolean }>();
 
   constructor(
     private readonly redis: Redis,
@@ -32,18 +33,22 @@ export class RedisSeenJobs implements SeenJobs {
     const key = seenJobKey(this.prefix, this.hostId, jobId);
     const [value, ttlMs] = await Promise.all([this.redis.get(key), this.redis.pttl(key)]);
     const record = decode(value);
-    if (record) this.remember(jobId, record, ttlMs > 0 ? ttlMs : 60_000);
+    if (record) this.remember(jobId, record, ttlMs > 0 ? ttlMs : 60_000, true);
     return record;
   }
 
-  async claim(jobId: string, digest: string, ttlMs: number): Promise<SeenJob | undefined> {
+  async claim(jobId: string, digest: string, ttlMs: number, durable: boolean): Promise<SeenJob | undefined> {
     const remembered = this.remembered(jobId);
     if (remembered) return remembered;
     const record: SeenJob = { digest, state: 'running' };
+    if (!durable) {
+      this.remember(jobId, record, ttlMs, false);
+      return undefined;
+    }
     const key = seenJobKey(this.prefix, this.hostId, jobId);
     const set = await this.redis.set(key, encode(record), 'PX', Math.max(1, Math.ceil(ttlMs)), 'NX');
     if (set === 'OK') {
-      this.remember(jobId, record, ttlMs);
+      this.remember(jobId, record, ttlMs, true);
       return undefined;
     }
     // Another worker of this host claimed it first (e.g. it picked the job up again after a stall).
@@ -55,8 +60,9 @@ export class RedisSeenJobs implements SeenJobs {
     const entry = this.memory.get(jobId);
     if (!entry) return;
     const record: SeenJob = { digest: entry.record.digest, state: 'finished' };
-    this.memory.set(jobId, { record, untilMs: entry.untilMs });
-    await this.redis.set(seenJobKey(this.prefix, this.hostId, jobId), encode(record), 'KEEPTTL', 'XX');
+    this.memory.set(jobId, { ...entry, record });
+    if (entry.durable)
+      await this.redis.set(seenJobKey(this.prefix, this.hostId, jobId), encode(record), 'KEEPTTL', 'XX');
   }
 
   /** How many job ids are held in memory (for tests). */
@@ -72,9 +78,9 @@ export class RedisSeenJobs implements SeenJobs {
     return undefined;
   }
 
-  private remember(jobId: string, record: SeenJob, ttlMs: number): void {
+  private remember(jobId: string, record: SeenJob, ttlMs: number, durable: boolean): void {
     const now = this.now();
-    this.memory.set(jobId, { record, untilMs: now + ttlMs });
+    this.memory.set(jobId, { record, untilMs: now + ttlMs, durable });
     // Entries are mostly added in time order: dropping lapsed ones from the front keeps memory bounded.
     for (const [id, entry] of this.memory) {
       if (entry.untilMs > now) break;

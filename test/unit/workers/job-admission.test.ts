@@ -22,7 +22,9 @@ class MemorySeenJobs implements SeenJobs {
   lookup(jobId: string): Promise<SeenJob | undefined> {
     return Promise.resolve(this.records.get(jobId));
   }
-  claim(jobId: string, digest: string): Promise<SeenJob | undefined> {
+  readonly durable = new Map<string, boolean>();
+  claim(jobId: string, digest: string, _ttlMs: number, durable: boolean): Promise<SeenJob | undefined> {
+    this.durable.set(jobId, durable);
     const existing = this.records.get(jobId);
     if (existing) return Promise.resolve(existing);
     this.records.set(jobId, { digest, state: 'running' });
@@ -178,6 +180,21 @@ describe('admitJob', () => {
       now: NOW,
     });
     expect(await admitJob(queued(other), rules(seen))).toMatchObject({ ok: false, check: 'replayed' });
+  });
+
+  it('remembers a job that changes the host beyond this process, a read only in memory', async () => {
+    const seen = new MemorySeenJobs();
+    await admitJob(queued(deleteJob()), rules(seen));
+    const list = signer.signJob({
+      hostId: 'kvm1',
+      jobName: 'list',
+      jobId: 'j-2',
+      payload: { requestedBy },
+      ttlMs: 60_000,
+      now: NOW,
+    });
+    await admitJob(queued(list, 'j-2', 'list'), rules(seen));
+    expect(Object.fromEntries(seen.durable)).toEqual({ 'j-1': true, 'j-2': false });
   });
 
   it('leaves the replay record alone for a refused job', async () => {
