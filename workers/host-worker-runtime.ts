@@ -148,6 +148,8 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     retryWindowMs: options.retryWindowMs ?? 3_600_000,
   };
 
+  /** Jobs whose failure BullMQ will not retry: their `failed` event ends them for good. */
+  const failedForGood = new Set<string>();
   const mutex = new KeyedMutex();
   const processJob = async (job: Job): Promise<unknown> => {
     // Before anything else, and before any libvirt call: did the bot sign this job, for this host, now?
@@ -195,14 +197,13 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
       if (mutating) context.log.info('job done');
       else if (log.isLevelEnabled('debug')) context.log.debug('job done');
       jobEnded?.('done');
-      endForGood(context.jobId);
       return result;
     } catch (error) {
       jobEnded?.('failed');
       const failure = describeFailure(error);
       context.log.warn({ code: failure.code, step: failure.step, err: failure.message }, 'job failed');
       // A job BullMQ will run again stays `running` in the replay record, so its retry is let in.
-      if (!isRetryable(failure.code) || context.attempt >= (job.opts.attempts ?? 1)) endForGood(context.jobId);
+      if (!isRetryable(failure.code) || context.attempt >= (job.opts.attempts ?? 1)) failedForGood.add(context.jobId);
       throw toBullmqError(failure);
     } finally {
       // Autostart and XML edits raise no libvirt event: drop the listing after every change of ours.
@@ -211,9 +212,10 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
   };
 
   /**
-   * From now on a copy of this job is a replay. This worker's memory knows at once; the Redis write
-   * is not waited for, so the job's result is not held up by it. A lost write only weakens the guard
-   * for other workers of this host (or after a restart) to the job's expiry window.
+   * From now on a copy of this job is a replay. Called once BullMQ has recorded the job's end (its
+   * `completed` and `failed` events): a worker killed before that leaves the job `running`, so its
+   * stalled re-run is let in. This worker's memory knows at once; a lost Redis write only weakens the
+   * guard for other workers of this host (or after a restart) to the job's expiry window.
    */
   function endForGood(jobId: string): void {
     seen
@@ -253,6 +255,12 @@ export async function startHostWorker(options: HostWorkerOptions): Promise<Runni
     maxStalledCount: 5,
   });
   worker.on('error', (error) => log.warn({ err: error.message }, 'queue worker problem'));
+  worker.on('completed', (job) => {
+    if (job.id) endForGood(job.id);
+  });
+  worker.on('failed', (job) => {
+    if (job?.id && failedForGood.delete(job.id)) endForGood(job.id);
+  });
   await worker.waitUntilReady();
   log.info({ hostId, hostname, libvirtVersion, queue: hostQueueName(hostId) }, 'host worker ready');
 
