@@ -7,6 +7,7 @@ import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FakeSlack } from '../../tools/fake-slack/index.js';
 import { BOT_TOKEN, CHANNELS, SIGNING_SECRET, startTestFakeSlack } from './helpers/bot-stack.js';
+import { TEST_JOB_KEYS } from '../../tools/test-workspace.js';
 import { freePort } from '../../tools/free-port.js';
 
 let fake: FakeSlack;
@@ -24,6 +25,7 @@ async function runBot(env: Record<string, string>): Promise<{ code: number | nul
       VNETOPS_REDIS_PREFIX: 'bot-start-test',
       VNETOPS_APPROVALS_CHANNEL: CHANNELS.approvals,
       VNETOPS_ALERTS_CHANNEL: CHANNELS.alerts,
+      VNETOPS_JOB_SIGNING_KEY: TEST_JOB_KEYS.privateKey,
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],

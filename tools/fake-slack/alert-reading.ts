@@ -41,8 +41,10 @@ export function alertsIn(fake: FakeSlack, channel: string): SeenAlert[] {
       }
       continue;
     }
-    const network = /^(\S+) on \S+: /.exec(message.text)?.[1];
-    if (network === undefined) continue;
+    // A network's thread reads "lab1 on kvm1: …"; a whole host's thread "kvm1: …" (its network is "-").
+    const parent = /^(?:(\S+) on )?\S+: /.exec(message.text);
+    if (parent === null) continue;
+    const network = parent[1] ?? '-';
     for (const reply of fake.threadReplies(channel, message.ts)) {
       for (const text of blockTexts(reply)) {
         for (const line of text.split('\n')) {
