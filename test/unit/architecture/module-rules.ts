@@ -59,20 +59,11 @@ export const ALLOWED_PACKAGES: Readonly<Record<string, readonly string[]>> = {
 /** Packages that do I/O on Redis: only the plumbing loads them at run time. */
 export const IO_PACKAGES = ['bullmq', 'ioredis'] as const;
 
+/** The Redis plumbing itself, and the bot's use cases, adapter and wiring that drive it. */
+const IO_USERS: readonly string[] = ['queue', 'app', 'slack', 'bot'];
+
 /** Modules that must never load an {@link IO_PACKAGES} package at run time, even through other modules. */
-const IO_FREE_MODULES = new Set([
-  'libvirt',
-  'text',
-  'network',
-  'contract',
-  'config',
-  'log',
-  'commands',
-  'notify',
-  'audit',
-  'approvals',
-  'alerts',
-]);
+const IO_FREE_MODULES: ReadonlySet<string> = new Set(PRODUCT.filter((module) => !IO_USERS.includes(module)));
 
 /** The worker files that are its Redis/BullMQ plumbing; every other worker file (job processors, monitor logic) must not load it. */
 export const WORKER_PLUMBING = new Set([
