@@ -28,6 +28,8 @@ const DOWN_MARK_TTL_SECONDS = 30 * 86_400;
 export class HostWatch {
   private timer: NodeJS.Timeout | undefined;
   private checking: Promise<void> | undefined;
+  /** Whether each host was up at this replica's last look (absent: not seen yet). */
+  private readonly lastSeenUp = new Map<string, boolean>();
 
   constructor(private readonly options: HostWatchOptions) {}
 
@@ -58,6 +60,10 @@ export class HostWatch {
   async check(now = Date.now()): Promise<void> {
     const events: MonitorEvent[] = [];
     for (const host of await this.options.registry.list(now)) {
+      // Redis is asked only when this replica sees a host change (or sees it for the first time):
+      // a steady fleet costs one registry read per check, not a round trip per host.
+      if (this.lastSeenUp.get(host.hostId) === host.up) continue;
+      this.lastSeenUp.set(host.hostId, host.up);
       const key = `${this.options.prefix}:bot:host-down:${host.hostId}`;
       if (!host.up) {
         const claimed = await this.options.redis.set(
